@@ -1,0 +1,28 @@
+using System.Text;
+using Chat.Shared.Http;
+
+namespace Chat.Auth;
+
+/// <summary>Username and password rules of API.md ("Auth").</summary>
+public static class CredentialRules
+{
+    public const int MinPasswordLength = 10;
+
+    /// <summary>Usernames are case-insensitive: stored and compared in lower case.</summary>
+    public static string Normalize(string username) => username.Trim().ToLowerInvariant();
+
+    public static void CheckUsername(string? username, ValidationErrors errors)
+    {
+        if (string.IsNullOrWhiteSpace(username)) errors.Add("username", "Is required.");
+        else if (Normalize(username) is var u && (u.Length is < 3 or > 32 || !u.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '_' or '.' or '-')))
+            errors.Add("username", "Must be 3–32 characters of a–z, 0–9, '_', '.', '-'.");
+    }
+
+    public static void CheckPassword(string? password, ValidationErrors errors)
+    {
+        if (string.IsNullOrEmpty(password)) errors.Add("password", "Is required.");
+        else if (password.Length < MinPasswordLength) errors.Add("password", $"Must be at least {MinPasswordLength} characters.");
+        // bcrypt reads at most 72 bytes; a longer password would be silently cut.
+        else if (Encoding.UTF8.GetByteCount(password) > 72) errors.Add("password", "Must be at most 72 bytes in UTF-8.");
+    }
+}

@@ -1,0 +1,35 @@
+using System.Security.Cryptography;
+using Chat.Shared;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Chat.Auth;
+
+/// <summary>
+/// The ES256 key Auth signs access tokens with, kept as PEM under <c>Chat:DataDir/keys</c> so tokens
+/// outlive a restart. Its key id is the RFC 7638 thumbprint.
+/// </summary>
+public sealed class SigningKeys
+{
+    public SigningKeys(IOptions<ChatOptions> options)
+    {
+        var path = options.Value.PathFor(Path.Combine("keys", "signing-es256.pem"));
+        var ecdsa = ECDsa.Create();
+        if (File.Exists(path))
+            ecdsa.ImportFromPem(File.ReadAllText(path));
+        else
+        {
+            ecdsa.GenerateKey(ECCurve.NamedCurves.nistP256);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, ecdsa.ExportECPrivateKeyPem());
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        var key = new ECDsaSecurityKey(ecdsa);
+        key.KeyId = Base64UrlEncoder.Encode(key.ComputeJwkThumbprint());
+        Current = key;
+    }
+
+    public ECDsaSecurityKey Current { get; }
+
+    public IEnumerable<SecurityKey> ValidationKeys => [Current];
+}

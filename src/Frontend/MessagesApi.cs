@@ -1,0 +1,80 @@
+using Chat.Shared;
+using Chat.Shared.Http;
+using Chat.Storage;
+using Confluent.Kafka;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace Chat.Frontend;
+
+public static class MessagesApi
+{
+    public static IEndpointRouteBuilder MapMessagesApi(this IEndpointRouteBuilder app)
+    {
+        var limits = app.ServiceProvider.GetRequiredService<IOptions<MessagesOptions>>().Value;
+        var group = app.MapGroup("/v1/messages").WithTags("Messages");
+        group.MapPost("/", Send).WithMetadata(new RequestSizeLimitAttribute(limits.MaxRequestBytes));
+        group.MapGet("/{messageId}/status", Status);
+        return app;
+    }
+
+    /// <summary>202 only once the event is on the broker; 503 with Retry-After when the broker cannot take it.</summary>
+    private static async Task<Results<Accepted<SendMessageResponse>, ProblemHttpResult>> Send(
+        HttpRequest request, HttpContext http, IMessageStore store, MessageSender sender, IOptions<MessagesOptions> options,
+        TimeProvider clock, ILogger<MessageSender> logger, CancellationToken ct)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(request, FrontendJsonContext.Default.SendMessageRequest);
+        if (problem is not null) return problem;
+        var errors = SendMessageRules.CheckShape(body!, options.Value);
+        if (errors.Any) return errors.ToProblem();
+
+        var caller = http.User.Username();
+        if (!string.Equals(body!.From, caller, StringComparison.OrdinalIgnoreCase))
+            return Problems.Forbidden($"You are '{caller}' and can send only as yourself.", "from");
+        var conversation = await store.FindConversationAsync(body.ConversationId!, ct);
+        if (conversation is null) return Problems.NotFound($"No conversation '{body.ConversationId}'.", "conversation_id");
+        if (!conversation.HasMember(caller)) return Problems.Forbidden("Only members may send to a conversation.", "from");
+        var recipients = SendMessageRules.Recipients(body, conversation, caller, errors);
+        if (errors.Any) return errors.ToProblem();
+
+        var message = new NewMessage(
+            body.MessageId ?? Ids.New(), conversation.ConversationId, caller, recipients,
+            body.Channels is { Count: > 0 } channels ? channels.Select(c => c!).Distinct().ToList() : [Channels.App],
+            new MessagePayload(body.Payload!.Type!, body.Payload.Text, body.Payload.FileId), clock.GetUtcNow());
+        try
+        {
+            await sender.SendAsync(message, ct);
+        }
+        catch (KafkaException e)
+        {
+            logger.LogWarning("Message {MessageId} refused: the broker did not take it ({Reason})", message.MessageId, e.Error.Reason);
+            http.Response.Headers.RetryAfter = "5";
+            return Problems.Status(StatusCodes.Status503ServiceUnavailable, "Service unavailable",
+                "The message log cannot take messages right now; nothing was accepted. Retry after 5 seconds with the same message_id.");
+        }
+        return TypedResults.Accepted($"/v1/messages/{message.MessageId}/status", new SendMessageResponse(message.MessageId, MessageStatus.Accepted));
+    }
+
+    /// <summary>Visible to the conversation's members; "accepted" while the Router has not stored it yet.</summary>
+    private static async Task<Results<Ok<MessageStatusResponse>, ProblemHttpResult>> Status(
+        string messageId, HttpContext http, IMessageStore store, AcceptedMessages accepted, CancellationToken ct)
+    {
+        var caller = http.User.Username();
+        var notFound = Problems.NotFound($"No message '{messageId}' that you can see.", "message_id");
+        var view = await store.GetStatusAsync(messageId, ct);
+        if (view is null)
+        {
+            return accepted.Find(messageId) is { } pending && pending.From == caller
+                ? TypedResults.Ok(new MessageStatusResponse(pending.MessageId, pending.ConversationId, null, MessageStatus.Accepted, [],
+                    [new StatusHistoryEntry(MessageStatus.Accepted, pending.AcceptedAt, null, null, null)]))
+                : notFound;
+        }
+        var conversation = await store.FindConversationAsync(view.Message.ConversationId, ct);
+        if (conversation is null || !conversation.HasMember(caller)) return notFound;
+        return TypedResults.Ok(new MessageStatusResponse(
+            view.Message.MessageId, view.Message.ConversationId, view.Message.SequenceNumber, view.Status,
+            view.Recipients.Select(r => new RecipientStatusResponse(r.Username, r.Channel, r.Status, r.UpdatedAt)).ToList(),
+            view.History.Select(h => new StatusHistoryEntry(h.Status, h.At, h.Recipient, h.Channel, h.Detail)).ToList()));
+    }
+}

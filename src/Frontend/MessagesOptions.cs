@@ -1,0 +1,17 @@
+namespace Chat.Frontend;
+
+/// <summary>Section <c>Messages</c>: limits on what a client may send.</summary>
+public sealed class MessagesOptions
+{
+    public const string Section = "Messages";
+
+    public int MaxTextLength { get; set; } = 4096;
+
+    public int MaxRecipients { get; set; } = 1000;
+
+    /// <summary>Requests larger than this are refused with 413 before they are parsed.</summary>
+    public long MaxRequestBytes { get; set; } = 64 * 1024;
+
+    /// <summary>How long the Frontend remembers an id it accepted, to answer "accepted" before the Router stored it.</summary>
+    public TimeSpan AcceptedMemory { get; set; } = TimeSpan.FromMinutes(10);
+}

@@ -1,0 +1,65 @@
+using Chat.Shared;
+using Chat.Shared.Http;
+using Chat.Storage;
+
+namespace Chat.Frontend;
+
+/// <summary>What a message must look like (API.md, "Conversations and messages").</summary>
+internal static class SendMessageRules
+{
+    public static ValidationErrors CheckShape(SendMessageRequest body, MessagesOptions limits)
+    {
+        var errors = new ValidationErrors();
+        if (body.MessageId is not null && !Ids.IsValidClientId(body.MessageId))
+            errors.Add("message_id", "Must be 1–128 characters of letters, digits and '-', '_', '.', ':'.");
+        if (string.IsNullOrWhiteSpace(body.ConversationId)) errors.Add("conversation_id", "Is required.");
+        if (string.IsNullOrWhiteSpace(body.From)) errors.Add("from", "Is required: your username.");
+        if (body.To is { Count: 0 }) errors.Add("to", "Must name at least one recipient, or be left out to mean every other member.");
+        if (body.To is { } to)
+        {
+            if (to.Count > limits.MaxRecipients) errors.Add("to", $"Must name at most {limits.MaxRecipients} recipients.");
+            for (var i = 0; i < to.Count; i++)
+                if (string.IsNullOrWhiteSpace(to[i])) errors.Add($"to[{i}]", "Must be a username.");
+        }
+        if (body.Channels is { } channels)
+            for (var i = 0; i < channels.Count; i++)
+                if (channels[i] is not { } channel || !Channels.Supported.Contains(channel))
+                    errors.Add($"channels[{i}]", $"Must be one of: {string.Join(", ", Channels.Supported)}.");
+        CheckPayload(body.Payload, limits, errors);
+        return errors;
+    }
+
+    private static void CheckPayload(PayloadBody? payload, MessagesOptions limits, ValidationErrors errors)
+    {
+        switch (payload)
+        {
+            case null:
+                errors.Add("payload", "Is required: {\"type\":\"text\",\"text\":\"…\"}.");
+                break;
+            case { Type: "text" }:
+                if (string.IsNullOrEmpty(payload.Text)) errors.Add("payload.text", "Is required for a text message.");
+                else if (payload.Text.Length > limits.MaxTextLength) errors.Add("payload.text", $"Must be at most {limits.MaxTextLength} characters.");
+                break;
+            case { Type: "file" }:
+                errors.Add("payload.type", "File messages need the Files service, which this deployment does not run yet.");
+                break;
+            default:
+                errors.Add("payload.type", payload.Type is null ? "Is required: 'text' or 'file'." : "Must be 'text' or 'file'.");
+                break;
+        }
+    }
+
+    /// <summary>The named recipients, or every other member when none are named; each must be a member.</summary>
+    public static IReadOnlyList<string> Recipients(SendMessageRequest body, Conversation conversation, string sender, ValidationErrors errors)
+    {
+        if (body.To is null) return conversation.Members.Where(m => m != sender).ToList();
+        var recipients = new List<string>();
+        for (var i = 0; i < body.To.Count; i++)
+        {
+            var name = body.To[i]!.Trim().ToLowerInvariant();
+            if (!conversation.HasMember(name)) errors.Add($"to[{i}]", $"'{body.To[i]}' is not a member of this conversation.");
+            else if (!recipients.Contains(name)) recipients.Add(name);
+        }
+        return recipients;
+    }
+}

@@ -1,0 +1,35 @@
+using Chat.Auth;
+using Chat.Frontend;
+using Chat.Presence;
+using Chat.Router;
+using Chat.Shared.Http;
+using Chat.Storage;
+
+namespace Chat.Host;
+
+/// <summary>All services composed into one process — what <c>dotnet run --project src/Host</c> starts.</summary>
+public static class ChatHost
+{
+    /// <param name="configure">Runs before anything reads configuration (tests add their settings here).</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        builder.AddEmbeddedKafkaWhenUnconfigured();
+        builder.AddServiceDefaults();
+        builder.AddChatAuthentication();
+        builder.AddMetadataStore();
+        builder.AddMessageStore();
+        builder.AddAuth();
+        builder.AddFrontend();
+        builder.AddRouter();
+        builder.AddPresence();
+
+        var app = builder.Build();
+        app.UseServiceDefaults();
+        app.MapAuthApi();
+        app.MapFrontend();
+        app.MapPresenceApi();
+        return app;
+    }
+}

@@ -1,0 +1,4 @@
+using Chat.Host;
+
+var app = ChatHost.Build(args);
+app.Run();

@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Chat.Shared;
+using Chat.Shared.Events;
+using Chat.Shared.Kafka;
+using Chat.Storage;
+using Confluent.Kafka;
+using Google.Protobuf;
+using Microsoft.Extensions.Options;
+
+namespace Chat.Router;
+
+/// <summary>
+/// Consumer group on chat.messages. Per batch: parse, decide each delivery, store (dedupe by
+/// message_id, next sequence number per conversation), publish the status changes, and only
+/// then let the offsets be committed. A record that can never be stored goes to chat.dlq.
+/// </summary>
+internal sealed class MessageRouterWorker : BatchConsumer
+{
+    private static readonly Counter<long> Outcomes = ChatTelemetry.Meter.CreateCounter<long>("chat.router.messages", description: "Messages by outcome");
+
+    private readonly IMessageStore _store;
+    private readonly StatusOutbox _outbox;
+    private readonly TimeProvider _clock;
+
+    public MessageRouterWorker(IOptions<KafkaOptions> kafka, IOptions<RouterOptions> options, EventProducer producer, IMessageStore store,
+        StatusOutbox outbox, TimeProvider clock, ILogger<MessageRouterWorker> logger)
+        : base(Topics.Messages, options.Value.ConsumerGroup, kafka.Value, producer, logger)
+    {
+        _store = store;
+        _outbox = outbox;
+        _clock = clock;
+        MaxBatchSize = options.Value.MaxBatchSize;
+    }
+
+    protected override async Task ProcessBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, CancellationToken cancellationToken)
+    {
+        using var activity = ChatTelemetry.Source.StartActivity($"{Topics.Messages} process", ActivityKind.Consumer, default(ActivityContext),
+            links: batch.Select(LinkOf).OfType<ActivityLink>());
+        activity?.SetTag("messaging.system", "kafka");
+        activity?.SetTag("messaging.consumer.group.name", GroupId);
+        activity?.SetTag("messaging.batch.message_count", batch.Count);
+
+        var toStore = new List<MessageToStore>(batch.Count);
+        var sources = new Dictionary<string, ConsumeResult<string, byte[]>>();
+        foreach (var record in batch)
+        {
+            var (message, problem) = Parse(record);
+            if (message is null)
+            {
+                await DeadLetterAsync(record, problem!, cancellationToken);
+                Outcomes.Add(1, new KeyValuePair<string, object?>("outcome", "dead_lettered"));
+                continue;
+            }
+            toStore.Add(new MessageToStore(message, Route(message)));
+            sources.TryAdd(message.MessageId, record);
+        }
+
+        var results = await _store.StoreAsync(toStore, cancellationToken);
+        foreach (var result in results)
+        {
+            Outcomes.Add(1, new KeyValuePair<string, object?>("outcome", result.Outcome.ToString().ToLowerInvariant()));
+            if (result.Outcome == StoreOutcome.UnknownConversation)
+                await DeadLetterAsync(sources[result.Message.MessageId], $"Conversation '{result.Message.ConversationId}' does not exist.", cancellationToken);
+        }
+        var stored = results.Where(r => r.Outcome == StoreOutcome.Stored).Select(r => r.Message.MessageId).ToList();
+        if (stored.Count > 0) await _outbox.PublishAsync(stored, _clock.GetUtcNow(), cancellationToken);
+    }
+
+    /// <summary>
+    /// Each recipient on each requested channel. The app channel is "sent" once stored (the
+    /// WebSocket push comes with Presence); no connector is wired yet for the others.
+    /// </summary>
+    private static IReadOnlyList<Delivery> Route(NewMessage message) =>
+        message.To.SelectMany(recipient => message.Channels.Select(channel => channel == Channels.App
+            ? new Delivery(recipient, channel, MessageStatus.Sent)
+            : new Delivery(recipient, channel, MessageStatus.Failed, $"No connector for channel '{channel}' runs in this deployment.")))
+        .ToList();
+
+    /// <summary>The message a record carries, or why it carries none.</summary>
+    private static (NewMessage? Message, string? Problem) Parse(ConsumeResult<string, byte[]> record)
+    {
+        MessageEvent e;
+        try
+        {
+            e = MessageEvent.Parser.ParseFrom(record.Message.Value ?? []);
+        }
+        catch (InvalidProtocolBufferException ex)
+        {
+            return (null, "not a MessageEvent: protobuf does not parse (" + ex.Message + ")");
+        }
+        var missing = new[]
+        {
+            e.MessageId.Length == 0 ? "message_id" : null, e.ConversationId.Length == 0 ? "conversation_id" : null,
+            e.From.Length == 0 ? "from" : null, e.To.Count == 0 ? "to" : null, e.Channels.Count == 0 ? "channels" : null,
+            e.Payload is null ? "payload" : null, e.AcceptedAt is null ? "accepted_at" : null,
+        }.OfType<string>().ToList();
+        if (missing.Count > 0) return (null, "MessageEvent without " + string.Join(", ", missing));
+        return (new NewMessage(e.MessageId, e.ConversationId, e.From, e.To.ToList(), e.Channels.ToList(),
+            new MessagePayload(e.Payload!.Type, e.Payload.Text.Length > 0 ? e.Payload.Text : null, e.Payload.FileId.Length > 0 ? e.Payload.FileId : null),
+            e.AcceptedAt!.ToDateTimeOffset()), null);
+    }
+
+    private static ActivityLink? LinkOf(ConsumeResult<string, byte[]> record) =>
+        EventHeaders.Get(record.Message.Headers, EventHeaders.TraceParent) is { } parent && ActivityContext.TryParse(parent, null, out var context)
+            ? new ActivityLink(context)
+            : null;
+}

@@ -1,0 +1,13 @@
+using Chat.Router;
+using Chat.Shared.Http;
+using Chat.Storage;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddChatAuthentication();
+builder.AddMessageStore();
+builder.AddRouter();
+
+var app = builder.Build();
+app.UseServiceDefaults();
+app.Run();

@@ -1,0 +1,28 @@
+namespace Chat.Router;
+
+public static class RouterExtensions
+{
+    /// <summary>The chat.messages consumer and the outbox relay; needs a message store and Kafka.</summary>
+    public static IHostApplicationBuilder AddRouter(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RouterOptions>().BindConfiguration(RouterOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<StatusOutbox>();
+        builder.Services.AddHostedService<MessageRouterWorker>();
+        builder.Services.AddHostedService<OutboxRelay>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        return builder;
+    }
+}
+
+/// <summary>Section <c>Router</c>.</summary>
+public sealed class RouterOptions
+{
+    public const string Section = "Router";
+
+    public string ConsumerGroup { get; set; } = "chat-router";
+
+    public int MaxBatchSize { get; set; } = 500;
+
+    /// <summary>How often leftovers of a crash between store and publish are looked for.</summary>
+    public TimeSpan OutboxSweepInterval { get; set; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,75 @@
+using System.Diagnostics.Metrics;
+using Chat.Shared;
+using Chat.Shared.Events;
+using Chat.Shared.Kafka;
+using Chat.Storage;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Options;
+
+namespace Chat.Router;
+
+/// <summary>
+/// Publishes stored status changes on chat.status and only then marks them published, so a
+/// change is never lost between the store and the log (transactional outbox). A crash in
+/// between publishes it again: consumers dedupe by <see cref="StatusEvent.EventId"/>.
+/// </summary>
+public sealed class StatusOutbox(IMessageStore store, EventProducer producer)
+{
+    private static readonly Counter<long> Published = ChatTelemetry.Meter.CreateCounter<long>("chat.status.published");
+
+    public async Task<int> PublishAsync(IReadOnlyCollection<string>? messageIds, DateTimeOffset recordedBefore, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        while (true)
+        {
+            var changes = await store.UnpublishedStatusChangesAsync(messageIds, recordedBefore, 1000, cancellationToken);
+            if (changes.Count == 0) return total;
+            await producer.ProduceAllAsync(changes.Select(c =>
+            {
+                var @event = ToEvent(c);
+                return (Topics.Status, c.ConversationId, (Google.Protobuf.IMessage)@event, EventTypes.MessageStatus, @event.EventId);
+            }), cancellationToken);
+            await store.MarkPublishedAsync(changes.Select(c => c.Id).ToList(), cancellationToken);
+            Published.Add(changes.Count);
+            total += changes.Count;
+        }
+    }
+
+    private static StatusEvent ToEvent(StatusChange c) => new()
+    {
+        // Stable across re-publication: one transition, one id.
+        EventId = $"{c.MessageId}/{c.Recipient}/{c.Channel}/{c.Status}",
+        MessageId = c.MessageId,
+        ConversationId = c.ConversationId,
+        SequenceNumber = c.SequenceNumber,
+        From = c.From,
+        Recipient = c.Recipient ?? "",
+        Channel = c.Channel ?? "",
+        Status = c.Status,
+        Detail = c.Detail ?? "",
+        At = Timestamp.FromDateTimeOffset(c.At),
+    };
+}
+
+/// <summary>Publishes what a crashed batch stored but did not publish.</summary>
+internal sealed class OutboxRelay(StatusOutbox outbox, IOptions<RouterOptions> options, TimeProvider clock, ILogger<OutboxRelay> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.OutboxSweepInterval, clock);
+        do
+        {
+            try
+            {
+                // Changes younger than a sweep belong to a batch still publishing them.
+                var published = await outbox.PublishAsync(null, clock.GetUtcNow() - options.Value.OutboxSweepInterval, stoppingToken);
+                if (published > 0) logger.LogWarning("Published {Count} status changes left unpublished by an interrupted batch", published);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "Outbox sweep failed; trying again in {Interval}", options.Value.OutboxSweepInterval);
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}

@@ -1,0 +1,88 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Chat.Shared.Http;
+
+/// <summary>Section <c>Auth</c>: what a valid access token says about who issued it and for whom.</summary>
+public sealed class AuthOptions
+{
+    public const string Section = "Auth";
+    public string Issuer { get; set; } = "chat";
+    public string Audience { get; set; } = "chat-api";
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+}
+
+public static class ChatAuthentication
+{
+    public const string Algorithm = SecurityAlgorithms.EcdsaSha256;
+
+    /// <summary>
+    /// Bearer JWT validation for every endpoint that does not opt out with AllowAnonymous.
+    /// Signing keys come from whoever configures <see cref="JwtBearerOptions"/> after this (Auth, in-process).
+    /// </summary>
+    public static IHostApplicationBuilder AddChatAuthentication(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section);
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<AuthOptions>>((o, options) =>
+        {
+            var auth = options.Value;
+            o.MapInboundClaims = false;
+            o.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidIssuer = auth.Issuer,
+                ValidAudience = auth.Audience,
+                ValidAlgorithms = [Algorithm],
+                RequireSignedTokens = true,
+                RequireExpirationTime = true,
+                ClockSkew = TimeSpan.FromSeconds(30),
+                NameClaimType = "sub",
+            };
+            o.Events = new JwtBearerEvents
+            {
+                // Browsers cannot set headers on a WebSocket handshake.
+                OnMessageReceived = c =>
+                {
+                    if (c.Request.Path.StartsWithSegments("/v1/ws") && c.Request.Query["access_token"] is [{ } token]) c.Token = token;
+                    return Task.CompletedTask;
+                },
+                OnChallenge = async c =>
+                {
+                    c.HandleResponse();
+                    var detail = c.AuthenticateFailure is null
+                        ? "Send an access token: Authorization: Bearer <token> (from POST /v1/auth/token)."
+                        : $"The access token {Why(c.AuthenticateFailure)}. Get a new one from POST /v1/auth/token.";
+                    c.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    c.Response.Headers.WWWAuthenticate = c.AuthenticateFailure is null
+                        ? "Bearer"
+                        : "Bearer error=\"invalid_token\"";
+                    await Problems.Status(StatusCodes.Status401Unauthorized, "Unauthorized", detail, "Authorization").ExecuteAsync(c.HttpContext);
+                },
+            };
+        });
+        builder.Services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        return builder;
+    }
+
+    private static string Why(Exception failure) => failure switch
+    {
+        SecurityTokenExpiredException => "has expired",
+        SecurityTokenNotYetValidException => "is not valid yet",
+        SecurityTokenInvalidIssuerException => "was issued by someone else",
+        SecurityTokenInvalidAudienceException => "is meant for another audience",
+        SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "has a signature this service does not accept",
+        SecurityTokenInvalidAlgorithmException => "is signed with an algorithm this service does not accept",
+        _ => "is malformed",
+    };
+
+    /// <summary>The caller's username (the token's <c>sub</c>).</summary>
+    public static string Username(this ClaimsPrincipal user) =>
+        user.FindFirstValue("sub") ?? throw new InvalidOperationException("An authenticated principal has no 'sub' claim.");
+}

@@ -1,0 +1,45 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Chat.Shared.Kafka;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Chat.Shared.Http;
+
+public static class ServiceDefaults
+{
+    /// <summary>What every HTTP service has: problem details, snake_case JSON, health checks, Kafka.</summary>
+    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
+        builder.Services.AddHealthChecks();
+        builder.Services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.Section);
+        builder.AddKafka();
+        return builder;
+    }
+
+    /// <summary>Exception and status-code problem details, authentication, and <c>/health/live</c>, <c>/health/ready</c>.</summary>
+    public static WebApplication UseServiceDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Ready) }).AllowAnonymous();
+        return app;
+    }
+}
+
+public static class HealthTags
+{
+    /// <summary>Checks that must pass before a service takes traffic.</summary>
+    public const string Ready = "ready";
+}

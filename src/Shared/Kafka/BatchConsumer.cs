@@ -1,0 +1,180 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Chat.Shared.Events;
+using Confluent.Kafka;
+using Google.Protobuf;
+using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Chat.Shared.Kafka;
+
+/// <summary>
+/// A consumer-group member that reads records in batches on its own thread and hands each
+/// batch to <see cref="ProcessBatchAsync"/>. It stores a batch's offsets only after that call
+/// returned, so it never commits past a record whose work is not durable. A failing batch is
+/// retried with backoff (the records are not lost); records that can never succeed are the
+/// subclass's to send to <see cref="DeadLetterAsync"/>. On shutdown it closes the consumer,
+/// which commits what was stored and leaves the group.
+/// </summary>
+public abstract class BatchConsumer(string topic, string groupId, KafkaOptions options, EventProducer producer, ILogger logger)
+    : BackgroundService
+{
+    private static readonly Counter<long> OffsetResets = ChatTelemetry.Meter.CreateCounter<long>(
+        "chat.consumer.offset_resets", description: "Offsets found out of range: records may have been lost from the log");
+
+    private readonly HashSet<TopicPartition> _revokedDuringBatch = [];
+
+    protected int MaxBatchSize { get; init; } = 500;
+    protected TimeSpan MaxBatchWait { get; init; } = TimeSpan.FromMilliseconds(20);
+
+    protected string GroupId => groupId;
+
+    /// <summary>Does the batch's work durably, or throws to have the same batch offered again.</summary>
+    protected abstract Task ProcessBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, CancellationToken cancellationToken);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.Factory.StartNew(() => Run(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private void Run(CancellationToken stoppingToken)
+    {
+        using var consumer = new ConsumerBuilder<string, byte[]>(options.ConsumerConfig(groupId))
+            .SetErrorHandler((_, e) => logger.LogWarning("Kafka consumer {Group}: {Reason}", groupId, e.Reason))
+            .SetPartitionsRevokedHandler((_, revoked) => { lock (_revokedDuringBatch) _revokedDuringBatch.UnionWith(revoked.Select(r => r.TopicPartition)); })
+            .SetPartitionsLostHandler((_, lost) => { lock (_revokedDuringBatch) _revokedDuringBatch.UnionWith(lost.Select(r => r.TopicPartition)); })
+            .Build();
+        consumer.Subscribe(topic);
+        logger.LogInformation("Consumer group {Group} subscribed to {Topic}", groupId, topic);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var batch = ReadBatch(consumer, stoppingToken);
+                if (batch.Count == 0) continue;
+                ProcessUntilDone(batch, stoppingToken);
+                foreach (var record in batch) StoreOffset(consumer, record);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            consumer.Close();
+            logger.LogInformation("Consumer group {Group} left {Topic}", groupId, topic);
+        }
+    }
+
+    private List<ConsumeResult<string, byte[]>> ReadBatch(IConsumer<string, byte[]> consumer, CancellationToken stoppingToken)
+    {
+        lock (_revokedDuringBatch) _revokedDuringBatch.Clear();
+        var batch = new List<ConsumeResult<string, byte[]>>();
+        var first = Consume(consumer, TimeSpan.FromMilliseconds(250));
+        if (first is null) return batch;
+        batch.Add(first);
+        var clock = Stopwatch.StartNew();
+        while (batch.Count < MaxBatchSize && !stoppingToken.IsCancellationRequested)
+        {
+            var left = MaxBatchWait - clock.Elapsed;
+            var next = Consume(consumer, left > TimeSpan.Zero ? left : TimeSpan.Zero);
+            if (next is null) break;
+            batch.Add(next);
+        }
+        // A partition taken away while we read belongs to its new owner now, from its committed offset.
+        lock (_revokedDuringBatch)
+            if (_revokedDuringBatch.Count > 0) batch.RemoveAll(r => _revokedDuringBatch.Contains(r.TopicPartition));
+        return batch;
+    }
+
+    private ConsumeResult<string, byte[]>? Consume(IConsumer<string, byte[]> consumer, TimeSpan timeout)
+    {
+        try
+        {
+            return consumer.Consume(timeout);
+        }
+        catch (ConsumeException e) when (e.Error.Code == ErrorCode.Local_AutoOffsetReset)
+        {
+            OnOffsetReset(consumer, e);
+            return null;
+        }
+        catch (ConsumeException e) when (!e.Error.IsFatal)
+        {
+            logger.LogWarning(e, "Consumer group {Group} could not read from {Topic}", groupId, topic);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// A group's first start has no committed offset: begin at the start of the log. A committed
+    /// offset the log no longer holds means records were dropped before we read them: an alarm.
+    /// </summary>
+    private void OnOffsetReset(IConsumer<string, byte[]> consumer, ConsumeException e)
+    {
+        var partition = e.ConsumerRecord?.TopicPartition;
+        if (e.Error.Reason.Contains("no previously committed offset", StringComparison.OrdinalIgnoreCase))
+            logger.LogInformation("Consumer group {Group} starts {Partition} from the beginning", groupId, partition);
+        else
+        {
+            OffsetResets.Add(1, new KeyValuePair<string, object?>("group", groupId), new KeyValuePair<string, object?>("topic", topic));
+            logger.LogError("Consumer group {Group}: committed offset of {Partition} is no longer in the log ({Reason}). " +
+                            "Records between it and the log start were never processed. Resuming from the log start.",
+                groupId, partition, e.Error.Reason);
+        }
+        // The partition is in an error state where Seek is refused; re-assigning it with a position is not.
+        if (partition is null) return;
+        consumer.IncrementalUnassign([partition]);
+        consumer.IncrementalAssign([new TopicPartitionOffset(partition, Offset.Beginning)]);
+    }
+
+    private void ProcessUntilDone(List<ConsumeResult<string, byte[]>> batch, CancellationToken stoppingToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                ProcessBatchAsync(batch, stoppingToken).GetAwaiter().GetResult();
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                var delay = TimeSpan.FromMilliseconds(Math.Min(30_000, 100 * Math.Pow(2, Math.Min(attempt, 10))));
+                logger.LogError(e, "Consumer group {Group}: a batch of {Count} records failed (attempt {Attempt}); retrying in {Delay}",
+                    groupId, batch.Count, attempt, delay);
+                stoppingToken.WaitHandle.WaitOne(delay);
+                stoppingToken.ThrowIfCancellationRequested();
+            }
+        }
+    }
+
+    private void StoreOffset(IConsumer<string, byte[]> consumer, ConsumeResult<string, byte[]> record)
+    {
+        try
+        {
+            consumer.StoreOffset(record);
+        }
+        catch (KafkaException e) when (e.Error.Code == ErrorCode.Local_State)
+        {
+            // The partition moved to another member meanwhile; it resumes from the last commit and dedupes.
+            logger.LogDebug("Offset {Offset} not stored: partition no longer assigned", record.TopicPartitionOffset);
+        }
+    }
+
+    /// <summary>Parks a record that can never be processed on <c>chat.dlq</c>, with why; returns once the broker has it.</summary>
+    protected async Task DeadLetterAsync(ConsumeResult<string, byte[]> record, string reason, CancellationToken cancellationToken)
+    {
+        logger.LogWarning("Dead-lettering {Record} from group {Group}: {Reason}", record.TopicPartitionOffset, groupId, reason);
+        var letter = new DeadLetter
+        {
+            SourceTopic = record.Topic,
+            SourcePartition = record.Partition.Value,
+            SourceOffset = record.Offset.Value,
+            Key = ByteString.CopyFromUtf8(record.Message.Key ?? ""),
+            Value = ByteString.CopyFrom(record.Message.Value ?? []),
+            Reason = reason,
+            ConsumerGroup = groupId,
+            FailedAt = Timestamp.FromDateTime(DateTime.UtcNow),
+        };
+        await producer.ProduceAsync(Topics.DeadLetters, record.Message.Key ?? "", letter, EventTypes.DeadLetter,
+            $"{record.Topic}/{record.Partition.Value}/{record.Offset.Value}", cancellationToken);
+    }
+}

@@ -1,0 +1,70 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Chat.Shared.Kafka.Embedded;
+
+/// <summary>
+/// A Kafka-protocol broker inside this process: librdkafka's mock cluster. It keeps about
+/// 5 MiB per partition in memory and nothing on disk — for development, demos and tests,
+/// never a durable log. It listens on a real 127.0.0.1 port that other processes can use.
+/// </summary>
+public sealed unsafe class EmbeddedKafkaBroker : IDisposable
+{
+    private nint _handle;
+    private nint _cluster;
+
+    private EmbeddedKafkaBroker(nint handle, nint cluster, string bootstrapServers)
+    {
+        _handle = handle;
+        _cluster = cluster;
+        BootstrapServers = bootstrapServers;
+    }
+
+    public string BootstrapServers { get; }
+
+    /// <summary>Starts a one-broker cluster and creates <paramref name="topics"/> with <paramref name="partitions"/> each.</summary>
+    public static EmbeddedKafkaBroker Start(IEnumerable<string> topics, int partitions)
+    {
+        MockClusterNative.EnsureLoaded();
+        var errstr = stackalloc byte[512];
+        var conf = MockClusterNative.rd_kafka_conf_new();
+        // The mock cluster hangs off a producer handle that itself connects nowhere.
+        MockClusterNative.rd_kafka_conf_set(conf, "bootstrap.servers", "", errstr, 512);
+        MockClusterNative.rd_kafka_conf_set(conf, "log_level", "3", errstr, 512);
+        var handle = MockClusterNative.rd_kafka_new(0, conf, errstr, 512);
+        if (handle == 0)
+            throw new InvalidOperationException("rd_kafka_new failed: " + Encoding.UTF8.GetString(MemoryMarshal.CreateReadOnlySpanFromNullTerminated(errstr)));
+
+        var cluster = MockClusterNative.rd_kafka_mock_cluster_new(handle, 1);
+        if (cluster == 0)
+        {
+            MockClusterNative.rd_kafka_destroy(handle);
+            throw new InvalidOperationException("rd_kafka_mock_cluster_new failed");
+        }
+        // Defaults make every consumer-group join wait ~3 s more; nothing here needs that.
+        MockClusterNative.rd_kafka_mock_group_initial_rebalance_delay_ms(cluster, 0);
+        var bootstraps = Marshal.PtrToStringUTF8(MockClusterNative.rd_kafka_mock_cluster_bootstraps(cluster))!;
+        var broker = new EmbeddedKafkaBroker(handle, cluster, bootstraps);
+        foreach (var topic in topics) broker.CreateTopic(topic, partitions);
+        return broker;
+    }
+
+    public void CreateTopic(string topic, int partitions)
+    {
+        var err = MockClusterNative.rd_kafka_mock_topic_create(_cluster, topic, partitions, 1);
+        if (err != 0) throw new InvalidOperationException($"Creating topic {topic} failed with librdkafka error {err}.");
+    }
+
+    /// <summary>Takes the broker off the network (fault injection): produces and fetches fail until <see cref="SetUp"/>.</summary>
+    public void SetDown() => MockClusterNative.rd_kafka_mock_broker_set_down(_cluster, 1);
+
+    public void SetUp() => MockClusterNative.rd_kafka_mock_broker_set_up(_cluster, 1);
+
+    public void Dispose()
+    {
+        var cluster = Interlocked.Exchange(ref _cluster, 0);
+        if (cluster != 0) MockClusterNative.rd_kafka_mock_cluster_destroy(cluster);
+        var handle = Interlocked.Exchange(ref _handle, 0);
+        if (handle != 0) MockClusterNative.rd_kafka_destroy(handle);
+    }
+}

@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using Google.Protobuf;
+using Microsoft.Extensions.Options;
+
+namespace Chat.Shared.Kafka;
+
+/// <summary>
+/// The process's one Kafka producer: idempotent, acks=all. A returned task completes only
+/// when the broker has acknowledged the record; it faults if the broker cannot take it
+/// within <see cref="KafkaOptions.ProduceTimeoutMs"/>.
+/// </summary>
+public sealed class EventProducer : IDisposable
+{
+    private readonly IProducer<string, byte[]> _producer;
+    private readonly string _source;
+
+    public EventProducer(IOptions<KafkaOptions> options)
+    {
+        _producer = new ProducerBuilder<string, byte[]>(options.Value.ProducerConfig()).Build();
+        _source = "/" + options.Value.ClientId;
+    }
+
+    public async Task<DeliveryResult<string, byte[]>> ProduceAsync(
+        string topic, string key, IMessage value, string eventType, string eventId, CancellationToken cancellationToken = default)
+    {
+        using var activity = ChatTelemetry.Source.StartActivity($"{topic} publish", ActivityKind.Producer);
+        activity?.SetTag("messaging.system", "kafka");
+        activity?.SetTag("messaging.destination.name", topic);
+        activity?.SetTag("messaging.kafka.message.key", key);
+        var message = new Message<string, byte[]>
+        {
+            Key = key,
+            Value = value.ToByteArray(),
+            Headers = EventHeaders.Create(eventType, eventId, _source),
+        };
+        var result = await _producer.ProduceAsync(topic, message, cancellationToken);
+        activity?.SetTag("messaging.destination.partition.id", result.Partition.Value);
+        return result;
+    }
+
+    /// <summary>Produces many records and waits until the broker acknowledged all of them.</summary>
+    public Task ProduceAllAsync(IEnumerable<(string Topic, string Key, IMessage Value, string EventType, string EventId)> records,
+        CancellationToken cancellationToken = default) =>
+        Task.WhenAll(records.Select(r => ProduceAsync(r.Topic, r.Key, r.Value, r.EventType, r.EventId, cancellationToken)));
+
+    public void Dispose()
+    {
+        _producer.Flush(TimeSpan.FromSeconds(10));
+        _producer.Dispose();
+    }
+}

@@ -1,0 +1,51 @@
+using Chat.Shared.Http;
+using Confluent.Kafka;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Chat.Shared.Kafka;
+
+public static class KafkaExtensions
+{
+    /// <summary>Binds <c>Kafka</c> options, registers the one producer and a readiness check on broker metadata.</summary>
+    public static IHostApplicationBuilder AddKafka(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<KafkaOptions>().BindConfiguration(KafkaOptions.Section)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.BootstrapServers),
+                "Kafka:BootstrapServers is empty. Set it, or run the Host, which starts an embedded broker when it is empty.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<EventProducer>();
+        builder.Services.AddHealthChecks().AddCheck<KafkaHealthCheck>("kafka", tags: [HealthTags.Ready]);
+        return builder;
+    }
+}
+
+/// <summary>Ready when the broker answers a metadata request (the one admin call the embedded broker serves well).</summary>
+internal sealed class KafkaHealthCheck(IOptions<KafkaOptions> options) : IHealthCheck, IDisposable
+{
+    private readonly Lazy<IAdminClient> _admin = new(() =>
+        new AdminClientBuilder(new AdminClientConfig { BootstrapServers = options.Value.BootstrapServers }).Build());
+
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.Run(() =>
+        {
+            try
+            {
+                var metadata = _admin.Value.GetMetadata(Topics.Messages, TimeSpan.FromSeconds(2));
+                return metadata.Brokers.Count > 0
+                    ? HealthCheckResult.Healthy($"{metadata.Brokers.Count} broker(s)")
+                    : HealthCheckResult.Unhealthy("No broker in metadata");
+            }
+            catch (KafkaException e)
+            {
+                return HealthCheckResult.Unhealthy("Kafka metadata request failed: " + e.Error.Reason);
+            }
+        }, cancellationToken);
+
+    public void Dispose()
+    {
+        if (_admin.IsValueCreated) _admin.Value.Dispose();
+    }
+}

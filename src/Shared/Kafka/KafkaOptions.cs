@@ -1,0 +1,59 @@
+using Confluent.Kafka;
+
+namespace Chat.Shared.Kafka;
+
+/// <summary>Section <c>Kafka</c>. An empty <see cref="BootstrapServers"/> means the Host starts the embedded broker.</summary>
+public sealed class KafkaOptions
+{
+    public const string Section = "Kafka";
+
+    public string BootstrapServers { get; set; } = "";
+
+    /// <summary>Partitions of each topic the embedded broker creates.</summary>
+    public int Partitions { get; set; } = 16;
+
+    /// <summary>How long a produce may wait for the broker before the caller is told it failed.</summary>
+    public int ProduceTimeoutMs { get; set; } = 5_000;
+
+    public int LingerMs { get; set; } = 2;
+
+    public int SessionTimeoutMs { get; set; } = 10_000;
+
+    public int HeartbeatIntervalMs { get; set; } = 1_000;
+
+    public string ClientId { get; set; } = "chat";
+
+    internal ProducerConfig ProducerConfig() => new()
+    {
+        BootstrapServers = BootstrapServers,
+        ClientId = ClientId,
+        // librdkafka's default is off; without it a retried produce can duplicate or reorder.
+        EnableIdempotence = true,
+        Acks = Acks.All,
+        LingerMs = LingerMs,
+        MessageTimeoutMs = ProduceTimeoutMs,
+        RequestTimeoutMs = Math.Min(ProduceTimeoutMs, 30_000),
+        // librdkafka's default partitioner is consistent_random; Java clients use murmur2.
+        // Pick murmur2_random so any producer, in any language, keys a conversation to one partition.
+        Partitioner = Partitioner.Murmur2Random,
+    };
+
+    /// <summary>
+    /// A consumer that commits only offsets its owner stored: auto-commit on, auto-store off.
+    /// <c>auto.offset.reset=error</c> so a reset is seen and reported, never silent.
+    /// </summary>
+    public ConsumerConfig ConsumerConfig(string groupId) => new()
+    {
+        BootstrapServers = BootstrapServers,
+        ClientId = ClientId,
+        GroupId = groupId,
+        EnableAutoCommit = true,
+        AutoCommitIntervalMs = 1_000,
+        EnableAutoOffsetStore = false,
+        AutoOffsetReset = AutoOffsetReset.Error,
+        SessionTimeoutMs = SessionTimeoutMs,
+        HeartbeatIntervalMs = HeartbeatIntervalMs,
+        PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
+        IsolationLevel = IsolationLevel.ReadCommitted,
+    };
+}

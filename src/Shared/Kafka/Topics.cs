@@ -1,0 +1,26 @@
+namespace Chat.Shared.Kafka;
+
+public static class Topics
+{
+    /// <summary>MessageEvent, key = conversation_id.</summary>
+    public const string Messages = "chat.messages";
+
+    /// <summary>StatusEvent, key = conversation_id.</summary>
+    public const string Status = "chat.status";
+
+    /// <summary>DeadLetter: records a consumer could not process, with the reason.</summary>
+    public const string DeadLetters = "chat.dlq";
+
+    public const string Files = "chat.files";
+    public const string Presence = "chat.presence";
+
+    public static readonly IReadOnlyList<string> All = [Messages, Status, DeadLetters, Files, Presence];
+}
+
+/// <summary>CloudEvents <c>type</c> values carried in the <c>ce_type</c> header.</summary>
+public static class EventTypes
+{
+    public const string MessageAccepted = "chat.message.accepted.v1";
+    public const string MessageStatus = "chat.message.status.v1";
+    public const string DeadLetter = "chat.dead_letter.v1";
+}

@@ -1,0 +1,33 @@
+namespace Chat.Storage;
+
+/// <summary>Conversations, messages and their statuses (SQLite embedded, MongoDB distributed).</summary>
+public interface IMessageStore
+{
+    /// <summary>Creates a conversation; a direct one between the same two members is returned instead of duplicated.</summary>
+    Task<(Conversation Conversation, bool Created)> CreateConversationAsync(Conversation draft, CancellationToken cancellationToken = default);
+
+    Task<Conversation?> FindConversationAsync(string conversationId, CancellationToken cancellationToken = default);
+
+    /// <summary>Newest first; <paramref name="before"/> is the last id of the previous page.</summary>
+    Task<IReadOnlyList<Conversation>> ListConversationsAsync(string member, string? before, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores a batch atomically and in order: each new message gets the next sequence number of its
+    /// conversation, each of its deliveries its status, and its history <c>accepted</c> plus those
+    /// transitions (unpublished: the outbox). A message id already stored is a duplicate and changes nothing.
+    /// </summary>
+    Task<IReadOnlyList<StoreResult>> StoreAsync(IReadOnlyList<MessageToStore> batch, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Status changes not yet published on chat.status, oldest first (the outbox): those of
+    /// <paramref name="messageIds"/> when given, else those recorded before <paramref name="recordedBefore"/>.
+    /// </summary>
+    Task<IReadOnlyList<StatusChange>> UnpublishedStatusChangesAsync(
+        IReadOnlyCollection<string>? messageIds, DateTimeOffset recordedBefore, int limit, CancellationToken cancellationToken = default);
+
+    Task MarkPublishedAsync(IReadOnlyCollection<long> statusChangeIds, CancellationToken cancellationToken = default);
+
+    Task<MessageStatusView?> GetStatusAsync(string messageId, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<StoredMessage>> GetMessagesAsync(string conversationId, long afterSequence, int limit, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,30 @@
+namespace Chat.Storage;
+
+/// <summary>
+/// accepted → sent → delivered → read, or failed (DESIGN.md, "Message status").
+/// Transitions only move forward.
+/// </summary>
+public static class MessageStatus
+{
+    public const string Accepted = "accepted";
+    public const string Sent = "sent";
+    public const string Delivered = "delivered";
+    public const string Read = "read";
+    public const string Failed = "failed";
+
+    private static readonly string[] Order = [Accepted, Sent, Delivered, Read];
+
+    public static int Rank(string status) => Array.IndexOf(Order, status);
+
+    /// <summary>
+    /// The message's overall status: the least advanced of its recipients' statuses, so "read"
+    /// means every recipient read it. Failed recipients count only when all failed.
+    /// </summary>
+    public static string Aggregate(IEnumerable<string> recipientStatuses)
+    {
+        var live = recipientStatuses.ToList();
+        if (live.Count == 0) return Accepted;
+        var progressing = live.Where(s => s != Failed).ToList();
+        return progressing.Count == 0 ? Failed : progressing.MinBy(Rank)!;
+    }
+}

@@ -1,0 +1,42 @@
+namespace Chat.Storage;
+
+public sealed record User(string Username, string DisplayName, string PasswordHash, DateTimeOffset CreatedAt);
+
+public sealed record Conversation(
+    string ConversationId, string Type, IReadOnlyList<string> Members, string? Title, string CreatedBy, DateTimeOffset CreatedAt)
+{
+    public const string Direct = "direct";
+    public const string Group = "group";
+
+    public bool HasMember(string username) => Members.Contains(username, StringComparer.Ordinal);
+}
+
+public sealed record MessagePayload(string Type, string? Text, string? FileId);
+
+/// <summary>A message as the Frontend accepted it, before it has a sequence number.</summary>
+public sealed record NewMessage(
+    string MessageId, string ConversationId, string From, IReadOnlyList<string> To, IReadOnlyList<string> Channels,
+    MessagePayload Payload, DateTimeOffset AcceptedAt);
+
+public sealed record StoredMessage(
+    string MessageId, string ConversationId, long SequenceNumber, string From, IReadOnlyList<string> To,
+    IReadOnlyList<string> Channels, MessagePayload Payload, DateTimeOffset AcceptedAt, DateTimeOffset SentAt);
+
+/// <summary>What the Router decided for one recipient on one channel when it stored the message.</summary>
+public sealed record Delivery(string Recipient, string Channel, string Status, string? Detail = null);
+
+public sealed record MessageToStore(NewMessage Message, IReadOnlyList<Delivery> Deliveries);
+
+public enum StoreOutcome { Stored, Duplicate, UnknownConversation }
+
+public sealed record StoreResult(NewMessage Message, StoreOutcome Outcome, long SequenceNumber);
+
+/// <summary>One transition, as appended to a message's history and published on chat.status.</summary>
+public sealed record StatusChange(
+    long Id, string MessageId, string ConversationId, long SequenceNumber, string From, string Status,
+    DateTimeOffset At, string? Recipient, string? Channel, string? Detail);
+
+public sealed record RecipientStatus(string Username, string Channel, string Status, DateTimeOffset UpdatedAt);
+
+public sealed record MessageStatusView(
+    StoredMessage Message, string Status, IReadOnlyList<RecipientStatus> Recipients, IReadOnlyList<StatusChange> History);

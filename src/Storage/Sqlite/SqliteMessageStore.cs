@@ -1,0 +1,231 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace Chat.Storage.Sqlite;
+
+internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMessageStore
+{
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS conversations (
+            conversation_id TEXT PRIMARY KEY,
+            type            TEXT NOT NULL,
+            title           TEXT,
+            direct_key      TEXT UNIQUE,
+            created_by      TEXT NOT NULL,
+            created_at      TEXT NOT NULL,
+            last_seq        INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE IF NOT EXISTS conversation_members (
+            conversation_id TEXT NOT NULL REFERENCES conversations,
+            username        TEXT NOT NULL,
+            PRIMARY KEY (conversation_id, username)
+        );
+        CREATE INDEX IF NOT EXISTS ix_members_by_user ON conversation_members (username, conversation_id);
+        CREATE TABLE IF NOT EXISTS messages (
+            message_id      TEXT PRIMARY KEY,
+            conversation_id TEXT NOT NULL,
+            sequence_number INTEGER NOT NULL,
+            sender          TEXT NOT NULL,
+            recipients      TEXT NOT NULL,
+            channels        TEXT NOT NULL,
+            payload_type    TEXT NOT NULL,
+            text            TEXT,
+            file_id         TEXT,
+            accepted_at     TEXT NOT NULL,
+            sent_at         TEXT NOT NULL,
+            UNIQUE (conversation_id, sequence_number)
+        );
+        CREATE TABLE IF NOT EXISTS message_recipients (
+            message_id TEXT NOT NULL,
+            username   TEXT NOT NULL,
+            channel    TEXT NOT NULL,
+            status     TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (message_id, username, channel)
+        );
+        CREATE TABLE IF NOT EXISTS status_history (
+            id         INTEGER PRIMARY KEY AUTOINCREMENT,
+            message_id TEXT NOT NULL,
+            status     TEXT NOT NULL,
+            at         TEXT NOT NULL,
+            recipient  TEXT,
+            channel    TEXT,
+            detail     TEXT,
+            published  INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS ix_history_by_message ON status_history (message_id, id);
+        CREATE INDEX IF NOT EXISTS ix_history_unpublished ON status_history (id) WHERE published = 0;
+        """;
+
+    private const string MessageColumns =
+        "m.message_id, m.conversation_id, m.sequence_number, m.sender, m.recipients, m.channels, m.payload_type, m.text, m.file_id, m.accepted_at, m.sent_at";
+
+    private readonly SqliteDatabase _db = new(path, Schema);
+
+    public Task<(Conversation Conversation, bool Created)> CreateConversationAsync(Conversation draft, CancellationToken cancellationToken = default) =>
+        _db.WriteAsync((connection, tx) =>
+        {
+            var directKey = draft.Type == Conversation.Direct ? string.Join("\n", draft.Members.Order(StringComparer.Ordinal)) : null;
+            if (directKey is not null)
+            {
+                var existing = connection.Command("SELECT conversation_id FROM conversations WHERE direct_key = $k", tx, ("$k", directKey))
+                    .Query(r => r.GetString(0)).FirstOrDefault();
+                if (existing is not null) return (LoadConversation(connection, existing, tx)!, false);
+            }
+            using (var insert = connection.Command(
+                       "INSERT INTO conversations (conversation_id, type, title, direct_key, created_by, created_at) VALUES ($id, $t, $title, $k, $by, $at)",
+                       tx, ("$id", draft.ConversationId), ("$t", draft.Type), ("$title", draft.Title), ("$k", directKey),
+                       ("$by", draft.CreatedBy), ("$at", draft.CreatedAt.Iso())))
+                insert.ExecuteNonQuery();
+            using var member = connection.Command("INSERT INTO conversation_members (conversation_id, username) VALUES ($c, $u)", tx,
+                ("$c", draft.ConversationId), ("$u", ""));
+            foreach (var username in draft.Members)
+            {
+                member.Parameters["$u"].Value = username;
+                member.ExecuteNonQuery();
+            }
+            return (draft, true);
+        }, cancellationToken);
+
+    public Task<Conversation?> FindConversationAsync(string conversationId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_db.Read(connection => LoadConversation(connection, conversationId, null)));
+
+    public Task<IReadOnlyList<Conversation>> ListConversationsAsync(string member, string? before, int limit, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<Conversation>>(_db.Read(connection =>
+        {
+            var ids = connection.Command(
+                    "SELECT conversation_id FROM conversation_members WHERE username = $u AND ($b IS NULL OR conversation_id < $b) ORDER BY conversation_id DESC LIMIT $n",
+                    null, ("$u", member), ("$b", before), ("$n", limit))
+                .Query(r => r.GetString(0)).ToList();
+            return ids.Select(id => LoadConversation(connection, id, null)!).ToList();
+        }));
+
+    private static Conversation? LoadConversation(SqliteConnection connection, string id, SqliteTransaction? tx)
+    {
+        var members = connection.Command("SELECT username FROM conversation_members WHERE conversation_id = $c ORDER BY rowid", tx, ("$c", id))
+            .Query(r => r.GetString(0)).ToList();
+        return connection.Command("SELECT type, title, created_by, created_at FROM conversations WHERE conversation_id = $c", tx, ("$c", id))
+            .Query(r => new Conversation(id, r.GetString(0), members, r.StringOrNull(1), r.GetString(2), r.Time(3)))
+            .FirstOrDefault();
+    }
+
+    public Task<IReadOnlyList<StoreResult>> StoreAsync(IReadOnlyList<MessageToStore> batch, CancellationToken cancellationToken = default) =>
+        _db.WriteAsync<IReadOnlyList<StoreResult>>((connection, tx) =>
+        {
+            var now = clock.GetUtcNow();
+            using var findExisting = connection.Command("SELECT sequence_number FROM messages WHERE message_id = $id", tx, ("$id", ""));
+            using var nextSequence = connection.Command(
+                "UPDATE conversations SET last_seq = last_seq + 1 WHERE conversation_id = $c RETURNING last_seq", tx, ("$c", ""));
+            using var insertMessage = connection.Command(
+                "INSERT INTO messages VALUES ($id, $c, $seq, $from, $to, $channels, $type, $text, $file, $accepted, $sent)", tx,
+                ("$id", ""), ("$c", ""), ("$seq", 0L), ("$from", ""), ("$to", ""), ("$channels", ""), ("$type", ""),
+                ("$text", null), ("$file", null), ("$accepted", ""), ("$sent", now.Iso()));
+            using var insertRecipient = connection.Command(
+                "INSERT INTO message_recipients VALUES ($id, $u, $ch, $s, $at)", tx,
+                ("$id", ""), ("$u", ""), ("$ch", ""), ("$s", ""), ("$at", now.Iso()));
+            using var insertHistory = connection.Command(
+                "INSERT INTO status_history (message_id, status, at, recipient, channel, detail, published) VALUES ($id, $s, $at, $u, $ch, $d, $p)", tx,
+                ("$id", ""), ("$s", ""), ("$at", ""), ("$u", null), ("$ch", null), ("$d", null), ("$p", 0));
+
+            var results = new List<StoreResult>(batch.Count);
+            foreach (var (m, deliveries) in batch)
+            {
+                findExisting.Parameters["$id"].Value = m.MessageId;
+                if (findExisting.ExecuteScalar() is long existing)
+                {
+                    results.Add(new StoreResult(m, StoreOutcome.Duplicate, existing));
+                    continue;
+                }
+                nextSequence.Parameters["$c"].Value = m.ConversationId;
+                if (nextSequence.ExecuteScalar() is not long seq)
+                {
+                    results.Add(new StoreResult(m, StoreOutcome.UnknownConversation, 0));
+                    continue;
+                }
+                Bind(insertMessage, ("$id", m.MessageId), ("$c", m.ConversationId), ("$seq", seq), ("$from", m.From),
+                    ("$to", JsonSerializer.Serialize(m.To)), ("$channels", JsonSerializer.Serialize(m.Channels)),
+                    ("$type", m.Payload.Type), ("$text", m.Payload.Text), ("$file", m.Payload.FileId), ("$accepted", m.AcceptedAt.Iso()));
+                insertMessage.ExecuteNonQuery();
+                // "accepted" is the Frontend's 202: history, not news, so it is born published.
+                Bind(insertHistory, ("$id", m.MessageId), ("$s", MessageStatus.Accepted), ("$at", m.AcceptedAt.Iso()),
+                    ("$u", null), ("$ch", null), ("$d", null), ("$p", 1));
+                insertHistory.ExecuteNonQuery();
+                foreach (var d in deliveries)
+                {
+                    Bind(insertRecipient, ("$id", m.MessageId), ("$u", d.Recipient), ("$ch", d.Channel), ("$s", d.Status));
+                    insertRecipient.ExecuteNonQuery();
+                    Bind(insertHistory, ("$s", d.Status), ("$at", now.Iso()), ("$u", d.Recipient), ("$ch", d.Channel), ("$d", d.Detail), ("$p", 0));
+                    insertHistory.ExecuteNonQuery();
+                }
+                results.Add(new StoreResult(m, StoreOutcome.Stored, seq));
+            }
+            return results;
+        }, cancellationToken);
+
+    private static void Bind(SqliteCommand command, params (string Name, object? Value)[] values)
+    {
+        foreach (var (name, value) in values) command.Parameters[name].Value = value ?? DBNull.Value;
+    }
+
+    public Task<IReadOnlyList<StatusChange>> UnpublishedStatusChangesAsync(
+        IReadOnlyCollection<string>? messageIds, DateTimeOffset recordedBefore, int limit, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<StatusChange>>(_db.Read(connection =>
+        {
+            var ids = messageIds?.ToList() ?? [];
+            var filter = messageIds is null
+                ? "h.at < $before"
+                : $"h.message_id IN ({string.Join(",", ids.Select((_, i) => "$m" + i))})";
+            var command = connection.Command(
+                "SELECT h.id, h.message_id, m.conversation_id, m.sequence_number, m.sender, h.status, h.at, h.recipient, h.channel, h.detail " +
+                $"FROM status_history h JOIN messages m ON m.message_id = h.message_id WHERE h.published = 0 AND {filter} ORDER BY h.id LIMIT $n",
+                null, ("$n", limit), ("$before", recordedBefore.Iso()));
+            for (var i = 0; i < ids.Count; i++) command.Parameters.AddWithValue("$m" + i, ids[i]);
+            return command.Query(ReadChange).ToList();
+        }));
+
+    public Task MarkPublishedAsync(IReadOnlyCollection<long> statusChangeIds, CancellationToken cancellationToken = default) =>
+        statusChangeIds.Count == 0
+            ? Task.CompletedTask
+            : _db.WriteAsync((connection, tx) =>
+            {
+                using var update = connection.Command("UPDATE status_history SET published = 1 WHERE id = $id", tx, ("$id", 0L));
+                foreach (var id in statusChangeIds)
+                {
+                    update.Parameters["$id"].Value = id;
+                    update.ExecuteNonQuery();
+                }
+                return 0;
+            }, cancellationToken);
+
+    public Task<MessageStatusView?> GetStatusAsync(string messageId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_db.Read(connection =>
+        {
+            var message = connection.Command($"SELECT {MessageColumns} FROM messages m WHERE m.message_id = $id", null, ("$id", messageId))
+                .Query(ReadMessage).FirstOrDefault();
+            if (message is null) return null;
+            var recipients = connection.Command(
+                    "SELECT username, channel, status, updated_at FROM message_recipients WHERE message_id = $id ORDER BY rowid", null, ("$id", messageId))
+                .Query(r => new RecipientStatus(r.GetString(0), r.GetString(1), r.GetString(2), r.Time(3))).ToList();
+            var history = connection.Command(
+                    "SELECT h.id, h.message_id, m.conversation_id, m.sequence_number, m.sender, h.status, h.at, h.recipient, h.channel, h.detail " +
+                    "FROM status_history h JOIN messages m ON m.message_id = h.message_id WHERE h.message_id = $id ORDER BY h.id",
+                    null, ("$id", messageId))
+                .Query(ReadChange).ToList();
+            return new MessageStatusView(message, MessageStatus.Aggregate(recipients.Select(r => r.Status)), recipients, history);
+        }));
+
+    public Task<IReadOnlyList<StoredMessage>> GetMessagesAsync(string conversationId, long afterSequence, int limit, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<StoredMessage>>(_db.Read(connection => connection.Command(
+                $"SELECT {MessageColumns} FROM messages m WHERE m.conversation_id = $c AND m.sequence_number > $after ORDER BY m.sequence_number LIMIT $n",
+                null, ("$c", conversationId), ("$after", afterSequence), ("$n", limit))
+            .Query(ReadMessage).ToList()));
+
+    private static StoredMessage ReadMessage(SqliteDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetString(3),
+        JsonSerializer.Deserialize<string[]>(r.GetString(4))!, JsonSerializer.Deserialize<string[]>(r.GetString(5))!,
+        new MessagePayload(r.GetString(6), r.StringOrNull(7), r.StringOrNull(8)), r.Time(9), r.Time(10));
+
+    private static StatusChange ReadChange(SqliteDataReader r) => new(
+        r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetString(4), r.GetString(5), r.Time(6),
+        r.StringOrNull(7), r.StringOrNull(8), r.StringOrNull(9));
+}

@@ -1,0 +1,38 @@
+using Chat.Shared;
+using Chat.Storage.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Chat.Storage;
+
+public static class StorageExtensions
+{
+    /// <summary>The message store chosen by <c>Store:Kind</c> (unset: SQLite under <c>Chat:DataDir</c>).</summary>
+    public static IHostApplicationBuilder AddMessageStore(this IHostApplicationBuilder builder)
+    {
+        var kind = builder.Configuration["Store:Kind"] ?? "sqlite";
+        builder.Services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.Section);
+        builder.Services.AddSingleton<IMessageStore>(kind switch
+        {
+            "sqlite" => sp => new SqliteMessageStore(sp.GetRequiredService<IOptions<ChatOptions>>().Value.PathFor("messages.db"),
+                sp.GetService<TimeProvider>() ?? TimeProvider.System),
+            _ => throw new InvalidOperationException($"Store:Kind '{kind}' is not supported by this build; use 'sqlite'."),
+        });
+        return builder;
+    }
+
+    /// <summary>The metadata store chosen by <c>Metadata:Kind</c> (unset: SQLite under <c>Chat:DataDir</c>).</summary>
+    public static IHostApplicationBuilder AddMetadataStore(this IHostApplicationBuilder builder)
+    {
+        var kind = builder.Configuration["Metadata:Kind"] ?? "sqlite";
+        builder.Services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.Section);
+        builder.Services.AddSingleton<IMetadataStore>(kind switch
+        {
+            "sqlite" => sp => new SqliteMetadataStore(sp.GetRequiredService<IOptions<ChatOptions>>().Value.PathFor("metadata.db")),
+            _ => throw new InvalidOperationException($"Metadata:Kind '{kind}' is not supported by this build; use 'sqlite'."),
+        });
+        return builder;
+    }
+}
