@@ -24,11 +24,22 @@ public abstract class BatchConsumer(string topic, string groupId, KafkaOptions o
         "chat.consumer.offset_resets", description: "Offsets found out of range: records may have been lost from the log");
 
     private readonly HashSet<TopicPartition> _revokedDuringBatch = [];
+    private readonly HashSet<TopicPartition> _assigned = [];
+    private long _recordsProcessed;
 
     protected int MaxBatchSize { get; init; } = 500;
     protected TimeSpan MaxBatchWait { get; init; } = TimeSpan.FromMilliseconds(20);
 
     protected string GroupId => groupId;
+
+    /// <summary>Records whose work this member finished (for health, metrics and tests).</summary>
+    public long RecordsProcessed => Interlocked.Read(ref _recordsProcessed);
+
+    /// <summary>The partitions this member holds now.</summary>
+    public IReadOnlyList<TopicPartition> Assignment
+    {
+        get { lock (_assigned) return _assigned.ToList(); }
+    }
 
     /// <summary>Does the batch's work durably, or throws to have the same batch offered again.</summary>
     protected abstract Task ProcessBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, CancellationToken cancellationToken);
@@ -40,8 +51,9 @@ public abstract class BatchConsumer(string topic, string groupId, KafkaOptions o
     {
         using var consumer = new ConsumerBuilder<string, byte[]>(options.ConsumerConfig(groupId))
             .SetErrorHandler((_, e) => logger.LogWarning("Kafka consumer {Group}: {Reason}", groupId, e.Reason))
-            .SetPartitionsRevokedHandler((_, revoked) => { lock (_revokedDuringBatch) _revokedDuringBatch.UnionWith(revoked.Select(r => r.TopicPartition)); })
-            .SetPartitionsLostHandler((_, lost) => { lock (_revokedDuringBatch) _revokedDuringBatch.UnionWith(lost.Select(r => r.TopicPartition)); })
+            .SetPartitionsAssignedHandler((_, assigned) => { lock (_assigned) _assigned.UnionWith(assigned); })
+            .SetPartitionsRevokedHandler((_, revoked) => Revoke(revoked.Select(r => r.TopicPartition)))
+            .SetPartitionsLostHandler((_, lost) => Revoke(lost.Select(r => r.TopicPartition)))
             .Build();
         consumer.Subscribe(topic);
         logger.LogInformation("Consumer group {Group} subscribed to {Topic}", groupId, topic);
@@ -53,6 +65,7 @@ public abstract class BatchConsumer(string topic, string groupId, KafkaOptions o
                 if (batch.Count == 0) continue;
                 ProcessUntilDone(batch, stoppingToken);
                 foreach (var record in batch) StoreOffset(consumer, record);
+                Interlocked.Add(ref _recordsProcessed, batch.Count);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -61,8 +74,16 @@ public abstract class BatchConsumer(string topic, string groupId, KafkaOptions o
         finally
         {
             consumer.Close();
+            lock (_assigned) _assigned.Clear();
             logger.LogInformation("Consumer group {Group} left {Topic}", groupId, topic);
         }
+    }
+
+    private void Revoke(IEnumerable<TopicPartition> partitions)
+    {
+        var list = partitions.ToList();
+        lock (_revokedDuringBatch) _revokedDuringBatch.UnionWith(list);
+        lock (_assigned) _assigned.ExceptWith(list);
     }
 
     private List<ConsumeResult<string, byte[]>> ReadBatch(IConsumer<string, byte[]> consumer, CancellationToken stoppingToken)

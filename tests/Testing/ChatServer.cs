@@ -1,0 +1,63 @@
+using Chat.Host;
+using Chat.Shared.Kafka.Embedded;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Chat.Testing;
+
+/// <summary>
+/// The all-in-one Host, started for real on a loopback port with its own embedded broker and
+/// SQLite files in a temp directory. Tests talk to it over HTTP like any client.
+/// </summary>
+public sealed class ChatServer : IAsyncDisposable
+{
+    private readonly TempDirectory _data;
+    private readonly WebApplication _app;
+
+    private ChatServer(WebApplication app, TempDirectory data, Uri baseAddress)
+    {
+        _app = app;
+        _data = data;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public EmbeddedKafkaBroker Broker => Services.GetRequiredService<EmbeddedKafkaBroker>();
+
+    public string BootstrapServers => Broker.BootstrapServers;
+
+    public static async Task<ChatServer> StartAsync(IDictionary<string, string?>? settings = null)
+    {
+        var data = new TempDirectory();
+        var app = ChatHost.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Chat:DataDir"] = data.Path,
+                ["Kafka:ProduceTimeoutMs"] = "3000",
+                ["Router:OutboxSweepInterval"] = "00:00:01",
+            });
+            if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new ChatServer(app, data, new Uri(address));
+    }
+
+    public ApiClient Client() => new(new HttpClient { BaseAddress = BaseAddress });
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _data.Dispose();
+    }
+}
