@@ -1,0 +1,116 @@
+using Chat.Shared.Events;
+using Chat.Shared.Kafka;
+using Chat.Storage;
+
+namespace Chat.Router.Tests;
+
+public sealed class RouterTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
+
+    /// <summary>Each conversation holds exactly the texts produced for it, in produced order, numbered 1..n.</summary>
+    private static void AssertExactlyOnceInOrder(Dictionary<string, IReadOnlyList<StoredMessage>> stored, Dictionary<string, List<string>> produced)
+    {
+        foreach (var (conversation, texts) in produced)
+        {
+            var messages = stored[conversation];
+            Assert.Equal(texts, messages.Select(m => m.Payload.Text));
+            Assert.Equal(Enumerable.Range(1, texts.Count).Select(i => (long)i), messages.Select(m => m.SequenceNumber));
+        }
+    }
+
+    [Fact]
+    public async Task A_router_stopped_mid_stream_and_started_again_stores_every_message_once_in_order()
+    {
+        using var world = new RouterWorld(conversations: 10);
+        const int total = 4000;
+        var produced = world.Conversations.ToDictionary(c => c, _ => new List<string>());
+        var first = await world.StartRouterAsync();
+
+        var producing = Task.Run(async () =>
+        {
+            for (var i = 0; i < total; i += 100)
+            {
+                var batch = Enumerable.Range(i, 100).Select(n => RouterWorld.Message($"m{n}", world.Conversations[n % 10], $"text {n}")).ToList();
+                foreach (var e in batch) produced[e.ConversationId].Add(e.Payload.Text);
+                // Every tenth message is sent twice, as a client retrying after a timeout would.
+                await Task.WhenAll(batch.Select(world.ProduceAsync).Concat(batch.Where((_, k) => k % 10 == 0).Select(world.ProduceAsync)));
+                await Task.Delay(25); // pacing the producer, not synchronising: the router runs while messages keep coming
+            }
+        });
+        var atStop = await Eventually.UntilAsync(world.StoredCountAsync, n => n >= 1000, Deadline, "the first router to store 1000 messages");
+        await first.DisposeAsync();
+        Assert.True(atStop < total, $"the router was stopped mid-stream ({atStop} of {total} stored)");
+
+        await using var second = await world.StartRouterAsync();
+        await producing;
+        await Eventually.UntilAsync(world.StoredCountAsync, n => n >= total, Deadline, $"all {total} messages stored");
+
+        Assert.True(second.Worker.RecordsProcessed > 0, "the restarted router did part of the work");
+        AssertExactlyOnceInOrder(await world.StoredAsync(), produced);
+    }
+
+    [Fact]
+    public async Task Two_routers_in_one_group_share_16_partitions_and_store_5000_messages_across_100_conversations_in_order()
+    {
+        using var world = new RouterWorld(conversations: 100);
+        await using var a = await world.StartRouterAsync();
+        await using var b = await world.StartRouterAsync();
+        await Eventually.UntilAsync(() => a.Worker.Assignment.Count > 0 && b.Worker.Assignment.Count > 0
+                                          && a.Worker.Assignment.Count + b.Worker.Assignment.Count == 16,
+            Deadline, "both routers to hold partitions, 16 in all");
+
+        var produced = world.Conversations.ToDictionary(c => c, _ => new List<string>());
+        var events = Enumerable.Range(0, 5000).Select(n => RouterWorld.Message($"m{n}", world.Conversations[n % 100], $"text {n}")).ToList();
+        foreach (var e in events) produced[e.ConversationId].Add(e.Payload.Text);
+        await Task.WhenAll(events.Select(world.ProduceAsync));
+        await Eventually.UntilAsync(world.StoredCountAsync, n => n >= 5000, Deadline, "all 5000 messages stored");
+
+        Assert.True(a.Worker.RecordsProcessed > 0 && b.Worker.RecordsProcessed > 0,
+            $"both routers did work: {a.Worker.RecordsProcessed} and {b.Worker.RecordsProcessed}");
+        AssertExactlyOnceInOrder(await world.StoredAsync(), produced);
+    }
+
+    [Fact]
+    public async Task Records_that_can_never_be_stored_go_to_the_dead_letter_topic_and_the_router_carries_on()
+    {
+        using var world = new RouterWorld(conversations: 1);
+        await using var router = await world.StartRouterAsync();
+        var conversation = world.Conversations[0];
+
+        await world.ProduceRawAsync(conversation, [0xFF, 0xFF, 0xFF]);
+        await world.ProduceAsync(new MessageEvent { MessageId = "no-fields", ConversationId = conversation });
+        await world.ProduceAsync(RouterWorld.Message("lost", "no-such-conversation", "nowhere"));
+        await world.ProduceAsync(RouterWorld.Message("fine", conversation, "after the poison"));
+
+        var stored = await Eventually.UntilAsync(world.StoredAsync, s => s[conversation].Count == 1, Deadline, "the good message stored");
+        Assert.Equal("fine", stored[conversation][0].MessageId);
+        var letters = await Eventually.UntilAsync(
+            () => Task.FromResult(KafkaProbe.ReadAll(world.Broker.BootstrapServers, Topics.DeadLetters).Select(r => DeadLetter.Parser.ParseFrom(r.Message.Value)).ToList()),
+            l => l.Count >= 3, Deadline, "three dead letters");
+        Assert.Collection(letters.OrderBy(l => l.SourceOffset),
+            l => Assert.Contains("protobuf does not parse", l.Reason),
+            l => Assert.Contains("without", l.Reason),
+            l => Assert.Contains("no-such-conversation", l.Reason));
+        Assert.All(letters, l => Assert.Equal(Topics.Messages, l.SourceTopic));
+    }
+
+    [Fact]
+    public async Task Each_recipient_and_channel_gets_a_status_and_one_event_on_chat_status()
+    {
+        using var world = new RouterWorld(conversations: 1);
+        await using var router = await world.StartRouterAsync();
+        await world.ProduceAsync(RouterWorld.Message("multi", world.Conversations[0], "hello", "app", "telegram"));
+
+        var status = await Eventually.UntilAsync(() => world.Store.GetStatusAsync("multi"), s => s is not null, Deadline, "the message stored");
+        Assert.Equal([("bob", "app", "sent"), ("bob", "telegram", "failed")],
+            status!.Recipients.Select(r => (r.Username, r.Channel, r.Status)));
+        Assert.Contains(status.History, h => h is { Channel: "telegram", Status: "failed", Detail: not null });
+
+        var events = await Eventually.UntilAsync(
+            () => Task.FromResult(KafkaProbe.ReadAll(world.Broker.BootstrapServers, Topics.Status).Select(r => StatusEvent.Parser.ParseFrom(r.Message.Value)).ToList()),
+            e => e.Count >= 2, Deadline, "two status events");
+        Assert.Equal(["multi/bob/app/sent", "multi/bob/telegram/failed"], events.Select(e => e.EventId).Order());
+        Assert.Empty(await world.Store.UnpublishedStatusChangesAsync(null, DateTimeOffset.MaxValue, 100));
+    }
+}

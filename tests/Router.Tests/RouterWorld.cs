@@ -1,0 +1,72 @@
+using Chat.Shared.Events;
+using Chat.Shared.Kafka;
+using Chat.Shared.Kafka.Embedded;
+using Chat.Storage;
+using Confluent.Kafka;
+using Google.Protobuf;
+using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
+
+namespace Chat.Router.Tests;
+
+/// <summary>A broker, a data directory and conversations in its store, ready for routers to join.</summary>
+public sealed class RouterWorld : IDisposable
+{
+    private readonly TempDirectory _data = new();
+    private readonly IProducer<string, byte[]> _producer;
+
+    public RouterWorld(int conversations)
+    {
+        Broker = EmbeddedKafkaBroker.Start(Topics.All, 16);
+        _producer = new ProducerBuilder<string, byte[]>(new ProducerConfig
+        {
+            BootstrapServers = Broker.BootstrapServers, EnableIdempotence = true, Acks = Acks.All, LingerMs = 5,
+            Partitioner = Partitioner.Murmur2Random,
+        }).Build();
+        Store = Stores.OpenMessageStore(_data.Path);
+        Conversations = Enumerable.Range(0, conversations).Select(i =>
+        {
+            var draft = new Conversation($"conv-{i:000}", Conversation.Group, ["alice", "bob"], null, "alice", DateTimeOffset.UtcNow);
+            return Store.CreateConversationAsync(draft).GetAwaiter().GetResult().Conversation.ConversationId;
+        }).ToList();
+    }
+
+    public EmbeddedKafkaBroker Broker { get; }
+    public IMessageStore Store { get; }
+    public IReadOnlyList<string> Conversations { get; }
+    public string DataDir => _data.Path;
+
+    public Task<RouterNode> StartRouterAsync() => RouterNode.StartAsync(Broker.BootstrapServers, _data.Path);
+
+    public static MessageEvent Message(string id, string conversation, string text, params string[] channels) => new()
+    {
+        MessageId = id,
+        ConversationId = conversation,
+        From = "alice",
+        To = { "bob" },
+        Channels = { channels.Length == 0 ? ["app"] : channels },
+        Payload = new Payload { Type = "text", Text = text },
+        AcceptedAt = Timestamp.FromDateTime(DateTime.UtcNow),
+    };
+
+    public Task ProduceAsync(MessageEvent e) => ProduceRawAsync(e.ConversationId, e.ToByteArray());
+
+    public Task ProduceRawAsync(string key, byte[] value) =>
+        _producer.ProduceAsync(Topics.Messages, new Message<string, byte[]> { Key = key, Value = value });
+
+    /// <summary>Messages stored per conversation, in sequence order.</summary>
+    public async Task<Dictionary<string, IReadOnlyList<StoredMessage>>> StoredAsync()
+    {
+        var all = new Dictionary<string, IReadOnlyList<StoredMessage>>();
+        foreach (var c in Conversations) all[c] = await Store.GetMessagesAsync(c, 0, 100_000);
+        return all;
+    }
+
+    public async Task<int> StoredCountAsync() => (await StoredAsync()).Values.Sum(m => m.Count);
+
+    public void Dispose()
+    {
+        _producer.Dispose();
+        Broker.Dispose();
+        _data.Dispose();
+    }
+}

@@ -1,0 +1,100 @@
+using Chat.Storage;
+
+namespace Chat.Storage.Tests;
+
+/// <summary>What every message store must do; one subclass per adapter.</summary>
+public abstract class MessageStoreContract : IDisposable
+{
+    protected readonly TempDirectory Data = new();
+    private IMessageStore? _store;
+
+    protected abstract IMessageStore Open();
+
+    private IMessageStore Store => _store ??= Open();
+
+    private async Task<string> GroupAsync(string id)
+    {
+        await Store.CreateConversationAsync(new Conversation(id, Conversation.Group, ["alice", "bob", "carol"], "t", "alice", DateTimeOffset.UtcNow));
+        return id;
+    }
+
+    private static MessageToStore Message(string id, string conversation) => new(
+        new NewMessage(id, conversation, "alice", ["bob"], ["app"], new MessagePayload("text", id, null), DateTimeOffset.UtcNow),
+        [new Delivery("bob", "app", MessageStatus.Sent)]);
+
+    [Fact]
+    public async Task Sequence_numbers_increase_per_conversation_and_are_never_shared()
+    {
+        var a = await GroupAsync("a");
+        var b = await GroupAsync("b");
+        var results = await Store.StoreAsync([Message("1", a), Message("2", b), Message("3", a)]);
+        results = [.. results, .. await Store.StoreAsync([Message("4", a), Message("5", b)])];
+
+        Assert.Equal([1L, 1L, 2L, 3L, 2L], results.Select(r => r.SequenceNumber));
+        Assert.Equal(["1", "3", "4"], (await Store.GetMessagesAsync(a, 0, 10)).Select(m => m.MessageId));
+        Assert.Equal(["4"], (await Store.GetMessagesAsync(a, 2, 10)).Select(m => m.MessageId));
+    }
+
+    [Fact]
+    public async Task A_message_id_stored_before_is_a_duplicate_and_changes_nothing()
+    {
+        var a = await GroupAsync("a");
+        await Store.StoreAsync([Message("x", a)]);
+        var again = await Store.StoreAsync([Message("x", a), Message("x", a)]);
+
+        Assert.All(again, r => Assert.Equal((StoreOutcome.Duplicate, 1L), (r.Outcome, r.SequenceNumber)));
+        Assert.Single(await Store.GetMessagesAsync(a, 0, 10));
+        Assert.Equal(2, (await Store.GetStatusAsync("x"))!.History.Count);
+    }
+
+    [Fact]
+    public async Task A_message_for_an_unknown_conversation_is_reported_not_stored()
+    {
+        var result = Assert.Single(await Store.StoreAsync([Message("orphan", "nowhere")]));
+        Assert.Equal(StoreOutcome.UnknownConversation, result.Outcome);
+        Assert.Null(await Store.GetStatusAsync("orphan"));
+    }
+
+    [Fact]
+    public async Task Status_changes_wait_in_the_outbox_until_marked_published()
+    {
+        var a = await GroupAsync("a");
+        await Store.StoreAsync([Message("m", a)]);
+        var pending = await Store.UnpublishedStatusChangesAsync(["m"], DateTimeOffset.MaxValue, 10);
+        var change = Assert.Single(pending);
+        Assert.Equal(("m", "sent", "bob", "app", 1L), (change.MessageId, change.Status, change.Recipient, change.Channel, change.SequenceNumber));
+
+        await Store.MarkPublishedAsync([change.Id]);
+        Assert.Empty(await Store.UnpublishedStatusChangesAsync(null, DateTimeOffset.MaxValue, 10));
+        var view = await Store.GetStatusAsync("m");
+        Assert.Equal(["accepted", "sent"], view!.History.Select(h => h.Status));
+        Assert.Equal("sent", view.Status);
+    }
+
+    [Fact]
+    public async Task A_direct_conversation_is_created_once_whichever_member_asks()
+    {
+        var (first, created) = await Store.CreateConversationAsync(new Conversation("d1", Conversation.Direct, ["alice", "bob"], null, "alice", DateTimeOffset.UtcNow));
+        var (second, createdAgain) = await Store.CreateConversationAsync(new Conversation("d2", Conversation.Direct, ["bob", "alice"], null, "bob", DateTimeOffset.UtcNow));
+
+        Assert.True(created);
+        Assert.False(createdAgain);
+        Assert.Equal(first.ConversationId, second.ConversationId);
+    }
+
+    [Fact]
+    public async Task Conversations_list_newest_first_after_a_cursor()
+    {
+        foreach (var id in new[] { "c1", "c2", "c3" }) await GroupAsync(id);
+        Assert.Equal(["c3", "c2"], (await Store.ListConversationsAsync("bob", null, 2)).Select(c => c.ConversationId));
+        Assert.Equal(["c1"], (await Store.ListConversationsAsync("bob", "c2", 2)).Select(c => c.ConversationId));
+        Assert.Empty(await Store.ListConversationsAsync("dave", null, 2));
+    }
+
+    public void Dispose() => Data.Dispose();
+}
+
+public sealed class SqliteMessageStoreTests : MessageStoreContract
+{
+    protected override IMessageStore Open() => Stores.OpenMessageStore(Data.Path);
+}
