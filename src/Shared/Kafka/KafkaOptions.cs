@@ -23,6 +23,12 @@ public sealed class KafkaOptions
 
     public string ClientId { get; set; } = "chat";
 
+    /// <summary>
+    /// Longest a fetch waits for records. Real brokers answer as soon as one record arrives; the
+    /// embedded one waits out the whole interval, so it bounds consumer latency there.
+    /// </summary>
+    public int FetchWaitMaxMs { get; set; } = 50;
+
     internal ProducerConfig ProducerConfig() => new()
     {
         BootstrapServers = BootstrapServers,
@@ -55,5 +61,6 @@ public sealed class KafkaOptions
         HeartbeatIntervalMs = HeartbeatIntervalMs,
         PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
         IsolationLevel = IsolationLevel.ReadCommitted,
+        FetchWaitMaxMs = FetchWaitMaxMs,
     };
 }

@@ -1,0 +1,54 @@
+using System.Globalization;
+
+namespace Chat.LoadTest;
+
+/// <summary>One step of the load: a rate held for a time; rate 0 ("max") sends as fast as the connections allow.</summary>
+public sealed record Phase(int RatePerSecond, int Seconds)
+{
+    public override string ToString() => RatePerSecond == 0 ? $"max × {Seconds}s" : $"{RatePerSecond}/s × {Seconds}s";
+}
+
+public sealed record LoadOptions(
+    Uri? Url, string? Kafka, IReadOnlyList<Phase> Phases, int Connections, int Conversations, int TextBytes, int FloorMessages)
+{
+    public const string Usage = """
+        Chat load test: posts messages at set rates and reports accepted/s, stored/s and POST→stored latency,
+        then measures the floor: raw Confluent.Kafka produce of the same payloads to the same broker.
+
+          dotnet run -c Release --project loadtest/LoadTest -- [options]
+
+          --phases 1700x30,3400x15   rate/s × seconds, in order; "max" for unpaced (default: 1700x30,3400x15,maxx15)
+          --url http://host:port     an already running Chat (default: start the embedded Host in this process)
+          --kafka host:port          that Chat's Kafka, for stored/s and the floor (required with --url)
+          --connections 64           HTTP keep-alive connections
+          --conversations 200        conversations the messages are spread over
+          --text-bytes 200           size of each message's text
+          --floor 200000             messages in the raw-produce floor run (0 skips it)
+        """;
+
+    public static LoadOptions Parse(string[] args)
+    {
+        var map = new Dictionary<string, string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+                throw new ArgumentException($"Unexpected argument '{args[i]}'.");
+            map[args[i][2..]] = args[++i];
+        }
+        var known = new[] { "phases", "url", "kafka", "connections", "conversations", "text-bytes", "floor" };
+        if (map.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown) throw new ArgumentException($"Unknown option --{unknown}.");
+        var url = map.TryGetValue("url", out var u) ? new Uri(u) : null;
+        var kafka = map.GetValueOrDefault("kafka");
+        if (url is not null && kafka is null) throw new ArgumentException("--url needs --kafka: stored/s is read from that Chat's chat.status topic.");
+        return new LoadOptions(url, kafka,
+            (map.GetValueOrDefault("phases") ?? "1700x30,3400x15,maxx15").Split(',').Select(ParsePhase).ToList(),
+            Int(map, "connections", 64), Int(map, "conversations", 200), Int(map, "text-bytes", 200), Int(map, "floor", 200_000));
+    }
+
+    private static Phase ParsePhase(string text) => text.LastIndexOf('x') is var x and > 0 && (text[..x], text[(x + 1)..]) is var (rate, seconds)
+        ? new Phase(rate == "max" ? 0 : int.Parse(rate, CultureInfo.InvariantCulture), int.Parse(seconds, CultureInfo.InvariantCulture))
+        : throw new ArgumentException($"A phase is RATExSECONDS, like 1700x30; got '{text}'.");
+
+    private static int Int(Dictionary<string, string> map, string key, int fallback) =>
+        map.TryGetValue(key, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+}
