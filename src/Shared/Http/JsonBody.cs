@@ -37,7 +37,20 @@ public static class JsonBody
     private static string FieldOf(string? path) =>
         string.IsNullOrEmpty(path) || path == "$" ? "body" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
 
-    private static string Explain(JsonException e) => e.Message.Contains("could not be converted", StringComparison.Ordinal)
-        ? "Has the wrong JSON type for this field."
-        : "Is not valid JSON: " + e.Message.Split(" Path:")[0];
+    /// <summary>"…could not be converted to System.Collections.Generic.List`1[System.String]. Path: …" → "Must be a JSON array."</summary>
+    private static string Explain(JsonException e)
+    {
+        const string marker = "could not be converted to ";
+        var at = e.Message.IndexOf(marker, StringComparison.Ordinal);
+        if (at < 0) return "Is not valid JSON: " + e.Message.Split(" Path:")[0];
+        var type = e.Message[(at + marker.Length)..].Split(". Path:")[0];
+        return type switch
+        {
+            _ when type.Contains("List`1") || type.EndsWith("[]", StringComparison.Ordinal) => "Must be a JSON array.",
+            "System.String" => "Must be a JSON string.",
+            "System.Int32" or "System.Int64" or "System.Double" or "System.Decimal" => "Must be a JSON number.",
+            "System.Boolean" => "Must be true or false.",
+            _ => "Must be a JSON object.",
+        };
+    }
 }
