@@ -60,6 +60,10 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
     private const string MessageColumns =
         "m.message_id, m.conversation_id, m.sequence_number, m.sender, m.recipients, m.channels, m.payload_type, m.text, m.file_id, m.accepted_at, m.sent_at";
 
+    private const string ChangeSelect =
+        "SELECT h.id, h.message_id, m.conversation_id, m.sequence_number, m.sender, h.status, h.at, h.recipient, h.channel, h.detail " +
+        "FROM status_history h JOIN messages m ON m.message_id = h.message_id";
+
     private readonly SqliteDatabase _db = new(path, Schema);
 
     public Task<(Conversation Conversation, bool Created)> CreateConversationAsync(Conversation draft, CancellationToken cancellationToken = default) =>
@@ -176,8 +180,7 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
                 ? "h.at < $before"
                 : $"h.message_id IN ({string.Join(",", ids.Select((_, i) => "$m" + i))})";
             var command = connection.Command(
-                "SELECT h.id, h.message_id, m.conversation_id, m.sequence_number, m.sender, h.status, h.at, h.recipient, h.channel, h.detail " +
-                $"FROM status_history h JOIN messages m ON m.message_id = h.message_id WHERE h.published = 0 AND {filter} ORDER BY h.id LIMIT $n",
+                $"{ChangeSelect} WHERE h.published = 0 AND {filter} ORDER BY h.id LIMIT $n",
                 null, ("$n", limit), ("$before", recordedBefore.Iso()));
             for (var i = 0; i < ids.Count; i++) command.Parameters.AddWithValue("$m" + i, ids[i]);
             return command.Query(ReadChange).ToList();
@@ -207,8 +210,7 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
                     "SELECT username, channel, status, updated_at FROM message_recipients WHERE message_id = $id ORDER BY rowid", null, ("$id", messageId))
                 .Query(r => new RecipientStatus(r.GetString(0), r.GetString(1), r.GetString(2), r.Time(3))).ToList();
             var history = connection.Command(
-                    "SELECT h.id, h.message_id, m.conversation_id, m.sequence_number, m.sender, h.status, h.at, h.recipient, h.channel, h.detail " +
-                    "FROM status_history h JOIN messages m ON m.message_id = h.message_id WHERE h.message_id = $id ORDER BY h.id",
+                    $"{ChangeSelect} WHERE h.message_id = $id ORDER BY h.id",
                     null, ("$id", messageId))
                 .Query(ReadChange).ToList();
             return new MessageStatusView(message, MessageStatus.Aggregate(recipients.Select(r => r.Status)), recipients, history);
