@@ -1,27 +1,56 @@
 using System.Text.Json.Serialization;
+using Chat.Presence.Gateway;
 using Chat.Presence.Memory;
 using Chat.Shared.Http;
 using Chat.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Chat.Presence;
 
 public static class PresenceExtensions
 {
-    public static IHostApplicationBuilder AddPresence(this IHostApplicationBuilder builder)
+    /// <summary>The presence port and push bus chosen by <c>Presence:Kind</c>, and <see cref="LivePush"/>: what any service that pushes needs.</summary>
+    public static IHostApplicationBuilder AddPresencePorts(this IHostApplicationBuilder builder)
     {
         var kind = builder.Configuration["Presence:Kind"] ?? "memory";
         if (kind != "memory") throw new InvalidOperationException($"Presence:Kind '{kind}' is not supported by this build; use 'memory'.");
-        builder.Services.AddSingleton<IPresence, InMemoryPresence>();
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<PresenceOptions>().BindConfiguration(PresenceOptions.Section);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<IPresence, InMemoryPresence>();
+        builder.Services.TryAddSingleton<IPushBus, InProcessPushBus>();
+        builder.Services.TryAddSingleton<LivePush>();
+        return builder;
+    }
+
+    /// <summary>The WebSocket gateway node: its sockets, their frames, presence announcements.</summary>
+    public static IHostApplicationBuilder AddPresence(this IHostApplicationBuilder builder)
+    {
+        builder.AddPresencePorts();
+        builder.Services.AddSingleton<LocalConnections>();
+        builder.Services.AddSingleton<ClientFrameHandler>();
+        builder.Services.AddSingleton<PresenceAnnouncer>();
+        builder.Services.AddSingleton<WebSocketGateway>();
+        builder.Services.AddHostedService<GatewayNode>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, PresenceJsonContext.Default));
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapPresenceApi(this IEndpointRouteBuilder app)
+    public static WebApplication MapPresenceApi(this WebApplication app)
     {
+        app.UseWebSockets();
         app.MapGet("/v1/presence/{username}", Get).WithTags("Presence");
+        app.Map("/v1/ws", Connect).WithTags("Presence");
         return app;
+    }
+
+    /// <summary>Upgrades to a WebSocket; the token is checked before (401 with no upgrade).</summary>
+    private static async Task<IResult> Connect(HttpContext http, WebSocketGateway gateway)
+    {
+        if (!http.WebSockets.IsWebSocketRequest)
+            return Problems.Status(StatusCodes.Status400BadRequest, "WebSocket required", "GET /v1/ws is a WebSocket endpoint: send an upgrade request.");
+        await gateway.RunAsync(http);
+        return Results.Empty;
     }
 
     private static async Task<Results<Ok<PresenceResponse>, ProblemHttpResult>> Get(string username, IPresence presence, IMetadataStore metadata, CancellationToken ct)

@@ -6,6 +6,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddChatAuthentication();
 builder.AddMetadataStore();
+builder.AddMessageStore();
 builder.AddPresence();
 
 var app = builder.Build();

@@ -12,8 +12,9 @@ namespace Chat.Router;
 
 /// <summary>
 /// Consumer group on chat.messages. Per batch: parse, decide each delivery, store (dedupe by
-/// message_id, next sequence number per conversation), publish the status changes, and only
-/// then let the offsets be committed. A record that can never be stored goes to chat.dlq.
+/// message_id, next sequence number per conversation), publish the status changes, push the
+/// messages to recipients online, and only then let the offsets be committed. A record that can
+/// never be stored goes to chat.dlq.
 /// </summary>
 internal sealed class MessageRouterWorker : BatchConsumer
 {
@@ -22,13 +23,15 @@ internal sealed class MessageRouterWorker : BatchConsumer
     private readonly IMessageStore _store;
     private readonly StatusOutbox _outbox;
     private readonly TimeProvider _clock;
+    private readonly LiveDelivery _live;
 
     public MessageRouterWorker(IOptions<KafkaOptions> kafka, IOptions<RouterOptions> options, EventProducer producer, IMessageStore store,
-        StatusOutbox outbox, TimeProvider clock, ILogger<MessageRouterWorker> logger)
+        StatusOutbox outbox, LiveDelivery live, TimeProvider clock, ILogger<MessageRouterWorker> logger)
         : base(Topics.Messages, options.Value.ConsumerGroup, kafka.Value, producer, logger)
     {
         _store = store;
         _outbox = outbox;
+        _live = live;
         _clock = clock;
         MaxBatchSize = options.Value.MaxBatchSize;
     }
@@ -63,8 +66,11 @@ internal sealed class MessageRouterWorker : BatchConsumer
             if (result.Outcome == StoreOutcome.UnknownConversation)
                 await DeadLetterAsync(sources[result.Message.MessageId], $"Conversation '{result.Message.ConversationId}' does not exist.", cancellationToken);
         }
-        var stored = results.Where(r => r.Outcome == StoreOutcome.Stored).Select(r => r.Message.MessageId).ToList();
-        if (stored.Count > 0) await _outbox.PublishAsync(stored, _clock.GetUtcNow(), cancellationToken);
+        var stored = results.Where(r => r.Outcome == StoreOutcome.Stored).Select(r => r.ToStored()).ToList();
+        if (stored.Count == 0) return;
+        var changes = await _outbox.PublishAsync(stored.Select(m => m.MessageId).ToList(), _clock.GetUtcNow(), cancellationToken);
+        await _live.NewMessagesAsync(stored, cancellationToken);
+        await _live.StatusChangesAsync(changes, cancellationToken);
     }
 
     /// <summary>

@@ -1,10 +1,15 @@
+using Chat.Presence;
+
 namespace Chat.Router;
 
 public static class RouterExtensions
 {
-    /// <summary>The chat.messages consumer and the outbox relay; needs a message store and Kafka.</summary>
+    /// <summary>The chat.messages and chat.receipts consumers, the outbox relay and live pushes; needs a message store and Kafka.</summary>
     public static IHostApplicationBuilder AddRouter(this IHostApplicationBuilder builder)
     {
+        builder.AddPresencePorts();
+        builder.Services.AddSingleton<LiveDelivery>();
+        builder.Services.AddHostedService<ReceiptWorker>();
         builder.Services.AddOptions<RouterOptions>().BindConfiguration(RouterOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<StatusOutbox>();
         builder.Services.AddHostedService<MessageRouterWorker>();
@@ -20,6 +25,8 @@ public sealed class RouterOptions
     public const string Section = "Router";
 
     public string ConsumerGroup { get; set; } = "chat-router";
+
+    public string ReceiptsConsumerGroup { get; set; } = "chat-router-receipts";
 
     public int MaxBatchSize { get; set; } = 500;
 

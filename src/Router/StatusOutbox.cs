@@ -17,13 +17,14 @@ public sealed class StatusOutbox(IMessageStore store, EventProducer producer)
 {
     private static readonly Counter<long> Published = ChatTelemetry.Meter.CreateCounter<long>("chat.status.published");
 
-    public async Task<int> PublishAsync(IReadOnlyCollection<string>? messageIds, DateTimeOffset recordedBefore, CancellationToken cancellationToken)
+    /// <summary>Publishes the unpublished changes of <paramref name="messageIds"/> (all: null, recorded before the cut-off); returns them.</summary>
+    public async Task<IReadOnlyList<StatusChange>> PublishAsync(IReadOnlyCollection<string>? messageIds, DateTimeOffset recordedBefore, CancellationToken cancellationToken)
     {
-        var total = 0;
+        var published = new List<StatusChange>();
         while (true)
         {
             var changes = await store.UnpublishedStatusChangesAsync(messageIds, recordedBefore, 1000, cancellationToken);
-            if (changes.Count == 0) return total;
+            if (changes.Count == 0) return published;
             await producer.ProduceAllAsync(changes.Select(c =>
             {
                 var @event = ToEvent(c);
@@ -31,7 +32,7 @@ public sealed class StatusOutbox(IMessageStore store, EventProducer producer)
             }), cancellationToken);
             await store.MarkPublishedAsync(changes.Select(c => c.Id).ToList(), cancellationToken);
             Published.Add(changes.Count);
-            total += changes.Count;
+            published.AddRange(changes);
         }
     }
 
@@ -64,7 +65,7 @@ internal sealed class OutboxRelay(StatusOutbox outbox, IOptions<RouterOptions> o
             {
                 // Changes younger than a sweep belong to a batch still publishing them.
                 var published = await outbox.PublishAsync(null, clock.GetUtcNow() - options.Value.OutboxSweepInterval, stoppingToken);
-                if (published > 0) logger.LogWarning("Published {Count} status changes left unpublished by an interrupted batch", published);
+                if (published.Count > 0) logger.LogWarning("Published {Count} status changes left unpublished by an interrupted batch", published.Count);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

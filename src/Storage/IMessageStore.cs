@@ -30,4 +30,16 @@ public interface IMessageStore
     Task<MessageStatusView?> GetStatusAsync(string messageId, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<StoredMessage>> GetMessagesAsync(string conversationId, long afterSequence, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Applies receipts, moving each recipient's status only forward (a receipt that would not is
+    /// ignored), appending each transition to history, unpublished. Returns the transitions made.
+    /// </summary>
+    Task<IReadOnlyList<StatusChange>> ApplyReceiptsAsync(IReadOnlyList<Receipt> receipts, CancellationToken cancellationToken = default);
+
+    /// <summary>Messages to <paramref name="username"/> on <paramref name="channel"/> not yet delivered, per conversation in sequence order.</summary>
+    Task<IReadOnlyList<StoredMessage>> PendingForAsync(string username, string channel, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Everyone who shares a conversation with <paramref name="username"/>.</summary>
+    Task<IReadOnlyList<string>> PeersOfAsync(string username, CancellationToken cancellationToken = default);
 }

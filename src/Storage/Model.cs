@@ -29,7 +29,12 @@ public sealed record MessageToStore(NewMessage Message, IReadOnlyList<Delivery> 
 
 public enum StoreOutcome { Stored, Duplicate, UnknownConversation }
 
-public sealed record StoreResult(NewMessage Message, StoreOutcome Outcome, long SequenceNumber);
+/// <param name="StoredAt">When it was stored (for a duplicate: when the first copy was).</param>
+public sealed record StoreResult(NewMessage Message, StoreOutcome Outcome, long SequenceNumber, DateTimeOffset StoredAt = default)
+{
+    public StoredMessage ToStored() => new(Message.MessageId, Message.ConversationId, SequenceNumber, Message.From, Message.To,
+        Message.Channels, Message.Payload, Message.AcceptedAt, StoredAt);
+}
 
 /// <summary>One transition, as appended to a message's history and published on chat.status.</summary>
 public sealed record StatusChange(
@@ -40,3 +45,10 @@ public sealed record RecipientStatus(string Username, string Channel, string Sta
 
 public sealed record MessageStatusView(
     StoredMessage Message, string Status, IReadOnlyList<RecipientStatus> Recipients, IReadOnlyList<StatusChange> History);
+
+/// <summary>
+/// A recipient's word that a message arrived (<c>delivered</c>) or was read (<c>read</c>): for one
+/// message, or, with <see cref="UpToSequence"/>, for every message of the conversation up to it.
+/// </summary>
+public sealed record Receipt(
+    string Status, string Username, string Channel, string ConversationId, string? MessageId, long? UpToSequence, DateTimeOffset At);

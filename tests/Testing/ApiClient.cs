@@ -18,6 +18,8 @@ public sealed class ApiClient(HttpClient http) : IDisposable
 
     public string? Username { get; private set; }
 
+    public string? AccessToken => http.DefaultRequestHeaders.Authorization?.Parameter;
+
     /// <summary>Registers <paramref name="username"/>, gets a token with the password grant and sends it from now on.</summary>
     public async Task<ApiClient> SignUpAsync(string username)
     {

@@ -27,6 +27,8 @@ public sealed class ChatServer : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    public string DataDir => _data.Path;
+
     public IServiceProvider Services => _app.Services;
 
     public EmbeddedKafkaBroker Broker => Services.GetRequiredService<EmbeddedKafkaBroker>();

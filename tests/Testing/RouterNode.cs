@@ -28,7 +28,8 @@ public sealed class RouterNode : IAsyncDisposable
         return new RouterNode(host);
     }
 
-    public BatchConsumer Worker => _host.Services.GetServices<IHostedService>().OfType<BatchConsumer>().Single();
+    /// <summary>The chat.messages consumer of this node.</summary>
+    public BatchConsumer Worker => _host.Services.GetServices<IHostedService>().OfType<BatchConsumer>().Single(w => w.Topic == Topics.Messages);
 
     private static Dictionary<string, string?> Settings(string dataDir, string bootstrapServers) => new()
     {

@@ -13,33 +13,34 @@ internal sealed class InMemoryPresence(TimeProvider clock) : IPresence
         public DateTimeOffset? LastSeen;
     }
 
-    public Task ConnectedAsync(string username, string node, string connectionId, CancellationToken cancellationToken = default)
+    public Task<PresenceState> ConnectedAsync(string username, string node, string connectionId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Update(username, e => e.Connections.Add((node, connectionId))));
+
+    public Task<PresenceState> DisconnectedAsync(string username, string node, string connectionId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Update(username, e => e.Connections.Remove((node, connectionId))));
+
+    public Task<PresenceState> GetAsync(string username, CancellationToken cancellationToken = default) => Task.FromResult(Read(username));
+
+    public Task<IReadOnlyList<PresenceState>> GetManyAsync(IEnumerable<string> usernames, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<PresenceState>>(usernames.Distinct().Select(Read).ToList());
+
+    private PresenceState Update(string username, Action<UserEntry> change)
     {
         var entry = _users.GetOrAdd(username, _ => new UserEntry());
         lock (entry)
         {
-            entry.Connections.Add((node, connectionId));
+            change(entry);
             entry.LastSeen = clock.GetUtcNow();
+            return Snapshot(username, entry);
         }
-        return Task.CompletedTask;
     }
 
-    public Task DisconnectedAsync(string username, string node, string connectionId, CancellationToken cancellationToken = default)
+    private PresenceState Read(string username)
     {
-        if (_users.TryGetValue(username, out var entry))
-            lock (entry)
-            {
-                entry.Connections.Remove((node, connectionId));
-                entry.LastSeen = clock.GetUtcNow();
-            }
-        return Task.CompletedTask;
+        if (!_users.TryGetValue(username, out var entry)) return new PresenceState(username, false, null, [], 0);
+        lock (entry) return Snapshot(username, entry);
     }
 
-    public Task<PresenceState> GetAsync(string username, CancellationToken cancellationToken = default)
-    {
-        if (!_users.TryGetValue(username, out var entry)) return Task.FromResult(new PresenceState(username, false, null, []));
-        lock (entry)
-            return Task.FromResult(new PresenceState(username, entry.Connections.Count > 0, entry.LastSeen,
-                entry.Connections.Select(c => c.Node).Distinct().ToList()));
-    }
+    private static PresenceState Snapshot(string username, UserEntry entry) => new(
+        username, entry.Connections.Count > 0, entry.LastSeen, entry.Connections.Select(c => c.Node).Distinct().ToList(), entry.Connections.Count);
 }

@@ -32,6 +32,8 @@ public abstract class BatchConsumer(string topic, string groupId, KafkaOptions o
 
     protected string GroupId => groupId;
 
+    public string Topic => topic;
+
     /// <summary>Records whose work this member finished (for health, metrics and tests).</summary>
     public long RecordsProcessed => Interlocked.Read(ref _recordsProcessed);
 

@@ -8,13 +8,16 @@ public static class Topics
     /// <summary>StatusEvent, key = conversation_id.</summary>
     public const string Status = "chat.status";
 
+    /// <summary>StatusEvent receipts (delivered, read) from clients and platforms, for the Router to persist; key = conversation_id.</summary>
+    public const string Receipts = "chat.receipts";
+
     /// <summary>DeadLetter: records a consumer could not process, with the reason.</summary>
     public const string DeadLetters = "chat.dlq";
 
     public const string Files = "chat.files";
     public const string Presence = "chat.presence";
 
-    public static readonly IReadOnlyList<string> All = [Messages, Status, DeadLetters, Files, Presence];
+    public static readonly IReadOnlyList<string> All = [Messages, Status, Receipts, DeadLetters, Files, Presence];
 }
 
 /// <summary>CloudEvents <c>type</c> values carried in the <c>ce_type</c> header.</summary>
@@ -23,4 +26,6 @@ public static class EventTypes
     public const string MessageAccepted = "chat.message.accepted.v1";
     public const string MessageStatus = "chat.message.status.v1";
     public const string DeadLetter = "chat.dead_letter.v1";
+    public const string Receipt = "chat.message.receipt.v1";
+    public const string Presence = "chat.presence.v1";
 }

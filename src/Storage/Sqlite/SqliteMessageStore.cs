@@ -43,6 +43,7 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
             updated_at TEXT NOT NULL,
             PRIMARY KEY (message_id, username, channel)
         );
+        CREATE INDEX IF NOT EXISTS ix_recipients_pending ON message_recipients (username, channel, status);
         CREATE TABLE IF NOT EXISTS status_history (
             id         INTEGER PRIMARY KEY AUTOINCREMENT,
             message_id TEXT NOT NULL,
@@ -161,7 +162,7 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
                     Bind(insertHistory, ("$s", d.Status), ("$at", now.Iso()), ("$u", d.Recipient), ("$ch", d.Channel), ("$d", d.Detail), ("$p", 0));
                     insertHistory.ExecuteNonQuery();
                 }
-                results.Add(new StoreResult(m, StoreOutcome.Stored, seq));
+                results.Add(new StoreResult(m, StoreOutcome.Stored, seq, now));
             }
             return results;
         }, cancellationToken);
@@ -230,4 +231,54 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
     private static StatusChange ReadChange(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetString(4), r.GetString(5), r.Time(6),
         r.StringOrNull(7), r.StringOrNull(8), r.StringOrNull(9));
+
+    public Task<IReadOnlyList<StatusChange>> ApplyReceiptsAsync(IReadOnlyList<Receipt> receipts, CancellationToken cancellationToken = default) =>
+        _db.WriteAsync<IReadOnlyList<StatusChange>>((connection, tx) =>
+        {
+            var changes = new List<StatusChange>();
+            foreach (var receipt in receipts)
+            {
+                var rank = MessageStatus.Rank(receipt.Status);
+                if (rank <= MessageStatus.Rank(MessageStatus.Sent)) continue;
+                // Only statuses below the receipt's may move; failed never does.
+                var lower = string.Join(",", new[] { MessageStatus.Accepted, MessageStatus.Sent, MessageStatus.Delivered }
+                    .Where(s => MessageStatus.Rank(s) < rank).Select(s => $"'{s}'"));
+                var targets = receipt.MessageId is { } id
+                    ? connection.Command($"SELECT {MessageColumns} FROM messages m WHERE m.message_id = $id", tx, ("$id", id)).Query(ReadMessage).ToList()
+                    : connection.Command(
+                        $"SELECT {MessageColumns} FROM messages m JOIN message_recipients r ON r.message_id = m.message_id " +
+                        $"WHERE m.conversation_id = $c AND m.sequence_number <= $upTo AND r.username = $u AND r.channel = $ch AND r.status IN ({lower}) " +
+                        "ORDER BY m.sequence_number", tx,
+                        ("$c", receipt.ConversationId), ("$upTo", receipt.UpToSequence ?? 0), ("$u", receipt.Username), ("$ch", receipt.Channel))
+                        .Query(ReadMessage).ToList();
+                foreach (var message in targets)
+                {
+                    using var update = connection.Command(
+                        $"UPDATE message_recipients SET status = $s, updated_at = $at WHERE message_id = $id AND username = $u AND channel = $ch AND status IN ({lower})",
+                        tx, ("$s", receipt.Status), ("$at", receipt.At.Iso()), ("$id", message.MessageId), ("$u", receipt.Username), ("$ch", receipt.Channel));
+                    if (update.ExecuteNonQuery() == 0) continue;
+                    using var history = connection.Command(
+                        "INSERT INTO status_history (message_id, status, at, recipient, channel, detail, published) VALUES ($id, $s, $at, $u, $ch, NULL, 0) RETURNING id",
+                        tx, ("$id", message.MessageId), ("$s", receipt.Status), ("$at", receipt.At.Iso()), ("$u", receipt.Username), ("$ch", receipt.Channel));
+                    var changeId = (long)history.ExecuteScalar()!;
+                    changes.Add(new StatusChange(changeId, message.MessageId, message.ConversationId, message.SequenceNumber, message.From,
+                        receipt.Status, receipt.At, receipt.Username, receipt.Channel, null));
+                }
+            }
+            return changes;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<StoredMessage>> PendingForAsync(string username, string channel, int limit, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<StoredMessage>>(_db.Read(connection => connection.Command(
+                $"SELECT {MessageColumns} FROM message_recipients r JOIN messages m ON m.message_id = r.message_id " +
+                "WHERE r.username = $u AND r.channel = $ch AND r.status = $sent ORDER BY m.conversation_id, m.sequence_number LIMIT $n",
+                null, ("$u", username), ("$ch", channel), ("$sent", MessageStatus.Sent), ("$n", limit))
+            .Query(ReadMessage).ToList()));
+
+    public Task<IReadOnlyList<string>> PeersOfAsync(string username, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<string>>(_db.Read(connection => connection.Command(
+                "SELECT DISTINCT other.username FROM conversation_members mine JOIN conversation_members other " +
+                "ON other.conversation_id = mine.conversation_id WHERE mine.username = $u AND other.username <> $u",
+                null, ("$u", username))
+            .Query(r => r.GetString(0)).ToList()));
 }

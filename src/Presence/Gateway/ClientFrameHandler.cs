@@ -1,0 +1,155 @@
+using System.Text.Json;
+using Chat.Shared;
+using Chat.Shared.Events;
+using Chat.Shared.Kafka;
+using Chat.Storage;
+using Confluent.Kafka;
+using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
+
+namespace Chat.Presence.Gateway;
+
+/// <summary>
+/// Client → server frames (API.md, "WebSocket"). A bad frame gets an <c>error</c> frame naming
+/// what was wrong and changes nothing; the socket stays open.
+/// </summary>
+internal sealed class ClientFrameHandler(IMessageStore store, EventProducer producer, LivePush live, TimeProvider clock)
+{
+    private const int SyncPage = 500;
+
+    public async Task HandleAsync(ClientConnection connection, ArraySegment<byte> data, CancellationToken cancellationToken)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(data);
+        }
+        catch (JsonException e)
+        {
+            connection.Send(Frames.Error("bad_frame", "Not JSON: " + e.Message.Split(" Path:")[0]));
+            return;
+        }
+        using (document)
+        {
+            var frame = document.RootElement;
+            if (frame.ValueKind != JsonValueKind.Object || String(frame, "type") is not { } type)
+            {
+                connection.Send(Frames.Error("bad_frame", "A frame is a JSON object with a string \"type\"."));
+                return;
+            }
+            try
+            {
+                var problem = type switch
+                {
+                    "ping" => Pong(connection),
+                    "ack" => await AckAsync(connection, frame, cancellationToken),
+                    "read" => await ReadAsync(connection, frame, cancellationToken),
+                    "typing" => await TypingAsync(connection, frame, cancellationToken),
+                    "sync" => await SyncAsync(connection, frame, cancellationToken),
+                    _ => ("unknown_type", $"Unknown frame type '{type}'; use ack, read, typing, sync or ping."),
+                };
+                if (problem is var (code, detail)) connection.Send(Frames.Error(code, detail));
+            }
+            catch (KafkaException)
+            {
+                connection.Send(Frames.Error("unavailable", $"The '{type}' could not be recorded right now; send it again shortly."));
+            }
+        }
+    }
+
+    private static (string, string)? Pong(ClientConnection connection)
+    {
+        connection.Send(Frames.Pong);
+        return null;
+    }
+
+    /// <summary>The message becomes <c>delivered</c> for this user once the Router persisted the receipt.</summary>
+    private async Task<(string, string)?> AckAsync(ClientConnection connection, JsonElement frame, CancellationToken ct)
+    {
+        if (String(frame, "message_id") is not { } messageId) return ("bad_frame", "An ack needs \"message_id\".");
+        var view = await store.GetStatusAsync(messageId, ct);
+        var mine = view?.Recipients.FirstOrDefault(r => r.Username == connection.Username && r.Channel == Channels.App);
+        if (view is null || mine is null) return ("not_found", $"No message '{messageId}' addressed to you.");
+        if (MessageStatus.Rank(mine.Status) >= MessageStatus.Rank(MessageStatus.Delivered)) return null;
+        await ProduceReceiptAsync(new StatusEvent
+        {
+            EventId = $"{messageId}/{connection.Username}/{Channels.App}/{MessageStatus.Delivered}",
+            MessageId = messageId, ConversationId = view.Message.ConversationId, SequenceNumber = view.Message.SequenceNumber,
+            From = view.Message.From, Recipient = connection.Username, Channel = Channels.App, Status = MessageStatus.Delivered,
+        }, ct);
+        return null;
+    }
+
+    /// <summary>Every message up to <c>up_to_seq</c> becomes <c>read</c> for this user.</summary>
+    private async Task<(string, string)?> ReadAsync(ClientConnection connection, JsonElement frame, CancellationToken ct)
+    {
+        if (String(frame, "conversation_id") is not { } conversationId) return ("bad_frame", "A read needs \"conversation_id\".");
+        if (Number(frame, "up_to_seq") is not (> 0 and var upTo)) return ("bad_frame", "A read needs \"up_to_seq\", a sequence number of 1 or more.");
+        if (!await IsMemberAsync(connection, conversationId, ct)) return NotMember(conversationId);
+        await ProduceReceiptAsync(new StatusEvent
+        {
+            EventId = $"{conversationId}/{connection.Username}/{MessageStatus.Read}/{upTo}",
+            ConversationId = conversationId, SequenceNumber = upTo, Recipient = connection.Username, Channel = Channels.App, Status = MessageStatus.Read,
+        }, ct);
+        return null;
+    }
+
+    /// <summary>Relayed to the conversation's other members; never stored.</summary>
+    private async Task<(string, string)?> TypingAsync(ClientConnection connection, JsonElement frame, CancellationToken ct)
+    {
+        if (String(frame, "conversation_id") is not { } conversationId) return ("bad_frame", "A typing frame needs \"conversation_id\".");
+        var state = String(frame, "state");
+        if (state is not ("start" or "stop")) return ("bad_frame", "\"state\" must be \"start\" or \"stop\".");
+        var conversation = await store.FindConversationAsync(conversationId, ct);
+        if (conversation is null || !conversation.HasMember(connection.Username)) return NotMember(conversationId);
+        await live.SendAsync(conversation.Members.Where(m => m != connection.Username).ToList(), Frames.Typing(conversationId, connection.Username, state), ct);
+        return null;
+    }
+
+    /// <summary>
+    /// With a conversation: its messages after <c>after_seq</c>; without: every message still
+    /// undelivered. Either way only what this connection has not sent yet, then <c>sync.done</c>.
+    /// </summary>
+    private async Task<(string, string)?> SyncAsync(ClientConnection connection, JsonElement frame, CancellationToken ct)
+    {
+        var conversationId = String(frame, "conversation_id");
+        var after = frame.TryGetProperty("after_seq", out _) ? Number(frame, "after_seq") : 0;
+        if (after is not >= 0) return ("bad_frame", "\"after_seq\" must be a sequence number of 0 or more.");
+        var sent = 0;
+        if (conversationId is null)
+        {
+            foreach (var m in await store.PendingForAsync(connection.Username, Channels.App, SyncPage * 20, ct))
+                if (connection.SendIfNew(Frames.MessageNew(m), new PushedMessage(m.MessageId, m.ConversationId, m.SequenceNumber))) sent++;
+            connection.Send(Frames.SyncDone(null, null, sent));
+            return null;
+        }
+        if (!await IsMemberAsync(connection, conversationId, ct)) return NotMember(conversationId);
+        var last = after.Value;
+        while (true)
+        {
+            var page = await store.GetMessagesAsync(conversationId, last, SyncPage, ct);
+            foreach (var m in page)
+                if (connection.SendIfNew(Frames.MessageNew(m), new PushedMessage(m.MessageId, m.ConversationId, m.SequenceNumber))) sent++;
+            if (page.Count > 0) last = page[^1].SequenceNumber;
+            if (page.Count < SyncPage) break;
+        }
+        connection.Send(Frames.SyncDone(conversationId, last, sent));
+        return null;
+    }
+
+    private async Task<bool> IsMemberAsync(ClientConnection connection, string conversationId, CancellationToken ct) =>
+        (await store.FindConversationAsync(conversationId, ct))?.HasMember(connection.Username) == true;
+
+    private static (string, string) NotMember(string conversationId) => ("forbidden", $"You are not a member of conversation '{conversationId}'.");
+
+    private async Task ProduceReceiptAsync(StatusEvent receipt, CancellationToken ct)
+    {
+        receipt.At = Timestamp.FromDateTimeOffset(clock.GetUtcNow());
+        await producer.ProduceAsync(Topics.Receipts, receipt.ConversationId, receipt, EventTypes.Receipt, receipt.EventId, ct);
+    }
+
+    private static string? String(JsonElement frame, string name) =>
+        frame.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } s ? s : null;
+
+    private static long? Number(JsonElement frame, string name) =>
+        frame.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n) ? n : null;
+}

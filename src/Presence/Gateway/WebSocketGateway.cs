@@ -1,0 +1,102 @@
+using System.Net.WebSockets;
+using Chat.Shared.Http;
+using Chat.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Chat.Presence.Gateway;
+
+/// <summary>
+/// Runs one client's socket from upgrade to close: registers it (locally and in presence),
+/// pushes the backlog of undelivered messages, then reads client frames until the client
+/// leaves, goes idle or the server stops.
+/// </summary>
+internal sealed class WebSocketGateway(
+    LocalConnections connections, IPresence presence, IMessageStore store, ClientFrameHandler frames, PresenceAnnouncer announcer,
+    IOptions<PresenceOptions> options, IHostApplicationLifetime lifetime, ILogger<WebSocketGateway> logger)
+{
+    public async Task RunAsync(HttpContext http)
+    {
+        var settings = options.Value;
+        var username = http.User.Username();
+        using var socket = await http.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = settings.KeepAliveInterval });
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+        var connection = new ClientConnection(socket, username, settings, logger);
+        connections.Add(connection);
+        var writer = connection.WriteLoopAsync(stopping.Token);
+        try
+        {
+            var state = await presence.ConnectedAsync(username, settings.NodeId, connection.Id, stopping.Token);
+            if (state.Connections == 1) await announcer.AnnounceAsync(username, online: true, state.LastSeen, stopping.Token);
+            await SendBacklogAsync(connection, stopping.Token);
+            await ReadLoopAsync(connection, stopping.Token);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+            // The client went away or the server is stopping; the socket is done either way.
+        }
+        finally
+        {
+            connections.Remove(connection);
+            connection.Complete();
+            var state = await presence.DisconnectedAsync(username, settings.NodeId, connection.Id, CancellationToken.None);
+            if (state.Connections == 0) await announcer.AnnounceAsync(username, online: false, state.LastSeen, CancellationToken.None);
+            await writer;
+        }
+    }
+
+    private async Task SendBacklogAsync(ClientConnection connection, CancellationToken cancellationToken)
+    {
+        var pending = await store.PendingForAsync(connection.Username, Shared.Channels.App, options.Value.BacklogLimit, cancellationToken);
+        foreach (var message in pending)
+            connection.SendIfNew(Frames.MessageNew(message), new PushedMessage(message.MessageId, message.ConversationId, message.SequenceNumber));
+        connection.ReleaseHeld();
+    }
+
+    private async Task ReadLoopAsync(ClientConnection connection, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[options.Value.MaxFrameBytes];
+        while (connection.Socket.State == WebSocketState.Open)
+        {
+            using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            idle.CancelAfter(options.Value.IdleTimeout);
+            (ClientConnection.FrameKind Kind, ArraySegment<byte> Data) frame;
+            try
+            {
+                frame = await connection.ReceiveAsync(buffer, idle.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                await CloseAsync(connection, WebSocketCloseStatus.PolicyViolation, $"idle for {options.Value.IdleTimeout.TotalSeconds:0} s");
+                return;
+            }
+            switch (frame.Kind)
+            {
+                case ClientConnection.FrameKind.Close:
+                    await CloseAsync(connection, WebSocketCloseStatus.NormalClosure, "bye");
+                    return;
+                case ClientConnection.FrameKind.TooLarge:
+                    connection.Send(Frames.Error("frame_too_large", $"Frames may be at most {options.Value.MaxFrameBytes} bytes; this one was ignored."));
+                    break;
+                case ClientConnection.FrameKind.Binary:
+                    connection.Send(Frames.Error("bad_frame", "Send JSON text frames; binary frames are ignored."));
+                    break;
+                default:
+                    await frames.HandleAsync(connection, frame.Data, cancellationToken);
+                    break;
+            }
+        }
+    }
+
+    private async Task CloseAsync(ClientConnection connection, WebSocketCloseStatus status, string reason)
+    {
+        connection.Complete();
+        try
+        {
+            await connection.Socket.CloseOutputAsync(status, reason, CancellationToken.None);
+        }
+        catch (WebSocketException e)
+        {
+            logger.LogDebug(e, "Closing {Connection} failed; the client is gone", connection.Id);
+        }
+    }
+}

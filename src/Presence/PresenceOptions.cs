@@ -1,0 +1,25 @@
+namespace Chat.Presence;
+
+/// <summary>Section <c>Presence</c>.</summary>
+public sealed class PresenceOptions
+{
+    public const string Section = "Presence";
+
+    /// <summary>This gateway node's name in presence records; unique per process.</summary>
+    public string NodeId { get; set; } = $"{Environment.MachineName}-{Guid.NewGuid().ToString("N")[..8]}";
+
+    /// <summary>A socket that sends nothing (not even a ping) for this long is closed.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>WebSocket protocol pings keep intermediaries from dropping a quiet connection.</summary>
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Client frames larger than this are refused with an error frame.</summary>
+    public int MaxFrameBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Frames waiting to be written to one socket; a client that falls further behind is disconnected.</summary>
+    public int SendQueueLength { get; set; } = 4096;
+
+    /// <summary>Most undelivered messages pushed on connect; the rest come with the next <c>sync</c>.</summary>
+    public int BacklogLimit { get; set; } = 10_000;
+}

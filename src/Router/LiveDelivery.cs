@@ -1,0 +1,35 @@
+using Chat.Presence;
+using Chat.Shared;
+using Chat.Storage;
+
+namespace Chat.Router;
+
+/// <summary>
+/// Hands stored messages to their recipients' sockets and status changes to their senders',
+/// wherever those are connected. Best effort by design: a push that finds no one leaves the
+/// message pending in the store, and the client gets it on connect or with <c>sync</c>.
+/// </summary>
+public sealed class LiveDelivery(LivePush live, ILogger<LiveDelivery> logger)
+{
+    public Task NewMessagesAsync(IReadOnlyList<StoredMessage> messages, CancellationToken cancellationToken) =>
+        SendAsync(messages.Where(m => m.Channels.Contains(Channels.App))
+            .Select(m => new Push(m.To, Frames.MessageNew(m), new PushedMessage(m.MessageId, m.ConversationId, m.SequenceNumber)))
+            .ToList(), cancellationToken);
+
+    public Task StatusChangesAsync(IReadOnlyList<StatusChange> changes, CancellationToken cancellationToken) =>
+        SendAsync(changes.Where(c => c is { Recipient: not null, Channel: not null })
+            .Select(c => new Push([c.From], Frames.MessageStatus(c.MessageId, c.ConversationId, c.Recipient!, c.Channel!, c.Status)))
+            .ToList(), cancellationToken);
+
+    private async Task SendAsync(IReadOnlyList<Push> pushes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await live.SendAsync(pushes, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Live push of {Count} frames failed; the messages wait in the store for their recipients", pushes.Count);
+        }
+    }
+}

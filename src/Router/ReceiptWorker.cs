@@ -1,0 +1,65 @@
+using Chat.Shared.Events;
+using Chat.Shared.Kafka;
+using Chat.Storage;
+using Confluent.Kafka;
+using Google.Protobuf;
+using Microsoft.Extensions.Options;
+
+namespace Chat.Router;
+
+/// <summary>
+/// Consumer group on chat.receipts: persists delivered/read receipts (forward only, history
+/// appended), publishes the transitions on chat.status and pushes them to the senders.
+/// </summary>
+internal sealed class ReceiptWorker : BatchConsumer
+{
+    private readonly IMessageStore _store;
+    private readonly StatusOutbox _outbox;
+    private readonly LiveDelivery _live;
+    private readonly TimeProvider _clock;
+
+    public ReceiptWorker(IOptions<KafkaOptions> kafka, IOptions<RouterOptions> options, EventProducer producer, IMessageStore store,
+        StatusOutbox outbox, LiveDelivery live, TimeProvider clock, ILogger<ReceiptWorker> logger)
+        : base(Topics.Receipts, options.Value.ReceiptsConsumerGroup, kafka.Value, producer, logger)
+    {
+        _store = store;
+        _outbox = outbox;
+        _live = live;
+        _clock = clock;
+        MaxBatchSize = options.Value.MaxBatchSize;
+    }
+
+    protected override async Task ProcessBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, CancellationToken cancellationToken)
+    {
+        var receipts = new List<Receipt>(batch.Count);
+        foreach (var record in batch)
+        {
+            var (receipt, problem) = Parse(record);
+            if (receipt is null) await DeadLetterAsync(record, problem!, cancellationToken);
+            else receipts.Add(receipt);
+        }
+        var changes = await _store.ApplyReceiptsAsync(receipts, cancellationToken);
+        if (changes.Count == 0) return;
+        var published = await _outbox.PublishAsync(changes.Select(c => c.MessageId).Distinct().ToList(), _clock.GetUtcNow(), cancellationToken);
+        await _live.StatusChangesAsync(published, cancellationToken);
+    }
+
+    private static (Receipt? Receipt, string? Problem) Parse(ConsumeResult<string, byte[]> record)
+    {
+        StatusEvent e;
+        try
+        {
+            e = StatusEvent.Parser.ParseFrom(record.Message.Value ?? []);
+        }
+        catch (InvalidProtocolBufferException ex)
+        {
+            return (null, "not a StatusEvent: protobuf does not parse (" + ex.Message + ")");
+        }
+        if (e.Status is not (MessageStatus.Delivered or MessageStatus.Read)) return (null, $"receipt status '{e.Status}' is not delivered or read");
+        if (e.Recipient.Length == 0 || e.Channel.Length == 0 || e.ConversationId.Length == 0) return (null, "receipt without recipient, channel or conversation_id");
+        if (e.MessageId.Length == 0 && e.SequenceNumber <= 0) return (null, "receipt names neither message_id nor sequence_number");
+        return (new Receipt(e.Status, e.Recipient, e.Channel, e.ConversationId,
+            e.MessageId.Length > 0 ? e.MessageId : null, e.MessageId.Length > 0 ? null : e.SequenceNumber,
+            e.At?.ToDateTimeOffset() ?? DateTimeOffset.UtcNow), null);
+    }
+}
