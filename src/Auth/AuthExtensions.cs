@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.Extensions.Options;
+using Chat.Shared.Http;
 
 namespace Chat.Auth;
 
@@ -10,6 +10,10 @@ public static class AuthExtensions
     {
         builder.Services.AddSingleton<SigningKeys>();
         builder.Services.AddSingleton<TokenIssuer>();
+        builder.Services.AddSingleton<PasswordHasher>();
+        builder.Services.AddOptions<AuthOptions>()
+            .Validate(o => o.PasswordHashCost is >= 4 and <= 31, "Auth:PasswordHashCost must be a bcrypt cost from 4 to 31 (12 or more outside load tests).")
+            .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AuthJsonContext.Default));
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)

@@ -16,6 +16,9 @@ public sealed class AuthOptions
     public string Issuer { get; set; } = "chat";
     public string Audience { get; set; } = "chat-api";
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>bcrypt work factor for stored passwords.</summary>
+    public int PasswordHashCost { get; set; } = 12;
 }
 
 public static class ChatAuthentication
