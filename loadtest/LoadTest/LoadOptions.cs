@@ -9,7 +9,7 @@ public sealed record Phase(int RatePerSecond, int Seconds)
 }
 
 public sealed record LoadOptions(
-    Uri? Url, string? Kafka, IReadOnlyList<Phase> Phases, int Connections, int Conversations, int TextBytes, int FloorMessages)
+    Uri? Url, string? Kafka, IReadOnlyList<Phase> Phases, int Connections, int Conversations, int TextBytes, int FloorMessages, int Sockets)
 {
     public const string Usage = """
         Chat load test: posts messages at set rates and reports accepted/s, stored/s and POST→stored latency,
@@ -24,6 +24,8 @@ public sealed record LoadOptions(
           --conversations 200        conversations the messages are spread over
           --text-bytes 200           size of each message's text
           --floor 200000             messages in the raw-produce floor run (0 skips it)
+          --sockets 1000             WebSocket users, one conversation each with the sender; reports delivered/s and
+                                     POST→WebSocket latency (default 0: HTTP and Kafka only)
         """;
 
     public static LoadOptions Parse(string[] args)
@@ -35,14 +37,14 @@ public sealed record LoadOptions(
                 throw new ArgumentException($"Unexpected argument '{args[i]}'.");
             map[args[i][2..]] = args[++i];
         }
-        var known = new[] { "phases", "url", "kafka", "connections", "conversations", "text-bytes", "floor" };
+        var known = new[] { "phases", "url", "kafka", "connections", "conversations", "text-bytes", "floor", "sockets" };
         if (map.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown) throw new ArgumentException($"Unknown option --{unknown}.");
         var url = map.TryGetValue("url", out var u) ? new Uri(u) : null;
         var kafka = map.GetValueOrDefault("kafka");
         if (url is not null && kafka is null) throw new ArgumentException("--url needs --kafka: stored/s is read from that Chat's chat.status topic.");
         return new LoadOptions(url, kafka,
             (map.GetValueOrDefault("phases") ?? "1700x30,3400x15,maxx15").Split(',').Select(ParsePhase).ToList(),
-            Int(map, "connections", 64), Int(map, "conversations", 200), Int(map, "text-bytes", 200), Int(map, "floor", 200_000));
+            Int(map, "connections", 64), Int(map, "conversations", 200), Int(map, "text-bytes", 200), Int(map, "floor", 200_000), Int(map, "sockets", 0));
     }
 
     private static Phase ParsePhase(string text) => text.LastIndexOf('x') is var x and > 0 && (text[..x], text[(x + 1)..]) is var (rate, seconds)

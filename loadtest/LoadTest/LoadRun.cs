@@ -7,12 +7,18 @@ using System.Text.Json.Nodes;
 
 namespace Chat.LoadTest;
 
-public sealed record PhaseResult(Phase Phase, int Accepted, int Errors, double AcceptedPerSecond, double StoredPerSecond, int Stored,
-    double[] PostMs, double[] StoredMs);
+public sealed record PhaseResult(
+    Phase Phase, int Accepted, int Errors, double AcceptedPerSecond, int Stored, double StoredPerSecond, double[] PostMs, double[] StoredMs,
+    int Delivered, double DeliveredPerSecond, double[] WebSocketMs);
 
-/// <summary>Posts messages at each phase's rate over keep-alive connections and times each to its 202 and to its "sent" event.</summary>
+/// <summary>
+/// Posts messages at each phase's rate over keep-alive connections and times each to its 202,
+/// to its "sent" event on chat.status and, with sockets, to its arrival on the recipient's WebSocket.
+/// </summary>
 public sealed class LoadRun(LoadOptions options, Target target)
 {
+    private const string Password = "load test password";
+
     private readonly HttpClient _http = new(new SocketsHttpHandler { MaxConnectionsPerServer = options.Connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
     {
         BaseAddress = target.Url,
@@ -21,12 +27,18 @@ public sealed class LoadRun(LoadOptions options, Target target)
 
     private sealed record Sent(string Id, long Start, long AcceptedAt);
 
+    public SocketFleet? Fleet { get; private set; }
+
     public async Task<List<PhaseResult>> RunAsync()
     {
-        var (from, conversations) = await SetUpAsync();
+        var (from, conversations, receiverTokens) = await SetUpAsync();
+        if (receiverTokens.Count > 0)
+        {
+            Console.WriteLine($"Connecting {receiverTokens.Count:N0} WebSocket users …");
+            Fleet = await SocketFleet.ConnectAsync(target.Url, receiverTokens);
+        }
         using var watcher = new StatusWatcher(target.BootstrapServers);
-        var text = new string('x', options.TextBytes);
-        var phases = new List<(Phase Phase, ConcurrentBag<Sent> Sent, int Errors, long Start, long End)>();
+        var phases = new List<(Phase Phase, List<Sent> Sent, int Errors, long Start, long End)>();
         var counter = 0;
 
         for (var p = 0; p < options.Phases.Count; p++)
@@ -42,8 +54,7 @@ public sealed class LoadRun(LoadOptions options, Target target)
             var nextReport = 1.0;
             Console.WriteLine($"Phase {p + 1}/{options.Phases.Count}: {phase}");
             // Paced phases launch each message at its due time; an unpaced one ("max") keeps every connection busy.
-            var seconds = phase.Seconds;
-            while (phase.RatePerSecond == 0 ? Stopwatch.GetElapsedTime(start).TotalSeconds < seconds : launched < total)
+            while (phase.RatePerSecond == 0 ? Stopwatch.GetElapsedTime(start).TotalSeconds < phase.Seconds : launched < total)
             {
                 var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
                 var due = phase.RatePerSecond == 0 ? launched + 1 : Math.Min(total, (int)(elapsed * phase.RatePerSecond) + 1);
@@ -51,45 +62,49 @@ public sealed class LoadRun(LoadOptions options, Target target)
                 {
                     await slots.WaitAsync();
                     var n = Interlocked.Increment(ref counter);
-                    inFlight.Add(PostAsync(from, conversations[n % conversations.Count], text, sent, () => Interlocked.Increment(ref errors), slots));
+                    inFlight.Add(PostAsync(from, conversations[n % conversations.Count], sent, () => Interlocked.Increment(ref errors), slots));
                 }
                 if (elapsed >= nextReport)
                 {
-                    Console.WriteLine($"  t={elapsed,5:0}s  accepted {sent.Count,8:N0} ({sent.Count / elapsed,7:N0}/s)  stored {watcher.StoredAt.Count,8:N0}  errors {errors}");
+                    Console.WriteLine($"  t={elapsed,5:0}s  accepted {sent.Count,8:N0} ({sent.Count / elapsed,7:N0}/s)  stored {watcher.StoredAt.Count,8:N0}" +
+                                      (Fleet is null ? "" : $"  on sockets {Fleet.Delivered.Count,8:N0}") + $"  errors {errors}");
                     nextReport += 1;
                 }
                 if (phase.RatePerSecond > 0) await Task.Delay(1);
             }
             await Task.WhenAll(inFlight);
-            phases.Add((phase, sent, errors, start, Stopwatch.GetTimestamp()));
+            phases.Add((phase, sent.ToList(), errors, start, Stopwatch.GetTimestamp()));
         }
 
         var accepted = phases.Sum(p => p.Sent.Count);
         var drain = Stopwatch.StartNew();
-        while (watcher.StoredAt.Count < accepted && drain.Elapsed < TimeSpan.FromSeconds(60))
+        while ((watcher.StoredAt.Count < accepted || Fleet?.Delivered.Count < accepted) && drain.Elapsed < TimeSpan.FromSeconds(60))
         {
-            Console.WriteLine($"  waiting for the Router: stored {watcher.StoredAt.Count:N0} of {accepted:N0}");
+            Console.WriteLine($"  draining: stored {watcher.StoredAt.Count:N0}" + (Fleet is null ? "" : $", on sockets {Fleet.Delivered.Count:N0}") + $" of {accepted:N0}");
             await Task.Delay(1000);
         }
-        return phases.Select(p => Summarise(p.Phase, p.Sent.ToList(), p.Errors, p.Start, p.End, watcher.StoredAt)).ToList();
+        return phases.Select(p => Summarise(p.Phase, p.Sent, p.Errors, p.Start, p.End, watcher.StoredAt)).ToList();
     }
 
-    private static PhaseResult Summarise(Phase phase, List<Sent> sent, int errors, long start, long end, ConcurrentDictionary<string, long> storedAt)
+    private PhaseResult Summarise(Phase phase, List<Sent> sent, int errors, long start, long end, ConcurrentDictionary<string, long> storedAt)
     {
-        var stored = sent.Where(s => storedAt.ContainsKey(s.Id)).Select(s => storedAt[s.Id]).ToList();
-        var lastStored = stored.Count > 0 ? stored.Max() : end;
-        return new PhaseResult(phase, sent.Count, errors,
-            sent.Count / Stopwatch.GetElapsedTime(start, end).TotalSeconds,
-            stored.Count / Stopwatch.GetElapsedTime(start, lastStored).TotalSeconds,
-            stored.Count,
+        double PerSecond(int count, IEnumerable<long> times) => count == 0 ? 0 : count / Stopwatch.GetElapsedTime(start, times.Max()).TotalSeconds;
+        var stored = sent.Where(s => storedAt.ContainsKey(s.Id)).Select(s => (s.Start, At: storedAt[s.Id])).ToList();
+        var delivered = Fleet is null ? [] : sent.Where(s => Fleet.Delivered.ContainsKey(s.Id)).Select(s => Fleet.Delivered[s.Id]).ToList();
+        return new PhaseResult(phase, sent.Count, errors, sent.Count / Stopwatch.GetElapsedTime(start, end).TotalSeconds,
+            stored.Count, PerSecond(stored.Count, stored.Select(s => s.At)),
             sent.Select(s => Stopwatch.GetElapsedTime(s.Start, s.AcceptedAt).TotalMilliseconds).Order().ToArray(),
-            sent.Where(s => storedAt.ContainsKey(s.Id)).Select(s => Stopwatch.GetElapsedTime(s.Start, storedAt[s.Id]).TotalMilliseconds).Order().ToArray());
+            stored.Select(s => Stopwatch.GetElapsedTime(s.Start, s.At).TotalMilliseconds).Order().ToArray(),
+            delivered.Count, PerSecond(delivered.Count, delivered.Select(d => d.At)), delivered.Select(d => d.Ms).Order().ToArray());
     }
 
-    private async Task PostAsync(string from, string conversation, string text, ConcurrentBag<Sent> sent, Action error, SemaphoreSlim slots)
+    /// <summary>The text starts with the sender's timestamp, which the receiving socket reads back.</summary>
+    private async Task PostAsync(string from, string conversation, ConcurrentBag<Sent> sent, Action error, SemaphoreSlim slots)
     {
         var id = Guid.CreateVersion7().ToString();
         var start = Stopwatch.GetTimestamp();
+        var stamp = start.ToString();
+        var text = stamp + "|" + new string('x', Math.Max(0, options.TextBytes - stamp.Length - 1));
         try
         {
             using var response = await _http.PostAsJsonAsync("/v1/messages", new MessageBody(id, conversation, from, new TextPayload("text", text)), LoadJson.Default.MessageBody);
@@ -106,25 +121,43 @@ public sealed class LoadRun(LoadOptions options, Target target)
         }
     }
 
-    /// <summary>Two users and the group conversations the load is spread over; the token is the sender's.</summary>
-    private async Task<(string From, List<string> Conversations)> SetUpAsync()
+    /// <summary>
+    /// The sender and its conversations: with sockets, one with each WebSocket user (so every
+    /// message reaches exactly one socket); without, <see cref="LoadOptions.Conversations"/> with one receiver.
+    /// </summary>
+    private async Task<(string From, List<string> Conversations, List<string> ReceiverTokens)> SetUpAsync()
     {
-        var suffix = Random.Shared.Next(100_000, 999_999);
-        string a = $"load-a-{suffix}", b = $"load-b-{suffix}";
-        const string password = "load test password";
-        foreach (var user in new[] { a, b })
-            (await _http.PostAsJsonAsync("/v1/auth/register", new { username = user, password })).EnsureSuccessStatusCode();
-        var token = await (await _http.PostAsJsonAsync("/v1/auth/token", new { grant_type = "password", username = a, password }))
-            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>();
-        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token!["access_token"]!.GetValue<string>());
+        var run = Random.Shared.Next(100_000, 999_999);
+        var sender = $"load-{run}";
+        var receivers = Enumerable.Range(0, Math.Max(1, options.Sockets)).Select(i => $"load-{run}-{i}").ToList();
+        Console.WriteLine($"Registering {receivers.Count + 1:N0} users …");
+        var tokens = new ConcurrentDictionary<string, string>();
+        using (var gate = new SemaphoreSlim(16))
+            await Task.WhenAll(receivers.Prepend(sender).Select(async user =>
+            {
+                await gate.WaitAsync();
+                try
+                {
+                    (await _http.PostAsJsonAsync("/v1/auth/register", new { username = user, password = Password })).EnsureSuccessStatusCode();
+                    var token = await (await _http.PostAsJsonAsync("/v1/auth/token", new { grant_type = "password", username = user, password = Password }))
+                        .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>();
+                    tokens[user] = token!["access_token"]!.GetValue<string>();
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }));
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens[sender]);
+        var count = options.Sockets > 0 ? options.Sockets : options.Conversations;
         var conversations = new List<string>();
-        for (var i = 0; i < options.Conversations; i++)
+        for (var i = 0; i < count; i++)
         {
-            var created = await (await _http.PostAsJsonAsync("/v1/conversations", new { type = "group", members = new[] { a, b }, title = $"load {i}" }))
+            var created = await (await _http.PostAsJsonAsync("/v1/conversations", new { type = "group", members = new[] { sender, receivers[i % receivers.Count] }, title = $"load {i}" }))
                 .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>();
             conversations.Add(created!["conversation_id"]!.GetValue<string>());
         }
-        Console.WriteLine($"Set up {a} → {b} in {conversations.Count} conversations; posting to {target.Url}");
-        return (a, conversations);
+        Console.WriteLine($"Set up {sender} in {conversations.Count:N0} conversations; posting to {target.Url}");
+        return (sender, conversations, options.Sockets > 0 ? receivers.Select(r => tokens[r]).ToList() : []);
     }
 }

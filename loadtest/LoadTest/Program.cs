@@ -16,5 +16,6 @@ await using var target = await Target.StartAsync(options);
 var run = new LoadRun(options, target);
 var results = await run.RunAsync();
 var floor = options.FloorMessages > 0 ? Floor.Measure(target, options) : (double?)null;
-Report.Print(options, results, floor);
+Report.Print(options, results, floor, run.Fleet);
+if (run.Fleet is not null) await run.Fleet.DisposeAsync();
 return results.Any(r => r.Errors > 0) ? 1 : 0;

@@ -32,6 +32,8 @@ public sealed class Target : IAsyncDisposable
         var host = ChatHost.Build(["--urls", "http://127.0.0.1:0"], b =>
         {
             b.Configuration["Chat:DataDir"] = dataDir;
+            // Thousands of load users would spend minutes in bcrypt at cost 12; the load is on messaging, not login.
+            b.Configuration["Auth:PasswordHashCost"] = "4";
             b.Logging.SetMinimumLevel(LogLevel.Warning);
         });
         await host.StartAsync();

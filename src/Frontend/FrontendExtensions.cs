@@ -9,6 +9,7 @@ public static class FrontendExtensions
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<AcceptedMessages>();
         builder.Services.AddSingleton<MessageSender>();
+        builder.Services.AddSingleton<ConversationCache>();
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }

@@ -21,7 +21,7 @@ public static class MessagesApi
 
     /// <summary>202 only once the event is on the broker; 503 with Retry-After when the broker cannot take it.</summary>
     private static async Task<Results<Accepted<SendMessageResponse>, ProblemHttpResult>> Send(
-        HttpRequest request, HttpContext http, IMessageStore store, MessageSender sender, IOptions<MessagesOptions> options,
+        HttpRequest request, HttpContext http, ConversationCache conversations, MessageSender sender, IOptions<MessagesOptions> options,
         TimeProvider clock, ILogger<MessageSender> logger, CancellationToken ct)
     {
         var (body, problem) = await JsonBody.ReadAsync(request, FrontendJsonContext.Default.SendMessageRequest);
@@ -32,7 +32,7 @@ public static class MessagesApi
         var caller = http.User.Username();
         if (!string.Equals(body!.From, caller, StringComparison.OrdinalIgnoreCase))
             return Problems.Forbidden($"You are '{caller}' and can send only as yourself.", "from");
-        var conversation = await store.FindConversationAsync(body.ConversationId!, ct);
+        var conversation = await conversations.FindAsync(body.ConversationId!, ct);
         if (conversation is null) return Problems.NotFound($"No conversation '{body.ConversationId}'.", "conversation_id");
         if (!conversation.HasMember(caller)) return Problems.Forbidden("Only members may send to a conversation.", "from");
         var recipients = SendMessageRules.Recipients(body, conversation, caller, errors);

@@ -22,17 +22,15 @@ internal sealed class MessageRouterWorker : BatchConsumer
 
     private readonly IMessageStore _store;
     private readonly StatusOutbox _outbox;
-    private readonly TimeProvider _clock;
     private readonly LiveDelivery _live;
 
     public MessageRouterWorker(IOptions<KafkaOptions> kafka, IOptions<RouterOptions> options, EventProducer producer, IMessageStore store,
-        StatusOutbox outbox, LiveDelivery live, TimeProvider clock, ILogger<MessageRouterWorker> logger)
+        StatusOutbox outbox, LiveDelivery live, ILogger<MessageRouterWorker> logger)
         : base(Topics.Messages, options.Value.ConsumerGroup, kafka.Value, producer, logger)
     {
         _store = store;
         _outbox = outbox;
         _live = live;
-        _clock = clock;
         MaxBatchSize = options.Value.MaxBatchSize;
     }
 
@@ -66,10 +64,11 @@ internal sealed class MessageRouterWorker : BatchConsumer
             if (result.Outcome == StoreOutcome.UnknownConversation)
                 await DeadLetterAsync(sources[result.Message.MessageId], $"Conversation '{result.Message.ConversationId}' does not exist.", cancellationToken);
         }
-        var stored = results.Where(r => r.Outcome == StoreOutcome.Stored).Select(r => r.ToStored()).ToList();
+        var stored = results.Where(r => r.Outcome == StoreOutcome.Stored).ToList();
         if (stored.Count == 0) return;
-        var changes = await _outbox.PublishAsync(stored.Select(m => m.MessageId).ToList(), _clock.GetUtcNow(), cancellationToken);
-        await _live.NewMessagesAsync(stored, cancellationToken);
+        var changes = stored.SelectMany(r => r.Changes ?? []).ToList();
+        await _outbox.PublishAsync(changes, cancellationToken);
+        await _live.NewMessagesAsync(stored.Select(r => r.ToStored()).ToList(), cancellationToken);
         await _live.StatusChangesAsync(changes, cancellationToken);
     }
 

@@ -16,16 +16,14 @@ internal sealed class ReceiptWorker : BatchConsumer
     private readonly IMessageStore _store;
     private readonly StatusOutbox _outbox;
     private readonly LiveDelivery _live;
-    private readonly TimeProvider _clock;
 
     public ReceiptWorker(IOptions<KafkaOptions> kafka, IOptions<RouterOptions> options, EventProducer producer, IMessageStore store,
-        StatusOutbox outbox, LiveDelivery live, TimeProvider clock, ILogger<ReceiptWorker> logger)
+        StatusOutbox outbox, LiveDelivery live, ILogger<ReceiptWorker> logger)
         : base(Topics.Receipts, options.Value.ReceiptsConsumerGroup, kafka.Value, producer, logger)
     {
         _store = store;
         _outbox = outbox;
         _live = live;
-        _clock = clock;
         MaxBatchSize = options.Value.MaxBatchSize;
     }
 
@@ -39,9 +37,8 @@ internal sealed class ReceiptWorker : BatchConsumer
             else receipts.Add(receipt);
         }
         var changes = await _store.ApplyReceiptsAsync(receipts, cancellationToken);
-        if (changes.Count == 0) return;
-        var published = await _outbox.PublishAsync(changes.Select(c => c.MessageId).Distinct().ToList(), _clock.GetUtcNow(), cancellationToken);
-        await _live.StatusChangesAsync(published, cancellationToken);
+        await _outbox.PublishAsync(changes, cancellationToken);
+        await _live.StatusChangesAsync(changes, cancellationToken);
     }
 
     private static (Receipt? Receipt, string? Problem) Parse(ConsumeResult<string, byte[]> record)

@@ -17,23 +17,29 @@ public sealed class StatusOutbox(IMessageStore store, EventProducer producer)
 {
     private static readonly Counter<long> Published = ChatTelemetry.Meter.CreateCounter<long>("chat.status.published");
 
-    /// <summary>Publishes the unpublished changes of <paramref name="messageIds"/> (all: null, recorded before the cut-off); returns them.</summary>
-    public async Task<IReadOnlyList<StatusChange>> PublishAsync(IReadOnlyCollection<string>? messageIds, DateTimeOffset recordedBefore, CancellationToken cancellationToken)
+    /// <summary>Publishes changes the caller just stored, then marks them published.</summary>
+    public async Task PublishAsync(IReadOnlyList<StatusChange> changes, CancellationToken cancellationToken)
     {
-        var published = new List<StatusChange>();
-        while (true)
+        if (changes.Count == 0) return;
+        await producer.ProduceAllAsync(changes.Select(c =>
         {
-            var changes = await store.UnpublishedStatusChangesAsync(messageIds, recordedBefore, 1000, cancellationToken);
-            if (changes.Count == 0) return published;
-            await producer.ProduceAllAsync(changes.Select(c =>
-            {
-                var @event = ToEvent(c);
-                return (Topics.Status, c.ConversationId, (Google.Protobuf.IMessage)@event, EventTypes.MessageStatus, @event.EventId);
-            }), cancellationToken);
-            await store.MarkPublishedAsync(changes.Select(c => c.Id).ToList(), cancellationToken);
-            Published.Add(changes.Count);
-            published.AddRange(changes);
+            var @event = ToEvent(c);
+            return (Topics.Status, c.ConversationId, (Google.Protobuf.IMessage)@event, EventTypes.MessageStatus, @event.EventId);
+        }), cancellationToken);
+        await store.MarkPublishedAsync(changes.Select(c => c.Id).ToList(), cancellationToken);
+        Published.Add(changes.Count);
+    }
+
+    /// <summary>Publishes whatever is still unpublished from before <paramref name="recordedBefore"/> (a crash's leftovers); returns how many.</summary>
+    public async Task<int> SweepAsync(DateTimeOffset recordedBefore, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        while (await store.UnpublishedStatusChangesAsync(recordedBefore, 1000, cancellationToken) is { Count: > 0 } changes)
+        {
+            await PublishAsync(changes, cancellationToken);
+            total += changes.Count;
         }
+        return total;
     }
 
     private static StatusEvent ToEvent(StatusChange c) => new()
@@ -64,8 +70,8 @@ internal sealed class OutboxRelay(StatusOutbox outbox, IOptions<RouterOptions> o
             try
             {
                 // Changes younger than a sweep belong to a batch still publishing them.
-                var published = await outbox.PublishAsync(null, clock.GetUtcNow() - options.Value.OutboxSweepInterval, stoppingToken);
-                if (published.Count > 0) logger.LogWarning("Published {Count} status changes left unpublished by an interrupted batch", published.Count);
+                var published = await outbox.SweepAsync(clock.GetUtcNow() - options.Value.OutboxSweepInterval, stoppingToken);
+                if (published > 0) logger.LogWarning("Published {Count} status changes left unpublished by an interrupted batch", published);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -18,12 +18,8 @@ public interface IMessageStore
     /// </summary>
     Task<IReadOnlyList<StoreResult>> StoreAsync(IReadOnlyList<MessageToStore> batch, CancellationToken cancellationToken = default);
 
-    /// <summary>
-    /// Status changes not yet published on chat.status, oldest first (the outbox): those of
-    /// <paramref name="messageIds"/> when given, else those recorded before <paramref name="recordedBefore"/>.
-    /// </summary>
-    Task<IReadOnlyList<StatusChange>> UnpublishedStatusChangesAsync(
-        IReadOnlyCollection<string>? messageIds, DateTimeOffset recordedBefore, int limit, CancellationToken cancellationToken = default);
+    /// <summary>Status changes recorded before <paramref name="recordedBefore"/> and not yet published on chat.status, oldest first (the outbox).</summary>
+    Task<IReadOnlyList<StatusChange>> UnpublishedStatusChangesAsync(DateTimeOffset recordedBefore, int limit, CancellationToken cancellationToken = default);
 
     Task MarkPublishedAsync(IReadOnlyCollection<long> statusChangeIds, CancellationToken cancellationToken = default);
 

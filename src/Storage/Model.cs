@@ -29,8 +29,10 @@ public sealed record MessageToStore(NewMessage Message, IReadOnlyList<Delivery> 
 
 public enum StoreOutcome { Stored, Duplicate, UnknownConversation }
 
-/// <param name="StoredAt">When it was stored (for a duplicate: when the first copy was).</param>
-public sealed record StoreResult(NewMessage Message, StoreOutcome Outcome, long SequenceNumber, DateTimeOffset StoredAt = default)
+/// <param name="StoredAt">When it was stored (for a duplicate or a refusal: default).</param>
+/// <param name="Changes">The unpublished status changes storing it made (none for a duplicate or a refusal).</param>
+public sealed record StoreResult(NewMessage Message, StoreOutcome Outcome, long SequenceNumber, DateTimeOffset StoredAt = default,
+    IReadOnlyList<StatusChange>? Changes = null)
 {
     public StoredMessage ToStored() => new(Message.MessageId, Message.ConversationId, SequenceNumber, Message.From, Message.To,
         Message.Channels, Message.Payload, Message.AcceptedAt, StoredAt);

@@ -111,6 +111,22 @@ public sealed class RouterTests
             () => Task.FromResult(KafkaProbe.ReadAll(world.Broker.BootstrapServers, Topics.Status).Select(r => StatusEvent.Parser.ParseFrom(r.Message.Value)).ToList()),
             e => e.Count >= 2, Deadline, "two status events");
         Assert.Equal(["multi/bob/app/sent", "multi/bob/telegram/failed"], events.Select(e => e.EventId).Order());
-        Assert.Empty(await world.Store.UnpublishedStatusChangesAsync(null, DateTimeOffset.MaxValue, 100));
+        Assert.Empty(await world.Store.UnpublishedStatusChangesAsync(DateTimeOffset.MaxValue, 100));
+    }
+
+    [Fact]
+    public async Task Status_changes_a_crash_left_unpublished_are_published_by_the_sweep()
+    {
+        using var world = new RouterWorld(conversations: 1);
+        // What a router that crashed between its store commit and its publish leaves behind.
+        var orphan = new NewMessage("orphan", world.Conversations[0], "alice", ["bob"], ["app"], new MessagePayload("text", "left behind", null), DateTimeOffset.UtcNow);
+        await world.Store.StoreAsync([new MessageToStore(orphan, [new Delivery("bob", "app", MessageStatus.Sent)])]);
+
+        await using var router = await world.StartRouterAsync();
+        var events = await Eventually.UntilAsync(
+            () => Task.FromResult(KafkaProbe.ReadAll(world.Broker.BootstrapServers, Topics.Status).Select(r => StatusEvent.Parser.ParseFrom(r.Message.Value)).ToList()),
+            e => e.Count >= 1, Deadline, "the orphaned status change on chat.status");
+        Assert.Equal("orphan/bob/app/sent", Assert.Single(events).EventId);
+        await Eventually.UntilAsync(() => world.Store.UnpublishedStatusChangesAsync(DateTimeOffset.MaxValue, 10), c => c.Count == 0, Deadline, "the change marked published");
     }
 }

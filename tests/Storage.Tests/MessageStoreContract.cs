@@ -59,13 +59,14 @@ public abstract class MessageStoreContract : IDisposable
     public async Task Status_changes_wait_in_the_outbox_until_marked_published()
     {
         var a = await GroupAsync("a");
-        await Store.StoreAsync([Message("m", a)]);
-        var pending = await Store.UnpublishedStatusChangesAsync(["m"], DateTimeOffset.MaxValue, 10);
+        var stored = Assert.Single(await Store.StoreAsync([Message("m", a)]));
+        var pending = await Store.UnpublishedStatusChangesAsync(DateTimeOffset.MaxValue, 10);
         var change = Assert.Single(pending);
+        Assert.Equal([change], stored.Changes!);
         Assert.Equal(("m", "sent", "bob", "app", 1L), (change.MessageId, change.Status, change.Recipient, change.Channel, change.SequenceNumber));
 
         await Store.MarkPublishedAsync([change.Id]);
-        Assert.Empty(await Store.UnpublishedStatusChangesAsync(null, DateTimeOffset.MaxValue, 10));
+        Assert.Empty(await Store.UnpublishedStatusChangesAsync(DateTimeOffset.MaxValue, 10));
         var view = await Store.GetStatusAsync("m");
         Assert.Equal(["accepted", "sent"], view!.History.Select(h => h.Status));
         Assert.Equal("sent", view.Status);

@@ -129,7 +129,7 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
                 "INSERT INTO message_recipients VALUES ($id, $u, $ch, $s, $at)", tx,
                 ("$id", ""), ("$u", ""), ("$ch", ""), ("$s", ""), ("$at", now.Iso()));
             using var insertHistory = connection.Command(
-                "INSERT INTO status_history (message_id, status, at, recipient, channel, detail, published) VALUES ($id, $s, $at, $u, $ch, $d, $p)", tx,
+                "INSERT INTO status_history (message_id, status, at, recipient, channel, detail, published) VALUES ($id, $s, $at, $u, $ch, $d, $p) RETURNING id", tx,
                 ("$id", ""), ("$s", ""), ("$at", ""), ("$u", null), ("$ch", null), ("$d", null), ("$p", 0));
 
             var results = new List<StoreResult>(batch.Count);
@@ -155,14 +155,16 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
                 Bind(insertHistory, ("$id", m.MessageId), ("$s", MessageStatus.Accepted), ("$at", m.AcceptedAt.Iso()),
                     ("$u", null), ("$ch", null), ("$d", null), ("$p", 1));
                 insertHistory.ExecuteNonQuery();
+                var changes = new List<StatusChange>(deliveries.Count);
                 foreach (var d in deliveries)
                 {
                     Bind(insertRecipient, ("$id", m.MessageId), ("$u", d.Recipient), ("$ch", d.Channel), ("$s", d.Status));
                     insertRecipient.ExecuteNonQuery();
                     Bind(insertHistory, ("$s", d.Status), ("$at", now.Iso()), ("$u", d.Recipient), ("$ch", d.Channel), ("$d", d.Detail), ("$p", 0));
-                    insertHistory.ExecuteNonQuery();
+                    var changeId = (long)insertHistory.ExecuteScalar()!;
+                    changes.Add(new StatusChange(changeId, m.MessageId, m.ConversationId, seq, m.From, d.Status, now, d.Recipient, d.Channel, d.Detail));
                 }
-                results.Add(new StoreResult(m, StoreOutcome.Stored, seq, now));
+                results.Add(new StoreResult(m, StoreOutcome.Stored, seq, now, changes));
             }
             return results;
         }, cancellationToken);
@@ -172,20 +174,10 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
         foreach (var (name, value) in values) command.Parameters[name].Value = value ?? DBNull.Value;
     }
 
-    public Task<IReadOnlyList<StatusChange>> UnpublishedStatusChangesAsync(
-        IReadOnlyCollection<string>? messageIds, DateTimeOffset recordedBefore, int limit, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<StatusChange>>(_db.Read(connection =>
-        {
-            var ids = messageIds?.ToList() ?? [];
-            var filter = messageIds is null
-                ? "h.at < $before"
-                : $"h.message_id IN ({string.Join(",", ids.Select((_, i) => "$m" + i))})";
-            var command = connection.Command(
-                $"{ChangeSelect} WHERE h.published = 0 AND {filter} ORDER BY h.id LIMIT $n",
-                null, ("$n", limit), ("$before", recordedBefore.Iso()));
-            for (var i = 0; i < ids.Count; i++) command.Parameters.AddWithValue("$m" + i, ids[i]);
-            return command.Query(ReadChange).ToList();
-        }));
+    public Task<IReadOnlyList<StatusChange>> UnpublishedStatusChangesAsync(DateTimeOffset recordedBefore, int limit, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<StatusChange>>(_db.Read(connection => connection.Command(
+                $"{ChangeSelect} WHERE h.published = 0 AND h.at < $before ORDER BY h.id LIMIT $n", null, ("$before", recordedBefore.Iso()), ("$n", limit))
+            .Query(ReadChange).ToList()));
 
     public Task MarkPublishedAsync(IReadOnlyCollection<long> statusChangeIds, CancellationToken cancellationToken = default) =>
         statusChangeIds.Count == 0
