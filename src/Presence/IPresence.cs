@@ -12,6 +12,9 @@ public interface IPresence
     /// <summary>Forgets a socket; returns the user's state without it.</summary>
     Task<PresenceState> DisconnectedAsync(string username, string node, string connectionId, CancellationToken cancellationToken = default);
 
+    /// <summary>Keeps a socket's record alive; records not refreshed within <see cref="PresenceOptions.Ttl"/> lapse.</summary>
+    Task HeartbeatAsync(string username, string node, string connectionId, CancellationToken cancellationToken = default);
+
     Task<PresenceState> GetAsync(string username, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<PresenceState>> GetManyAsync(IEnumerable<string> usernames, CancellationToken cancellationToken = default);

@@ -1,10 +1,12 @@
 using System.Text.Json.Serialization;
 using Chat.Presence.Gateway;
 using Chat.Presence.Memory;
+using Chat.Presence.Redis;
 using Chat.Shared.Http;
 using Chat.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using StackExchange.Redis;
 
 namespace Chat.Presence;
 
@@ -14,12 +16,25 @@ public static class PresenceExtensions
     public static IHostApplicationBuilder AddPresencePorts(this IHostApplicationBuilder builder)
     {
         var kind = builder.Configuration["Presence:Kind"] ?? "memory";
-        if (kind != "memory") throw new InvalidOperationException($"Presence:Kind '{kind}' is not supported by this build; use 'memory'.");
         builder.Services.AddOptions<PresenceOptions>().BindConfiguration(PresenceOptions.Section);
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.TryAddSingleton<IPresence, InMemoryPresence>();
-        builder.Services.TryAddSingleton<IPushBus, InProcessPushBus>();
         builder.Services.TryAddSingleton<LivePush>();
+        switch (kind)
+        {
+            case "memory":
+                builder.Services.TryAddSingleton<IPresence, InMemoryPresence>();
+                builder.Services.TryAddSingleton<IPushBus, InProcessPushBus>();
+                break;
+            case "redis":
+                var configuration = builder.Configuration["Redis:Configuration"]
+                    ?? throw new InvalidOperationException("Presence:Kind is 'redis' but Redis:Configuration is not set (e.g. redis:6379).");
+                builder.Services.TryAddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(configuration));
+                builder.Services.TryAddSingleton<IPresence, RedisPresence>();
+                builder.Services.TryAddSingleton<IPushBus, RedisPushBus>();
+                break;
+            default:
+                throw new InvalidOperationException($"Presence:Kind '{kind}' is unknown; use 'memory' or 'redis'.");
+        }
         return builder;
     }
 
@@ -32,6 +47,7 @@ public static class PresenceExtensions
         builder.Services.AddSingleton<PresenceAnnouncer>();
         builder.Services.AddSingleton<WebSocketGateway>();
         builder.Services.AddHostedService<GatewayNode>();
+        builder.Services.AddHostedService<PresenceHeartbeat>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, PresenceJsonContext.Default));
         return builder;
     }

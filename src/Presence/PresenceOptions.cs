@@ -8,6 +8,9 @@ public sealed class PresenceOptions
     /// <summary>This gateway node's name in presence records; unique per process.</summary>
     public string NodeId { get; set; } = $"{Environment.MachineName}-{Guid.NewGuid().ToString("N")[..8]}";
 
+    /// <summary>How long a socket's presence record lives without a heartbeat (refreshed every third of it).</summary>
+    public TimeSpan Ttl { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>A socket that sends nothing (not even a ping) for this long is closed.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
 

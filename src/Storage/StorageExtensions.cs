@@ -1,4 +1,5 @@
 using Chat.Shared;
+using Chat.Storage.Etcd;
 using Chat.Storage.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,7 +32,10 @@ public static class StorageExtensions
         builder.Services.AddSingleton<IMetadataStore>(kind switch
         {
             "sqlite" => sp => new SqliteMetadataStore(sp.GetRequiredService<IOptions<ChatOptions>>().Value.PathFor("metadata.db")),
-            _ => throw new InvalidOperationException($"Metadata:Kind '{kind}' is not supported by this build; use 'sqlite'."),
+            "etcd" => _ => new EtcdMetadataStore(
+                builder.Configuration["Etcd:Endpoints"] ?? throw new InvalidOperationException("Metadata:Kind is 'etcd' but Etcd:Endpoints is not set (e.g. http://etcd:2379)."),
+                builder.Configuration["Etcd:Prefix"] ?? "/chat/", TimeProvider.System),
+            _ => throw new InvalidOperationException($"Metadata:Kind '{kind}' is unknown; use 'sqlite' or 'etcd'."),
         });
         return builder;
     }

@@ -35,3 +35,14 @@ public sealed class SqliteMetadataStoreTests : MetadataStoreContract
 {
     protected override IMetadataStore Open() => Stores.OpenMetadataStore(Data.Path);
 }
+
+public sealed class EtcdMetadataStoreTests : MetadataStoreContract
+{
+    // Each test its own key space in the shared etcd.
+    private readonly string _prefix = $"/chat-test-{Guid.NewGuid():N}/";
+
+    protected override IMetadataStore Open() => Stores.OpenMetadataStore(Data.Path, new Dictionary<string, string?>
+    {
+        ["Metadata:Kind"] = "etcd", ["Etcd:Endpoints"] = TestServers.Etcd, ["Etcd:Prefix"] = _prefix,
+    });
+}

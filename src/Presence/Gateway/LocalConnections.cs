@@ -17,6 +17,8 @@ internal sealed class LocalConnections
         if (_byUser.TryGetValue(connection.Username, out var connections)) connections.TryRemove(connection.Id, out _);
     }
 
+    public IEnumerable<ClientConnection> All() => _byUser.Values.SelectMany(c => c.Values);
+
     public IEnumerable<ClientConnection> Of(string username) =>
         _byUser.TryGetValue(username, out var connections) ? connections.Values : [];
 

@@ -19,6 +19,9 @@ internal sealed class InMemoryPresence(TimeProvider clock) : IPresence
     public Task<PresenceState> DisconnectedAsync(string username, string node, string connectionId, CancellationToken cancellationToken = default) =>
         Task.FromResult(Update(username, e => e.Connections.Remove((node, connectionId))));
 
+    /// <summary>Nothing lapses here: a socket's record goes when the socket does, in this same process.</summary>
+    public Task HeartbeatAsync(string username, string node, string connectionId, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     public Task<PresenceState> GetAsync(string username, CancellationToken cancellationToken = default) => Task.FromResult(Read(username));
 
     public Task<IReadOnlyList<PresenceState>> GetManyAsync(IEnumerable<string> usernames, CancellationToken cancellationToken = default) =>

@@ -1,0 +1,23 @@
+namespace Chat.Testing;
+
+/// <summary>
+/// The real servers the test command starts (scripts/test.sh) and names in environment variables.
+/// A test that needs one that is not there fails, saying how to get it: never a silent skip.
+/// </summary>
+public static class TestServers
+{
+    public static string Redis => Require("CHAT_TEST_REDIS", "redis-server");
+
+    public static string Etcd => Require("CHAT_TEST_ETCD", "etcd");
+
+    /// <summary>Testcontainers needs a Docker engine; where there is none, Docker-only tests skip and say so.</summary>
+    public static bool DockerAvailable =>
+        File.Exists("/var/run/docker.sock") || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOCKER_HOST"));
+
+    public const string NoDocker = "No Docker engine here (no /var/run/docker.sock, no DOCKER_HOST): MongoDB runs under Testcontainers, which needs one.";
+
+    private static string Require(string variable, string server) =>
+        Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException($"{variable} is not set: {server} is not running. Run ./scripts/test.sh, which installs and starts it.");
+}
