@@ -1,5 +1,6 @@
 using Chat.Shared;
 using Chat.Storage.Etcd;
+using Chat.Storage.Mongo;
 using Chat.Storage.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,7 +20,11 @@ public static class StorageExtensions
         {
             "sqlite" => sp => new SqliteMessageStore(sp.GetRequiredService<IOptions<ChatOptions>>().Value.PathFor("messages.db"),
                 sp.GetService<TimeProvider>() ?? TimeProvider.System),
-            _ => throw new InvalidOperationException($"Store:Kind '{kind}' is not supported by this build; use 'sqlite'."),
+            "mongo" => _ => new MongoMessageStore(
+                builder.Configuration["Mongo:ConnectionString"] ?? throw new InvalidOperationException(
+                    "Store:Kind is 'mongo' but Mongo:ConnectionString is not set (e.g. mongodb://mongo:27017/?replicaSet=rs0)."),
+                builder.Configuration["Mongo:Database"] ?? "chat", TimeProvider.System),
+            _ => throw new InvalidOperationException($"Store:Kind '{kind}' is unknown; use 'sqlite' or 'mongo'."),
         });
         return builder;
     }

@@ -1,4 +1,5 @@
 using Chat.Storage;
+using Testcontainers.MongoDb;
 
 namespace Chat.Storage.Tests;
 
@@ -22,7 +23,7 @@ public abstract class MessageStoreContract : IDisposable
         new NewMessage(id, conversation, "alice", ["bob"], ["app"], new MessagePayload("text", id, null), DateTimeOffset.UtcNow),
         [new Delivery("bob", "app", MessageStatus.Sent)]);
 
-    [Fact]
+    [SkippableFact]
     public async Task Sequence_numbers_increase_per_conversation_and_are_never_shared()
     {
         var a = await GroupAsync("a");
@@ -35,7 +36,7 @@ public abstract class MessageStoreContract : IDisposable
         Assert.Equal(["4"], (await Store.GetMessagesAsync(a, 2, 10)).Select(m => m.MessageId));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_message_id_stored_before_is_a_duplicate_and_changes_nothing()
     {
         var a = await GroupAsync("a");
@@ -47,7 +48,7 @@ public abstract class MessageStoreContract : IDisposable
         Assert.Equal(2, (await Store.GetStatusAsync("x"))!.History.Count);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_message_for_an_unknown_conversation_is_reported_not_stored()
     {
         var result = Assert.Single(await Store.StoreAsync([Message("orphan", "nowhere")]));
@@ -55,7 +56,7 @@ public abstract class MessageStoreContract : IDisposable
         Assert.Null(await Store.GetStatusAsync("orphan"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Status_changes_wait_in_the_outbox_until_marked_published()
     {
         var a = await GroupAsync("a");
@@ -72,7 +73,7 @@ public abstract class MessageStoreContract : IDisposable
         Assert.Equal("sent", view.Status);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_direct_conversation_is_created_once_whichever_member_asks()
     {
         var (first, created) = await Store.CreateConversationAsync(new Conversation("d1", Conversation.Direct, ["alice", "bob"], null, "alice", DateTimeOffset.UtcNow));
@@ -83,7 +84,7 @@ public abstract class MessageStoreContract : IDisposable
         Assert.Equal(first.ConversationId, second.ConversationId);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Conversations_list_newest_first_after_a_cursor()
     {
         foreach (var id in new[] { "c1", "c2", "c3" }) await GroupAsync(id);
@@ -92,10 +93,71 @@ public abstract class MessageStoreContract : IDisposable
         Assert.Empty(await Store.ListConversationsAsync("dave", null, 2));
     }
 
+    [SkippableFact]
+    public async Task Receipts_move_statuses_only_forward_and_read_covers_everything_up_to_it()
+    {
+        var a = await GroupAsync("a");
+        await Store.StoreAsync([Message("1", a), Message("2", a), Message("3", a)]);
+        var at = DateTimeOffset.UtcNow;
+
+        var delivered = await Store.ApplyReceiptsAsync([new Receipt("delivered", "bob", "app", a, "1", null, at)]);
+        var read = await Store.ApplyReceiptsAsync([new Receipt("read", "bob", "app", a, null, 2, at)]);
+        var late = await Store.ApplyReceiptsAsync([new Receipt("delivered", "bob", "app", a, "1", null, at), new Receipt("delivered", "carol", "app", a, "3", null, at)]);
+
+        Assert.Equal([("1", "delivered")], delivered.Select(c => (c.MessageId, c.Status)));
+        Assert.Equal([("1", "read"), ("2", "read")], read.Select(c => (c.MessageId, c.Status)));
+        Assert.Empty(late);
+        Assert.Equal(["accepted", "sent", "delivered", "read"], (await Store.GetStatusAsync("1"))!.History.Select(h => h.Status));
+        Assert.Equal("sent", (await Store.GetStatusAsync("3"))!.Status);
+        Assert.Equal(["3"], (await Store.PendingForAsync("bob", "app", 10)).Select(m => m.MessageId));
+    }
+
+    [SkippableFact]
+    public async Task Peers_are_everyone_sharing_a_conversation()
+    {
+        await GroupAsync("a");
+        await Store.CreateConversationAsync(new Conversation("d", Conversation.Direct, ["alice", "dave"], null, "alice", DateTimeOffset.UtcNow));
+        Assert.Equal(["bob", "carol", "dave"], (await Store.PeersOfAsync("alice")).Order());
+        Assert.Equal(["alice"], await Store.PeersOfAsync("dave"));
+    }
+
     public void Dispose() => Data.Dispose();
 }
 
 public sealed class SqliteMessageStoreTests : MessageStoreContract
 {
     protected override IMessageStore Open() => Stores.OpenMessageStore(Data.Path);
+}
+
+/// <summary>A one-node MongoDB replica set (transactions need one) under Testcontainers, where Docker exists.</summary>
+public sealed class MongoFixture : IAsyncLifetime
+{
+    private MongoDbContainer? _container;
+
+    public string? ConnectionString { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        if (!TestServers.DockerAvailable) return;
+        _container = new MongoDbBuilder("mongo:7.0").WithReplicaSet("rs0").Build();
+        await _container.StartAsync();
+        ConnectionString = _container.GetConnectionString();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_container is not null) await _container.DisposeAsync();
+    }
+}
+
+public sealed class MongoMessageStoreTests(MongoFixture mongo) : MessageStoreContract, IClassFixture<MongoFixture>
+{
+    protected override IMessageStore Open()
+    {
+        Skip.If(mongo.ConnectionString is null, TestServers.NoDocker);
+        return Stores.OpenMessageStore(Data.Path, new Dictionary<string, string?>
+        {
+            ["Store:Kind"] = "mongo", ["Mongo:ConnectionString"] = mongo.ConnectionString, ["Mongo:Database"] = "chat_" + Guid.NewGuid().ToString("N"),
+        });
+    }
 }

@@ -1,0 +1,78 @@
+using MongoDB.Bson.Serialization.Attributes;
+
+namespace Chat.Storage.Mongo;
+
+// The shapes stored in MongoDB. A message embeds its recipients' statuses, so a receipt changes
+// one document; its history lives beside it, one document per transition (the outbox).
+
+internal sealed class ConversationDocument
+{
+    [BsonId] public required string Id { get; init; }
+    public required string Type { get; init; }
+    public string? Title { get; init; }
+    [BsonIgnoreIfNull] public string? DirectKey { get; init; }
+    public required List<string> Members { get; init; }
+    public required string CreatedBy { get; init; }
+    public required DateTime CreatedAt { get; init; }
+    public long LastSeq { get; init; }
+
+    public Conversation ToModel() => new(Id, Type, Members, Title, CreatedBy, new DateTimeOffset(CreatedAt, TimeSpan.Zero));
+}
+
+internal sealed class MessageDocument
+{
+    [BsonId] public required string Id { get; init; }
+    public required string ConversationId { get; init; }
+    public required long SequenceNumber { get; init; }
+    public required string From { get; init; }
+    public required List<string> To { get; init; }
+    public required List<string> Channels { get; init; }
+    public required PayloadDocument Payload { get; init; }
+    public required DateTime AcceptedAt { get; init; }
+    public required DateTime SentAt { get; init; }
+    public required List<RecipientDocument> Recipients { get; init; }
+
+    public StoredMessage ToModel() => new(Id, ConversationId, SequenceNumber, From, To, Channels,
+        new MessagePayload(Payload.Type, Payload.Text, Payload.FileId),
+        new DateTimeOffset(AcceptedAt, TimeSpan.Zero), new DateTimeOffset(SentAt, TimeSpan.Zero));
+}
+
+internal sealed class PayloadDocument
+{
+    public required string Type { get; init; }
+    [BsonIgnoreIfNull] public string? Text { get; init; }
+    [BsonIgnoreIfNull] public string? FileId { get; init; }
+}
+
+internal sealed class RecipientDocument
+{
+    public required string Username { get; init; }
+    public required string Channel { get; init; }
+    public required string Status { get; init; }
+    public required DateTime UpdatedAt { get; init; }
+}
+
+internal sealed class HistoryDocument
+{
+    [BsonId] public required long Id { get; init; }
+    public required string MessageId { get; init; }
+    public required string ConversationId { get; init; }
+    public required long SequenceNumber { get; init; }
+    public required string From { get; init; }
+    public required string Status { get; init; }
+    public required DateTime At { get; init; }
+    [BsonIgnoreIfNull] public string? Recipient { get; init; }
+    [BsonIgnoreIfNull] public string? Channel { get; init; }
+    [BsonIgnoreIfNull] public string? Detail { get; init; }
+    public bool Published { get; init; }
+
+    public StatusChange ToModel() => new(Id, MessageId, ConversationId, SequenceNumber, From, Status,
+        new DateTimeOffset(At, TimeSpan.Zero), Recipient, Channel, Detail);
+}
+
+/// <summary>Hands out blocks of history ids: one round trip per batch, not per change.</summary>
+internal sealed class CounterDocument
+{
+    [BsonId] public required string Id { get; init; }
+    public long Value { get; init; }
+}
