@@ -11,6 +11,8 @@ public static class AuthApi
         var auth = app.MapGroup("/v1/auth").AllowAnonymous().WithTags("Auth");
         auth.MapPost("/register", Register);
         auth.MapPost("/token", Token).DisableAntiforgery();
+        app.MapGet("/.well-known/jwks.json", (SigningKeys keys) => Results.Text(keys.PublicKeySetJson(), "application/jwk-set+json"))
+            .AllowAnonymous().WithTags("Auth");
         return app;
     }
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json.Nodes;
 using Chat.Shared;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -32,4 +33,16 @@ public sealed class SigningKeys
     public ECDsaSecurityKey Current { get; }
 
     public IEnumerable<SecurityKey> ValidationKeys => [Current];
+
+    /// <summary>The public halves as a JWKS document (RFC 7517), as <c>GET /.well-known/jwks.json</c> serves it.</summary>
+    public string PublicKeySetJson()
+    {
+        var p = Current.ECDsa.ExportParameters(includePrivateParameters: false);
+        var key = new JsonObject
+        {
+            ["kty"] = "EC", ["crv"] = "P-256", ["use"] = "sig", ["alg"] = SecurityAlgorithms.EcdsaSha256, ["kid"] = Current.KeyId,
+            ["x"] = Base64UrlEncoder.Encode(p.Q.X), ["y"] = Base64UrlEncoder.Encode(p.Q.Y),
+        };
+        return new JsonObject { ["keys"] = new JsonArray(key) }.ToJsonString();
+    }
 }

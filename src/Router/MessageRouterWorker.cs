@@ -64,11 +64,11 @@ internal sealed class MessageRouterWorker : BatchConsumer
             if (result.Outcome == StoreOutcome.UnknownConversation)
                 await DeadLetterAsync(sources[result.Message.MessageId], $"Conversation '{result.Message.ConversationId}' does not exist.", cancellationToken);
         }
-        var stored = results.Where(r => r.Outcome == StoreOutcome.Stored).ToList();
-        if (stored.Count == 0) return;
-        var changes = stored.SelectMany(r => r.Changes ?? []).ToList();
+        var changes = results.SelectMany(r => r.Changes ?? []).ToList();
         await _outbox.PublishAsync(changes, cancellationToken);
-        await _live.NewMessagesAsync(stored.Select(r => r.ToStored()).ToList(), cancellationToken);
+        // Duplicates are pushed again too: after a crash between store and push, the replay is the
+        // only push the recipient gets. Sockets skip what they already sent.
+        await _live.NewMessagesAsync(results.Where(r => r.Outcome is StoreOutcome.Stored or StoreOutcome.Duplicate).Select(r => r.ToStored()).ToList(), cancellationToken);
         await _live.StatusChangesAsync(changes, cancellationToken);
     }
 

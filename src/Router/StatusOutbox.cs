@@ -30,16 +30,16 @@ public sealed class StatusOutbox(IMessageStore store, EventProducer producer)
         Published.Add(changes.Count);
     }
 
-    /// <summary>Publishes whatever is still unpublished from before <paramref name="recordedBefore"/> (a crash's leftovers); returns how many.</summary>
-    public async Task<int> SweepAsync(DateTimeOffset recordedBefore, CancellationToken cancellationToken)
+    /// <summary>Publishes whatever is still unpublished from before <paramref name="recordedBefore"/> (a crash's leftovers); returns it.</summary>
+    public async Task<IReadOnlyList<StatusChange>> SweepAsync(DateTimeOffset recordedBefore, CancellationToken cancellationToken)
     {
-        var total = 0;
+        var swept = new List<StatusChange>();
         while (await store.UnpublishedStatusChangesAsync(recordedBefore, 1000, cancellationToken) is { Count: > 0 } changes)
         {
             await PublishAsync(changes, cancellationToken);
-            total += changes.Count;
+            swept.AddRange(changes);
         }
-        return total;
+        return swept;
     }
 
     private static StatusEvent ToEvent(StatusChange c) => new()
@@ -59,7 +59,7 @@ public sealed class StatusOutbox(IMessageStore store, EventProducer producer)
 }
 
 /// <summary>Publishes what a crashed batch stored but did not publish.</summary>
-internal sealed class OutboxRelay(StatusOutbox outbox, IOptions<RouterOptions> options, TimeProvider clock, ILogger<OutboxRelay> logger)
+internal sealed class OutboxRelay(StatusOutbox outbox, LiveDelivery live, IOptions<RouterOptions> options, TimeProvider clock, ILogger<OutboxRelay> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -71,7 +71,9 @@ internal sealed class OutboxRelay(StatusOutbox outbox, IOptions<RouterOptions> o
             {
                 // Changes younger than a sweep belong to a batch still publishing them.
                 var published = await outbox.SweepAsync(clock.GetUtcNow() - options.Value.OutboxSweepInterval, stoppingToken);
-                if (published > 0) logger.LogWarning("Published {Count} status changes left unpublished by an interrupted batch", published);
+                if (published.Count == 0) continue;
+                logger.LogWarning("Published {Count} status changes left unpublished by an interrupted batch", published.Count);
+                await live.StatusChangesAsync(published, stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -29,7 +29,7 @@ public sealed record MessageToStore(NewMessage Message, IReadOnlyList<Delivery> 
 
 public enum StoreOutcome { Stored, Duplicate, UnknownConversation }
 
-/// <param name="StoredAt">When it was stored (for a duplicate or a refusal: default).</param>
+/// <param name="StoredAt">When it was stored (for a duplicate: when the first copy was; for a refusal: default).</param>
 /// <param name="Changes">The unpublished status changes storing it made (none for a duplicate or a refusal).</param>
 public sealed record StoreResult(NewMessage Message, StoreOutcome Outcome, long SequenceNumber, DateTimeOffset StoredAt = default,
     IReadOnlyList<StatusChange>? Changes = null)

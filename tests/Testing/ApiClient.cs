@@ -32,6 +32,14 @@ public sealed class ApiClient(HttpClient http) : IDisposable
         return this;
     }
 
+    /// <summary>Acts as <paramref name="signedIn"/> does (same user, same token), against this client's address.</summary>
+    public ApiClient ActingAs(ApiClient signedIn)
+    {
+        http.DefaultRequestHeaders.Authorization = signedIn.Http.DefaultRequestHeaders.Authorization;
+        Username = signedIn.Username;
+        return this;
+    }
+
     public Task<HttpResponseMessage> PostJsonAsync(string path, object body) => http.PostAsJsonAsync(path, body, Json);
 
     public Task<HttpResponseMessage> PostRawAsync(string path, string body, string contentType = "application/json") =>

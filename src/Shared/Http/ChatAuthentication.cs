@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Chat.Shared.Http;
@@ -15,6 +17,9 @@ public sealed class AuthOptions
     public const string Section = "Auth";
     public string Issuer { get; set; } = "chat";
     public string Audience { get; set; } = "chat-api";
+
+    /// <summary>Where services that do not issue tokens fetch the public keys (Auth's <c>/.well-known/jwks.json</c>).</summary>
+    public string? JwksUrl { get; set; }
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>bcrypt work factor for stored passwords.</summary>
@@ -36,6 +41,13 @@ public static class ChatAuthentication
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<AuthOptions>>((o, options) =>
         {
             var auth = options.Value;
+            if (!string.IsNullOrEmpty(auth.JwksUrl))
+            {
+                // Keys come from Auth's JWKS: cached, and fetched again when a token names a kid not seen yet.
+                o.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(
+                    auth.JwksUrl, new JwksRetriever(), new HttpDocumentRetriever { RequireHttps = auth.JwksUrl.StartsWith("https:", StringComparison.Ordinal) });
+                o.RefreshOnIssuerKeyNotFound = true;
+            }
             o.MapInboundClaims = false;
             o.TokenValidationParameters = new TokenValidationParameters
             {
@@ -88,4 +100,16 @@ public static class ChatAuthentication
     /// <summary>The caller's username (the token's <c>sub</c>).</summary>
     public static string Username(this ClaimsPrincipal user) =>
         user.FindFirstValue("sub") ?? throw new InvalidOperationException("An authenticated principal has no 'sub' claim.");
+}
+
+/// <summary>Reads a bare JWKS document (no OpenID discovery document around it) as a signing-key configuration.</summary>
+internal sealed class JwksRetriever : IConfigurationRetriever<OpenIdConnectConfiguration>
+{
+    public async Task<OpenIdConnectConfiguration> GetConfigurationAsync(string address, IDocumentRetriever retriever, CancellationToken cancel)
+    {
+        var keys = new JsonWebKeySet(await retriever.GetDocumentAsync(address, cancel));
+        var configuration = new OpenIdConnectConfiguration { JwksUri = address };
+        foreach (var key in keys.GetSigningKeys()) configuration.SigningKeys.Add(key);
+        return configuration;
+    }
 }

@@ -102,9 +102,9 @@ internal sealed class MongoMessageStore : IMessageStore
             foreach (var (m, deliveries) in batch)
             {
                 // The session sees its own writes, so an id repeated within the batch is found here too.
-                if (await _messages.Find(s, x => x.Id == m.MessageId).Project(x => (long?)x.SequenceNumber).FirstOrDefaultAsync(ct) is { } existing)
+                if (await _messages.Find(s, x => x.Id == m.MessageId).FirstOrDefaultAsync(ct) is { } existing)
                 {
-                    results.Add(new StoreResult(m, StoreOutcome.Duplicate, existing));
+                    results.Add(new StoreResult(m, StoreOutcome.Duplicate, existing.SequenceNumber, new DateTimeOffset(existing.SentAt, TimeSpan.Zero)));
                     continue;
                 }
                 var conversation = await _conversations.FindOneAndUpdateAsync<ConversationDocument, ConversationDocument>(s, c => c.Id == m.ConversationId,

@@ -118,7 +118,7 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
         _db.WriteAsync<IReadOnlyList<StoreResult>>((connection, tx) =>
         {
             var now = clock.GetUtcNow();
-            using var findExisting = connection.Command("SELECT sequence_number FROM messages WHERE message_id = $id", tx, ("$id", ""));
+            using var findExisting = connection.Command("SELECT sequence_number, sent_at FROM messages WHERE message_id = $id", tx, ("$id", ""));
             using var nextSequence = connection.Command(
                 "UPDATE conversations SET last_seq = last_seq + 1 WHERE conversation_id = $c RETURNING last_seq", tx, ("$c", ""));
             using var insertMessage = connection.Command(
@@ -136,11 +136,12 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
             foreach (var (m, deliveries) in batch)
             {
                 findExisting.Parameters["$id"].Value = m.MessageId;
-                if (findExisting.ExecuteScalar() is long existing)
-                {
-                    results.Add(new StoreResult(m, StoreOutcome.Duplicate, existing));
-                    continue;
-                }
+                using (var existing = findExisting.ExecuteReader())
+                    if (existing.Read())
+                    {
+                        results.Add(new StoreResult(m, StoreOutcome.Duplicate, existing.GetInt64(0), existing.Time(1)));
+                        continue;
+                    }
                 nextSequence.Parameters["$c"].Value = m.ConversationId;
                 if (nextSequence.ExecuteScalar() is not long seq)
                 {

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+
+namespace Chat.Testing;
+
+/// <summary>
+/// One service run as its own OS process from its build output (<c>dotnet src/X/bin/.../Chat.X.dll</c>),
+/// configured by environment variables exactly as distributed mode is. <see cref="Kill"/> is kill -9.
+/// </summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _output = [];
+
+    private ServiceProcess(string name, Process process, Uri address)
+    {
+        Name = name;
+        _process = process;
+        Address = address;
+    }
+
+    public string Name { get; }
+    public Uri Address { get; }
+    public bool HasExited => _process.HasExited;
+
+    public string Output
+    {
+        get { lock (_output) return string.Join('\n', _output.TakeLast(60)); }
+    }
+
+    public static async Task<ServiceProcess> StartAsync(string service, IDictionary<string, string?> environment, string? name = null)
+    {
+        var port = FreePort();
+        var address = new Uri($"http://127.0.0.1:{port}");
+        var info = new ProcessStartInfo("dotnet", [DllOf(service), "--urls", address.ToString()])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        foreach (var (key, value) in environment) info.Environment[key] = value;
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {service}.");
+        var started = new ServiceProcess(name ?? service, process, address);
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (started._output) started._output.Add(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (started._output) started._output.Add(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"{started.Name} exited with {process.ExitCode}:\n{started.Output}");
+            try
+            {
+                if ((await http.GetAsync("/health/live")).IsSuccessStatusCode) return started;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+            }
+            await Task.Delay(100);
+        }
+        await started.DisposeAsync();
+        throw new TimeoutException($"{started.Name} did not answer /health/live within 60 s:\n{started.Output}");
+    }
+
+    /// <summary>SIGKILL: no shutdown, no offset commit, no goodbye to the consumer group.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+
+    /// <summary>The service's own build output, of the configuration these tests were built in.</summary>
+    private static string DllOf(string service)
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Chat.sln"))) root = root.Parent;
+        var dll = Path.Combine(root?.FullName ?? throw new InvalidOperationException("Chat.sln not found above the test binaries."),
+            "src", service, "bin", configuration, "net10.0", $"Chat.{service}.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"{dll} is missing: build the solution in {configuration} first.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
