@@ -17,6 +17,7 @@ public static class ChatHost
         configure?.Invoke(builder);
         builder.AddEmbeddedKafkaWhenUnconfigured();
         builder.AddServiceDefaults();
+        if (builder.Configuration["Chat:Role"] == "broker") return BrokerOnly(builder);
         builder.AddChatAuthentication();
         builder.AddMetadataStore();
         builder.AddMessageStore();
@@ -30,6 +31,18 @@ public static class ChatHost
         app.MapAuthApi();
         app.MapFrontend();
         app.MapPresenceApi();
+        return app;
+    }
+
+    /// <summary>
+    /// <c>Chat:Role=broker</c>: only the embedded broker (with its health endpoints), for services
+    /// run as separate processes to share. Give it a fixed port with <c>Kafka:EmbeddedPort</c>.
+    /// </summary>
+    private static WebApplication BrokerOnly(WebApplicationBuilder builder)
+    {
+        builder.AddChatAuthentication();
+        var app = builder.Build();
+        app.UseServiceDefaults();
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using Chat.Shared.Kafka;
 using Chat.Shared.Kafka.Embedded;
 
@@ -15,6 +16,9 @@ public static class EmbeddedKafkaExtensions
 
         var partitions = builder.Configuration.GetValue("Kafka:Partitions", 16);
         var broker = EmbeddedKafkaBroker.Start(Topics.All, partitions);
+        if (builder.Configuration.GetValue<int?>("Kafka:EmbeddedPort") is { } port)
+            broker.ListenOn(port, IPAddress.Parse(builder.Configuration["Kafka:EmbeddedBindAddress"] ?? "127.0.0.1"),
+                builder.Configuration["Kafka:EmbeddedAdvertisedHost"] ?? "127.0.0.1");
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Kafka:BootstrapServers"] = broker.BootstrapServers,

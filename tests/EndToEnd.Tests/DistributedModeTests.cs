@@ -1,24 +1,27 @@
 using System.Collections.Concurrent;
-using Chat.Shared.Kafka;
-using Chat.Shared.Kafka.Embedded;
 
 namespace Chat.EndToEnd.Tests;
 
 /// <summary>
-/// Every service its own process: Auth, Frontend, two Routers, two Presence nodes, on a shared
-/// broker, etcd metadata, Redis presence and one SQLite message store on disk.
+/// Every service its own process: the Host as broker only, Auth, Frontend, two Routers, two Presence
+/// nodes, on etcd metadata, Redis presence and one SQLite message store on disk.
 /// </summary>
 public sealed class DistributedModeTests : IAsyncLifetime
 {
     private readonly TempDirectory _data = new();
-    private EmbeddedKafkaBroker _broker = null!;
+    private string _bootstrap = null!;
     private readonly List<ServiceProcess> _processes = [];
 
     private ServiceProcess _auth = null!, _frontend = null!, _router1 = null!, _node1 = null!, _node2 = null!;
 
     public async Task InitializeAsync()
     {
-        _broker = EmbeddedKafkaBroker.Start(Topics.All, 16);
+        var kafkaPort = ServiceProcess.FreePort();
+        _bootstrap = $"127.0.0.1:{kafkaPort}";
+        _processes.Add(await ServiceProcess.StartAsync("Host", new Dictionary<string, string?>
+        {
+            ["Chat__Role"] = "broker", ["Kafka__EmbeddedPort"] = kafkaPort.ToString(), ["Logging__LogLevel__Default"] = "Warning",
+        }, "broker"));
         _auth = await StartAsync("Auth");
         _frontend = await StartAsync("Frontend");
         _router1 = await StartAsync("Router", "router-1");
@@ -32,7 +35,7 @@ public sealed class DistributedModeTests : IAsyncLifetime
         var environment = new Dictionary<string, string?>
         {
             ["Chat__DataDir"] = _data.Path,
-            ["Kafka__BootstrapServers"] = _broker.BootstrapServers,
+            ["Kafka__BootstrapServers"] = _bootstrap,
             ["Kafka__SessionTimeoutMs"] = "3000",
             ["Kafka__HeartbeatIntervalMs"] = "500",
             ["Metadata__Kind"] = "etcd",
@@ -104,8 +107,8 @@ public sealed class DistributedModeTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        foreach (var process in _processes) await process.DisposeAsync();
-        _broker.Dispose();
+        // Services before the broker they use.
+        foreach (var process in Enumerable.Reverse(_processes)) await process.DisposeAsync();
         _data.Dispose();
     }
 }

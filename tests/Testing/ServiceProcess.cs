@@ -83,7 +83,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"{dll} is missing: build the solution in {configuration} first.");
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();

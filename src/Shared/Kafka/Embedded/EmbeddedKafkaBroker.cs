@@ -1,3 +1,4 @@
+using System.Net;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -12,6 +13,7 @@ public sealed unsafe class EmbeddedKafkaBroker : IDisposable
 {
     private nint _handle;
     private nint _cluster;
+    private TcpForwarder? _forwarder;
 
     private EmbeddedKafkaBroker(nint handle, nint cluster, string bootstrapServers)
     {
@@ -20,7 +22,7 @@ public sealed unsafe class EmbeddedKafkaBroker : IDisposable
         BootstrapServers = bootstrapServers;
     }
 
-    public string BootstrapServers { get; }
+    public string BootstrapServers { get; private set; }
 
     /// <summary>Starts a one-broker cluster and creates <paramref name="topics"/> with <paramref name="partitions"/> each.</summary>
     public static EmbeddedKafkaBroker Start(IEnumerable<string> topics, int partitions)
@@ -49,6 +51,18 @@ public sealed unsafe class EmbeddedKafkaBroker : IDisposable
         return broker;
     }
 
+    /// <summary>
+    /// Serves the broker on a fixed port as well (the mock's own is random): a relay on
+    /// <paramref name="port"/>, advertised in metadata as <paramref name="advertisedHost"/>:<paramref name="port"/>.
+    /// </summary>
+    public void ListenOn(int port, IPAddress bindAddress, string advertisedHost)
+    {
+        var target = IPEndPoint.Parse(BootstrapServers.Split(',')[0]);
+        _forwarder = new TcpForwarder(new IPEndPoint(bindAddress, port), target);
+        MockClusterNative.rd_kafka_mock_broker_set_host_port(_cluster, 1, advertisedHost, port);
+        BootstrapServers = $"{advertisedHost}:{port}";
+    }
+
     public void CreateTopic(string topic, int partitions)
     {
         var err = MockClusterNative.rd_kafka_mock_topic_create(_cluster, topic, partitions, 1);
@@ -62,6 +76,7 @@ public sealed unsafe class EmbeddedKafkaBroker : IDisposable
 
     public void Dispose()
     {
+        _forwarder?.Dispose();
         var cluster = Interlocked.Exchange(ref _cluster, 0);
         if (cluster != 0) MockClusterNative.rd_kafka_mock_cluster_destroy(cluster);
         var handle = Interlocked.Exchange(ref _handle, 0);

@@ -25,6 +25,8 @@ internal static unsafe partial class MockClusterNative
     internal static partial int rd_kafka_mock_topic_create(nint mc, string topic, int partitions, int replicationFactor);
     [LibraryImport(Lib)] internal static partial void rd_kafka_mock_group_initial_rebalance_delay_ms(nint mc, int delayMs);
     [LibraryImport(Lib)] internal static partial int rd_kafka_mock_broker_set_down(nint mc, int brokerId);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial void rd_kafka_mock_broker_set_host_port(nint mc, int brokerId, string host, int port);
     [LibraryImport(Lib)] internal static partial int rd_kafka_mock_broker_set_up(nint mc, int brokerId);
 
     /// <summary>Lets Confluent.Kafka load librdkafka its own way, then binds these imports to that same file.</summary>
