@@ -9,7 +9,7 @@ public sealed record Phase(int RatePerSecond, int Seconds)
 }
 
 public sealed record LoadOptions(
-    Uri? Url, string? Kafka, IReadOnlyList<Phase> Phases, int Connections, int Conversations, int TextBytes, int FloorMessages, int Sockets)
+    Uri? Url, string? Kafka, IReadOnlyList<Phase> Phases, int Connections, int Conversations, int TextBytes, int FloorMessages, int Sockets, Uri? AuthUrl, IReadOnlyList<Uri> WebSocketUrls)
 {
     public const string Usage = """
         Chat load test: posts messages at set rates and reports accepted/s, stored/s and POST→stored latency,
@@ -19,6 +19,8 @@ public sealed record LoadOptions(
 
           --phases 1700x30,3400x15   rate/s × seconds, in order; "max" for unpaced (default: 1700x30,3400x15,maxx15)
           --url http://host:port     an already running Chat (default: start the embedded Host in this process)
+          --auth-url http://…        where Auth answers, when it is not at --url (distributed mode)
+          --ws-url http://a,http://b Presence nodes for the sockets, spread round-robin (default: --url)
           --kafka host:port          that Chat's Kafka, for stored/s and the floor (required with --url)
           --connections 64           HTTP keep-alive connections
           --conversations 200        conversations the messages are spread over
@@ -37,14 +39,16 @@ public sealed record LoadOptions(
                 throw new ArgumentException($"Unexpected argument '{args[i]}'.");
             map[args[i][2..]] = args[++i];
         }
-        var known = new[] { "phases", "url", "kafka", "connections", "conversations", "text-bytes", "floor", "sockets" };
+        var known = new[] { "phases", "url", "kafka", "connections", "conversations", "text-bytes", "floor", "sockets", "auth-url", "ws-url" };
         if (map.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown) throw new ArgumentException($"Unknown option --{unknown}.");
         var url = map.TryGetValue("url", out var u) ? new Uri(u) : null;
         var kafka = map.GetValueOrDefault("kafka");
         if (url is not null && kafka is null) throw new ArgumentException("--url needs --kafka: stored/s is read from that Chat's chat.status topic.");
         return new LoadOptions(url, kafka,
             (map.GetValueOrDefault("phases") ?? "1700x30,3400x15,maxx15").Split(',').Select(ParsePhase).ToList(),
-            Int(map, "connections", 64), Int(map, "conversations", 200), Int(map, "text-bytes", 200), Int(map, "floor", 200_000), Int(map, "sockets", 0));
+            Int(map, "connections", 64), Int(map, "conversations", 200), Int(map, "text-bytes", 200), Int(map, "floor", 200_000), Int(map, "sockets", 0),
+            map.TryGetValue("auth-url", out var a) ? new Uri(a) : null,
+            map.TryGetValue("ws-url", out var w) ? w.Split(',').Select(x => new Uri(x)).ToList() : []);
     }
 
     private static Phase ParsePhase(string text) => text.LastIndexOf('x') is var x and > 0 && (text[..x], text[(x + 1)..]) is var (rate, seconds)

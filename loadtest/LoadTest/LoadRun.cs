@@ -35,7 +35,7 @@ public sealed class LoadRun(LoadOptions options, Target target)
         if (receiverTokens.Count > 0)
         {
             Console.WriteLine($"Connecting {receiverTokens.Count:N0} WebSocket users …");
-            Fleet = await SocketFleet.ConnectAsync(target.Url, receiverTokens);
+            Fleet = await SocketFleet.ConnectAsync(options.WebSocketUrls.Count > 0 ? options.WebSocketUrls : [target.Url], receiverTokens);
         }
         using var watcher = new StatusWatcher(target.BootstrapServers);
         var phases = new List<(Phase Phase, List<Sent> Sent, int Errors, long Start, long End)>();
@@ -131,6 +131,7 @@ public sealed class LoadRun(LoadOptions options, Target target)
         var sender = $"load-{run}";
         var receivers = Enumerable.Range(0, Math.Max(1, options.Sockets)).Select(i => $"load-{run}-{i}").ToList();
         Console.WriteLine($"Registering {receivers.Count + 1:N0} users …");
+        using var auth = new HttpClient { BaseAddress = options.AuthUrl ?? target.Url };
         var tokens = new ConcurrentDictionary<string, string>();
         using (var gate = new SemaphoreSlim(16))
             await Task.WhenAll(receivers.Prepend(sender).Select(async user =>
@@ -138,8 +139,8 @@ public sealed class LoadRun(LoadOptions options, Target target)
                 await gate.WaitAsync();
                 try
                 {
-                    (await _http.PostAsJsonAsync("/v1/auth/register", new { username = user, password = Password })).EnsureSuccessStatusCode();
-                    var token = await (await _http.PostAsJsonAsync("/v1/auth/token", new { grant_type = "password", username = user, password = Password }))
+                    (await auth.PostAsJsonAsync("/v1/auth/register", new { username = user, password = Password })).EnsureSuccessStatusCode();
+                    var token = await (await auth.PostAsJsonAsync("/v1/auth/token", new { grant_type = "password", username = user, password = Password }))
                         .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>();
                     tokens[user] = token!["access_token"]!.GetValue<string>();
                 }

@@ -20,14 +20,16 @@ public sealed class SocketFleet : IAsyncDisposable
 
     public int Open => _sockets.Count(s => s.State == WebSocketState.Open);
 
-    public static async Task<SocketFleet> ConnectAsync(Uri server, IReadOnlyList<string> tokens)
+    /// <summary>One socket per token, spread round-robin over <paramref name="nodes"/>.</summary>
+    public static async Task<SocketFleet> ConnectAsync(IReadOnlyList<Uri> nodes, IReadOnlyList<string> tokens)
     {
         var fleet = new SocketFleet();
-        var uri = new UriBuilder(server) { Scheme = "ws", Path = "/v1/ws" }.Uri;
+        var uris = nodes.Select(n => new UriBuilder(n) { Scheme = "ws", Path = "/v1/ws" }.Uri).ToList();
         using var gate = new SemaphoreSlim(32);
         var connected = 0;
-        await Task.WhenAll(tokens.Select(async token =>
+        await Task.WhenAll(tokens.Select(async (token, i) =>
         {
+            var uri = uris[i % uris.Count];
             await gate.WaitAsync();
             try
             {

@@ -1,0 +1,38 @@
+# Sourced, not run: installs (Debian packages) and starts redis-server and etcd, each on a free
+# loopback port with a throwaway data directory, exports CHAT_TEST_REDIS and CHAT_TEST_ETCD, and
+# stops them when the sourcing shell exits. Callers define fail().
+need=()
+command -v redis-server >/dev/null || need+=(redis-server)
+command -v etcd >/dev/null || need+=(etcd-server)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "==> Installing ${need[*]}"
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null \
+    || fail "Could not install ${need[*]} with apt-get; install them and run again."
+fi
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+servers=$(mktemp -d /tmp/chat-servers.XXXXXX)
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$servers"; }
+trap cleanup EXIT
+
+redis_port=$(free_port)
+redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$servers" --save "" --appendonly no >"$servers/redis.log" 2>&1 &
+pids+=($!)
+etcd_port=$(free_port); etcd_peer=$(free_port)
+etcd --name n1 --data-dir "$servers/etcd" \
+  --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
+  --listen-peer-urls "http://127.0.0.1:$etcd_peer" --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer" \
+  --initial-cluster "n1=http://127.0.0.1:$etcd_peer" >"$servers/etcd.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do
+  redis-cli -p "$redis_port" ping >/dev/null 2>&1 && curl -sf "http://127.0.0.1:$etcd_port/health" >/dev/null && break
+  sleep 0.1
+done
+redis-cli -p "$redis_port" ping >/dev/null 2>&1 || { cat "$servers/redis.log"; fail "redis-server did not start."; }
+curl -sf "http://127.0.0.1:$etcd_port/health" >/dev/null || { cat "$servers/etcd.log"; fail "etcd did not start."; }
+export CHAT_TEST_REDIS="127.0.0.1:$redis_port"
+export CHAT_TEST_ETCD="http://127.0.0.1:$etcd_port"
+echo "==> redis at $CHAT_TEST_REDIS, etcd at $CHAT_TEST_ETCD"
+
