@@ -1,6 +1,6 @@
 namespace Chat.Storage;
 
-/// <summary>Users (and later channel mappings and webhook registrations): SQLite embedded, etcd distributed.</summary>
+/// <summary>Users, refresh tokens, integrator clients and channel mappings: SQLite embedded, etcd distributed.</summary>
 public interface IMetadataStore
 {
     /// <summary>Creates the user unless the name (case-insensitive) is taken; of racing creators exactly one wins.</summary>
@@ -10,4 +10,28 @@ public interface IMetadataStore
 
     /// <summary>Which of <paramref name="usernames"/> are registered.</summary>
     Task<IReadOnlySet<string>> ExistingUsersAsync(IEnumerable<string> usernames, CancellationToken cancellationToken = default);
+
+    Task StoreRefreshTokenAsync(RefreshToken token, CancellationToken cancellationToken = default);
+
+    Task<RefreshToken?> FindRefreshTokenAsync(string tokenHash, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks an unused token used; of racing callers exactly one gets true.</summary>
+    Task<bool> UseRefreshTokenAsync(string tokenHash, CancellationToken cancellationToken = default);
+
+    Task RevokeTokenFamilyAsync(string familyId, CancellationToken cancellationToken = default);
+
+    Task<bool> IsTokenFamilyRevokedAsync(string familyId, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates the client unless its id is taken.</summary>
+    Task<bool> TryCreateClientAsync(IntegratorClient client, CancellationToken cancellationToken = default);
+
+    Task<IntegratorClient?> FindClientAsync(string clientId, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates or replaces the user's mapping for that channel.</summary>
+    Task SetChannelMappingAsync(ChannelMapping mapping, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<ChannelMapping>> ChannelMappingsAsync(string username, CancellationToken cancellationToken = default);
+
+    /// <summary>False when there was nothing to delete.</summary>
+    Task<bool> DeleteChannelMappingAsync(string username, string channel, CancellationToken cancellationToken = default);
 }

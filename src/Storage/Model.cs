@@ -54,3 +54,15 @@ public sealed record MessageStatusView(
 /// </summary>
 public sealed record Receipt(
     string Status, string Username, string Channel, string ConversationId, string? MessageId, long? UpToSequence, DateTimeOffset At);
+
+/// <summary>A refresh token, stored by the SHA-256 of its value. Tokens of one login share a family; rotation uses one up and adds the next.</summary>
+public sealed record RefreshToken(string TokenHash, string FamilyId, string Subject, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, bool Used);
+
+/// <summary>
+/// A third-party system (integrator) with its own credentials. It may do what <see cref="Scopes"/>
+/// allow, on behalf of the users in <see cref="ActAs"/> ("*": any user).
+/// </summary>
+public sealed record IntegratorClient(string ClientId, string Name, string SecretHash, IReadOnlyList<string> Scopes, IReadOnlyList<string> ActAs, DateTimeOffset CreatedAt);
+
+/// <summary>Who a user is on an external platform (their Telegram chat id, WhatsApp number, …).</summary>
+public sealed record ChannelMapping(string Username, string Channel, string ExternalId, DateTimeOffset UpdatedAt);

@@ -4,4 +4,7 @@ namespace Chat.Storage;
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(User))]
+[JsonSerializable(typeof(RefreshToken))]
+[JsonSerializable(typeof(IntegratorClient))]
+[JsonSerializable(typeof(ChannelMapping))]
 internal sealed partial class StorageJsonContext : JsonSerializerContext;

@@ -28,6 +28,53 @@ public abstract class MetadataStoreContract : IDisposable
         Assert.Equal(["zoe"], await store.ExistingUsersAsync(["zoe", "nobody"]));
     }
 
+    [Fact]
+    public async Task A_refresh_token_is_used_once_even_by_racing_callers_and_families_can_be_revoked()
+    {
+        var stores = Enumerable.Range(0, 4).Select(_ => Open()).ToList();
+        var token = new RefreshToken("hash-1", "family-1", "alice", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(30), Used: false);
+        await stores[0].StoreRefreshTokenAsync(token);
+
+        var uses = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(() => stores[i % 4].UseRefreshTokenAsync("hash-1"))));
+        Assert.Equal(1, uses.Count(u => u));
+        Assert.True((await stores[1].FindRefreshTokenAsync("hash-1"))!.Used);
+        Assert.Null(await stores[1].FindRefreshTokenAsync("no-such-hash"));
+
+        Assert.False(await stores[2].IsTokenFamilyRevokedAsync("family-1"));
+        await stores[2].RevokeTokenFamilyAsync("family-1");
+        await stores[2].RevokeTokenFamilyAsync("family-1");
+        Assert.True(await stores[3].IsTokenFamilyRevokedAsync("family-1"));
+    }
+
+    [Fact]
+    public async Task Clients_are_created_once_and_found_by_id()
+    {
+        var store = Open();
+        var client = new IntegratorClient("crm", "CRM", "secret-hash", ["messages:send"], ["alice", "bob"], DateTimeOffset.UtcNow);
+        Assert.True(await store.TryCreateClientAsync(client));
+        Assert.False(await store.TryCreateClientAsync(client with { Name = "Other" }));
+        var found = await store.FindClientAsync("crm");
+        Assert.Equal(("CRM", "secret-hash"), (found!.Name, found.SecretHash));
+        Assert.Equal(["messages:send"], found.Scopes);
+        Assert.Equal(["alice", "bob"], found.ActAs);
+    }
+
+    [Fact]
+    public async Task Channel_mappings_are_set_replaced_listed_and_deleted_per_user()
+    {
+        var store = Open();
+        await store.SetChannelMappingAsync(new ChannelMapping("alice", "telegram", "111", DateTimeOffset.UtcNow));
+        await store.SetChannelMappingAsync(new ChannelMapping("alice", "whatsapp", "+100", DateTimeOffset.UtcNow));
+        await store.SetChannelMappingAsync(new ChannelMapping("alice", "telegram", "222", DateTimeOffset.UtcNow));
+        await store.SetChannelMappingAsync(new ChannelMapping("bob", "telegram", "333", DateTimeOffset.UtcNow));
+
+        Assert.Equal([("telegram", "222"), ("whatsapp", "+100")], (await store.ChannelMappingsAsync("alice")).Select(m => (m.Channel, m.ExternalId)));
+        Assert.True(await store.DeleteChannelMappingAsync("alice", "telegram"));
+        Assert.False(await store.DeleteChannelMappingAsync("alice", "telegram"));
+        Assert.Equal(["whatsapp"], (await store.ChannelMappingsAsync("alice")).Select(m => m.Channel));
+        Assert.Single(await store.ChannelMappingsAsync("bob"));
+    }
+
     public void Dispose() => Data.Dispose();
 }
 

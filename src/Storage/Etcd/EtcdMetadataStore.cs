@@ -7,7 +7,7 @@ using Google.Protobuf;
 namespace Chat.Storage.Etcd;
 
 /// <summary>
-/// Metadata in etcd under <c>{prefix}users/{username}</c>. A new name is claimed by a transaction
+/// Metadata in etcd under one prefix (<c>users/</c>, <c>refresh/</c>, <c>clients/</c>, <c>channels/</c>). A new name is claimed by a transaction
 /// that puts the key only while its create-revision is 0, so of racing registrations exactly
 /// one wins. Reads are cached and the cache is invalidated by a watch on the prefix (and, should
 /// the watch stream break, by age).
@@ -17,6 +17,7 @@ internal sealed class EtcdMetadataStore : IMetadataStore, IDisposable
     private static readonly TimeSpan CacheLifetime = TimeSpan.FromMinutes(1);
 
     private readonly EtcdClient _client;
+    private readonly string _prefix;
     private readonly string _users;
     private readonly TimeProvider _clock;
     private readonly ConcurrentDictionary<string, (User? User, DateTimeOffset At)> _cache = new();
@@ -25,7 +26,8 @@ internal sealed class EtcdMetadataStore : IMetadataStore, IDisposable
     public EtcdMetadataStore(string endpoints, string prefix, TimeProvider clock)
     {
         _client = new EtcdClient(endpoints);
-        _users = prefix.TrimEnd('/') + "/users/";
+        _prefix = prefix.TrimEnd('/') + "/";
+        _users = _prefix + "users/";
         _clock = clock;
         _watch = _client.WatchRange(_users, response =>
         {
@@ -35,20 +37,78 @@ internal sealed class EtcdMetadataStore : IMetadataStore, IDisposable
 
     public async Task<bool> TryCreateUserAsync(User user, CancellationToken cancellationToken = default)
     {
-        var key = ByteString.CopyFromUtf8(KeyOf(user.Username));
-        var claim = new TxnRequest();
-        claim.Compare.Add(new Compare
-        {
-            Key = key, Target = Compare.Types.CompareTarget.Create, Result = Compare.Types.CompareResult.Equal, CreateRevision = 0,
-        });
-        claim.Success.Add(new RequestOp
-        {
-            RequestPut = new PutRequest { Key = key, Value = ByteString.CopyFrom(JsonSerializer.SerializeToUtf8Bytes(user, StorageJsonContext.Default.User)) },
-        });
-        var result = await _client.TransactionAsync(claim, cancellationToken: cancellationToken);
-        _cache.TryRemove(key.ToStringUtf8(), out _);
-        return result.Succeeded;
+        var key = KeyOf(user.Username);
+        var created = await PutIfAbsentAsync(key, JsonSerializer.SerializeToUtf8Bytes(user, StorageJsonContext.Default.User), cancellationToken);
+        _cache.TryRemove(key, out _);
+        return created;
     }
+
+    /// <summary>Puts the key only while it does not exist (create-revision 0): of racing writers exactly one wins.</summary>
+    private async Task<bool> PutIfAbsentAsync(string key, byte[] value, CancellationToken cancellationToken)
+    {
+        var k = ByteString.CopyFromUtf8(key);
+        var claim = new TxnRequest();
+        claim.Compare.Add(new Compare { Key = k, Target = Compare.Types.CompareTarget.Create, Result = Compare.Types.CompareResult.Equal, CreateRevision = 0 });
+        claim.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = k, Value = ByteString.CopyFrom(value) } });
+        return (await _client.TransactionAsync(claim, cancellationToken: cancellationToken)).Succeeded;
+    }
+
+    private async Task<T?> GetJsonAsync<T>(string key, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken cancellationToken) where T : class
+    {
+        var value = await _client.GetValAsync(key, cancellationToken: cancellationToken);
+        return value.Length == 0 ? null : JsonSerializer.Deserialize(value, type);
+    }
+
+    public Task StoreRefreshTokenAsync(RefreshToken token, CancellationToken cancellationToken = default) =>
+        _client.PutAsync(_prefix + "refresh/" + token.TokenHash, JsonSerializer.Serialize(token, StorageJsonContext.Default.RefreshToken), cancellationToken: cancellationToken);
+
+    public Task<RefreshToken?> FindRefreshTokenAsync(string tokenHash, CancellationToken cancellationToken = default) =>
+        GetJsonAsync(_prefix + "refresh/" + tokenHash, StorageJsonContext.Default.RefreshToken, cancellationToken);
+
+    /// <summary>Marks it used by a transaction on the revision read, so only one of racing callers succeeds.</summary>
+    public async Task<bool> UseRefreshTokenAsync(string tokenHash, CancellationToken cancellationToken = default)
+    {
+        var key = _prefix + "refresh/" + tokenHash;
+        var read = await _client.GetAsync(key, cancellationToken: cancellationToken);
+        if (read.Kvs.Count == 0) return false;
+        var token = JsonSerializer.Deserialize(read.Kvs[0].Value.Span, StorageJsonContext.Default.RefreshToken)!;
+        if (token.Used) return false;
+        var k = ByteString.CopyFromUtf8(key);
+        var use = new TxnRequest();
+        use.Compare.Add(new Compare { Key = k, Target = Compare.Types.CompareTarget.Mod, Result = Compare.Types.CompareResult.Equal, ModRevision = read.Kvs[0].ModRevision });
+        use.Success.Add(new RequestOp
+        {
+            RequestPut = new PutRequest { Key = k, Value = ByteString.CopyFrom(JsonSerializer.SerializeToUtf8Bytes(token with { Used = true }, StorageJsonContext.Default.RefreshToken)) },
+        });
+        return (await _client.TransactionAsync(use, cancellationToken: cancellationToken)).Succeeded;
+    }
+
+    public Task RevokeTokenFamilyAsync(string familyId, CancellationToken cancellationToken = default) =>
+        _client.PutAsync(_prefix + "revoked-families/" + familyId, DateTimeOffset.UtcNow.ToString("O"), cancellationToken: cancellationToken);
+
+    public async Task<bool> IsTokenFamilyRevokedAsync(string familyId, CancellationToken cancellationToken = default) =>
+        (await _client.GetValAsync(_prefix + "revoked-families/" + familyId, cancellationToken: cancellationToken)).Length > 0;
+
+    public Task<bool> TryCreateClientAsync(IntegratorClient client, CancellationToken cancellationToken = default) =>
+        PutIfAbsentAsync(_prefix + "clients/" + client.ClientId, JsonSerializer.SerializeToUtf8Bytes(client, StorageJsonContext.Default.IntegratorClient), cancellationToken);
+
+    public Task<IntegratorClient?> FindClientAsync(string clientId, CancellationToken cancellationToken = default) =>
+        GetJsonAsync(_prefix + "clients/" + clientId, StorageJsonContext.Default.IntegratorClient, cancellationToken);
+
+    private string MappingsOf(string username) => $"{_prefix}channels/{username.ToLowerInvariant()}/";
+
+    public Task SetChannelMappingAsync(ChannelMapping mapping, CancellationToken cancellationToken = default) =>
+        _client.PutAsync(MappingsOf(mapping.Username) + mapping.Channel, JsonSerializer.Serialize(mapping, StorageJsonContext.Default.ChannelMapping),
+            cancellationToken: cancellationToken);
+
+    public async Task<IReadOnlyList<ChannelMapping>> ChannelMappingsAsync(string username, CancellationToken cancellationToken = default)
+    {
+        var range = await _client.GetRangeAsync(MappingsOf(username), cancellationToken: cancellationToken);
+        return range.Kvs.Select(kv => JsonSerializer.Deserialize(kv.Value.Span, StorageJsonContext.Default.ChannelMapping)!).OrderBy(m => m.Channel, StringComparer.Ordinal).ToList();
+    }
+
+    public async Task<bool> DeleteChannelMappingAsync(string username, string channel, CancellationToken cancellationToken = default) =>
+        (await _client.DeleteAsync(MappingsOf(username) + channel, cancellationToken: cancellationToken)).Deleted > 0;
 
     public async Task<User?> FindUserAsync(string username, CancellationToken cancellationToken = default)
     {
