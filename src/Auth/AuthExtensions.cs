@@ -1,23 +1,55 @@
-using Microsoft.AspNetCore.Authentication.JwtBearer;
+using System.Threading.RateLimiting;
 using Chat.Shared.Http;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
 
 namespace Chat.Auth;
 
 public static class AuthExtensions
 {
-    /// <summary>Token issuing, and the signing key handed to this process's token validation.</summary>
+    /// <summary>Token issuing and its key ring (also handed to this process's token validation), clients, mappings, throttling.</summary>
     public static IHostApplicationBuilder AddAuth(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<SigningKeys>();
+        builder.Services.AddSingleton<KeyRing>();
         builder.Services.AddSingleton<TokenIssuer>();
+        builder.Services.AddSingleton<RefreshTokens>();
         builder.Services.AddSingleton<PasswordHasher>();
+        builder.Services.AddSingleton<LoginThrottle>();
+        builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<AuthOptions>()
             .Validate(o => o.PasswordHashCost is >= 4 and <= 31, "Auth:PasswordHashCost must be a bcrypt cost from 4 to 31 (12 or more outside load tests).")
             .ValidateOnStart();
-        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AuthJsonContext.Default));
+        // Keys are looked up per token, so a rotation is seen at once.
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<SigningKeys>((o, keys) => o.TokenValidationParameters.IssuerSigningKeys = keys.ValidationKeys);
+            .Configure<KeyRing>((o, keys) => o.TokenValidationParameters.IssuerSigningKeyResolver = (_, _, _, _) => keys.ValidationKeys);
+        builder.Services.AddAuthorizationBuilder().AddPolicy(AdminApi.AdminPolicy, p => p.RequireClaim("role", "admin"));
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = async (context, ct) =>
+            {
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                    context.HttpContext.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString("0");
+                await Problems.Status(StatusCodes.Status429TooManyRequests, "Too many requests",
+                    "Too many requests to the auth endpoints from this address; wait and try again.").ExecuteAsync(context.HttpContext);
+            };
+            o.AddPolicy(AuthApi.RateLimitPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.AuthRequestsPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                }));
+        });
         return builder;
+    }
+
+    /// <summary>The rate limiter middleware the auth endpoints' policy needs.</summary>
+    public static WebApplication UseAuthRateLimits(this WebApplication app)
+    {
+        app.UseRateLimiter();
+        return app;
     }
 }

@@ -8,11 +8,32 @@ public sealed record UserResponse(string Username, string DisplayName, DateTimeO
 
 public sealed record TokenRequest(string? GrantType, string? Username, string? Password, string? RefreshToken, string? ClientId, string? ClientSecret);
 
-public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn);
+public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn, string? RefreshToken, string? Scope);
+
+public sealed record LogoutRequest(string? RefreshToken);
+
+public sealed record CreateClientRequest(string? Name, List<string?>? Scopes, List<string?>? ActAs);
+
+public sealed record ClientResponse(string ClientId, string Name, IReadOnlyList<string> Scopes, IReadOnlyList<string> ActAs, DateTimeOffset CreatedAt, string? ClientSecret);
+
+public sealed record KeyRotationResponse(string Kid);
+
+public sealed record ChannelMappingRequest(string? ExternalId);
+
+public sealed record ChannelMappingResponse(string Username, string Channel, string ExternalId, DateTimeOffset UpdatedAt);
+
+public sealed record ChannelMappingList(IReadOnlyList<ChannelMappingResponse> Items);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(RegisterRequest))]
 [JsonSerializable(typeof(UserResponse))]
 [JsonSerializable(typeof(TokenRequest))]
 [JsonSerializable(typeof(TokenResponse))]
+[JsonSerializable(typeof(LogoutRequest))]
+[JsonSerializable(typeof(CreateClientRequest))]
+[JsonSerializable(typeof(ClientResponse))]
+[JsonSerializable(typeof(KeyRotationResponse))]
+[JsonSerializable(typeof(ChannelMappingRequest))]
+[JsonSerializable(typeof(ChannelMappingResponse))]
+[JsonSerializable(typeof(ChannelMappingList))]
 internal sealed partial class AuthJsonContext : JsonSerializerContext;

@@ -18,10 +18,13 @@ public static class CredentialRules
             errors.Add("username", "Must be 3–32 characters of a–z, 0–9, '_', '.', '-'.");
     }
 
-    public static void CheckPassword(string? password, ValidationErrors errors)
+    public static void CheckPassword(string? password, string? username, ValidationErrors errors)
     {
         if (string.IsNullOrEmpty(password)) errors.Add("password", "Is required.");
         else if (password.Length < MinPasswordLength) errors.Add("password", $"Must be at least {MinPasswordLength} characters.");
+        else if (CommonPasswords.Contains(password)) errors.Add("password", "Is one of the most common passwords; choose another.");
+        else if (username is not null && password.Contains(username.Trim(), StringComparison.OrdinalIgnoreCase))
+            errors.Add("password", "Must not contain the username.");
         // bcrypt reads at most 72 bytes; a longer password would be silently cut.
         else if (Encoding.UTF8.GetByteCount(password) > 72) errors.Add("password", "Must be at most 72 bytes in UTF-8.");
     }

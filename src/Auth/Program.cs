@@ -10,5 +10,6 @@ builder.AddAuth();
 
 var app = builder.Build();
 app.UseServiceDefaults();
+app.UseAuthRateLimits();
 app.MapAuthApi();
 app.Run();

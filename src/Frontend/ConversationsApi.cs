@@ -25,7 +25,8 @@ public static class ConversationsApi
     {
         var (body, problem) = await JsonBody.ReadAsync(request, FrontendJsonContext.Default.CreateConversationRequest);
         if (problem is not null) return problem;
-        var caller = http.User.Username();
+        var caller = http.User.Caller();
+        if (!caller.Has(Scopes.ConversationsWrite)) return Problems.Forbidden($"This client's token lacks the {Scopes.ConversationsWrite} scope.", "scope");
         var errors = new ValidationErrors();
         if (body!.Type is not (Conversation.Direct or Conversation.Group))
             errors.Add("type", body.Type is null ? "Is required: 'direct' or 'group'." : "Must be 'direct' or 'group'.");
@@ -36,7 +37,11 @@ public static class ConversationsApi
         if (body.Title is { Length: > 200 }) errors.Add("title", "Must be at most 200 characters.");
         if (errors.Any) return errors.ToProblem();
 
-        var members = body.Members!.Select(m => m!.Trim().ToLowerInvariant()).Prepend(caller).Distinct().ToList();
+        // A user is always a member; a client creates on behalf of a member it may act for.
+        var named = body.Members!.Select(m => m!.Trim().ToLowerInvariant());
+        var members = (caller.Username is { } self ? named.Prepend(self) : named).Distinct().ToList();
+        var creator = members.FirstOrDefault(caller.MayActAs);
+        if (creator is null) return Problems.Forbidden("This client may act for none of these members.", "members");
         if (body.Type == Conversation.Direct && members.Count != 2)
             return Problems.Invalid("members", "A direct conversation has exactly two members: you and one other user.");
         if (body.Type == Conversation.Group && members.Count is < 2 or > MaxGroupMembers)
@@ -47,7 +52,7 @@ public static class ConversationsApi
                 errors.Add($"members[{i}]", $"No user '{body.Members[i]}' exists.");
         if (errors.Any) return errors.ToProblem();
 
-        var draft = new Conversation(Ids.New(), body.Type!, members, body.Type == Conversation.Group ? body.Title : null, caller, clock.GetUtcNow());
+        var draft = new Conversation(Ids.New(), body.Type!, members, body.Type == Conversation.Group ? body.Title : null, creator, clock.GetUtcNow());
         var (conversation, created) = await store.CreateConversationAsync(draft, ct);
         var response = ConversationResponse.Of(conversation);
         return created ? TypedResults.Created($"/v1/conversations/{conversation.ConversationId}", response) : TypedResults.Ok(response);
@@ -56,15 +61,17 @@ public static class ConversationsApi
     private static async Task<Results<Ok<ConversationPage>, ProblemHttpResult>> List(
         HttpContext http, IMessageStore store, [FromQuery] string? member, [FromQuery] string? cursor, [FromQuery] string? limit, CancellationToken ct)
     {
-        var caller = http.User.Username();
+        var caller = http.User.Caller();
         var errors = new ValidationErrors();
         var size = (int)QueryParameters.Long(limit, "limit", 50, 1, 200, errors);
         if (cursor is not null && !Guid.TryParse(cursor, out _)) errors.Add("cursor", "Is not a cursor this API returned.");
+        if (caller.IsClient && member is null) errors.Add("member", "Is required for a client: whose conversations to list.");
         if (errors.Any) return errors.ToProblem();
-        if (member is not null && !string.Equals(member, caller, StringComparison.OrdinalIgnoreCase))
-            return Problems.Forbidden("You can list only your own conversations.", "member");
+        if (!caller.Has(Scopes.ConversationsRead)) return Problems.Forbidden($"This client's token lacks the {Scopes.ConversationsRead} scope.", "scope");
+        var whose = member?.ToLowerInvariant() ?? caller.Username!;
+        if (!caller.MayActAs(whose)) return Problems.Forbidden("You can list only your own conversations.", "member");
 
-        var page = await store.ListConversationsAsync(caller, cursor, size + 1, ct);
+        var page = await store.ListConversationsAsync(whose, cursor, size + 1, ct);
         var items = page.Take(size).Select(ConversationResponse.Of).ToList();
         return TypedResults.Ok(new ConversationPage(items, page.Count > size ? items[^1].ConversationId : null));
     }
@@ -79,7 +86,9 @@ public static class ConversationsApi
         if (errors.Any) return errors.ToProblem();
         var conversation = await store.FindConversationAsync(conversationId, ct);
         if (conversation is null) return Problems.NotFound($"No conversation '{conversationId}'.", "conversation_id");
-        if (!conversation.HasMember(http.User.Username())) return Problems.Forbidden("Only members may read a conversation.", "conversation_id");
+        var caller = http.User.Caller();
+        if (!caller.Has(Scopes.MessagesRead)) return Problems.Forbidden($"This client's token lacks the {Scopes.MessagesRead} scope.", "scope");
+        if (!conversation.Members.Any(caller.MayActAs)) return Problems.Forbidden("Only members may read a conversation.", "conversation_id");
 
         var messages = await store.GetMessagesAsync(conversationId, after, size, ct);
         return TypedResults.Ok(new MessagePage(messages.Select(MessageResponse.Of).ToList(), messages.Count > 0 ? messages[^1].SequenceNumber : after));

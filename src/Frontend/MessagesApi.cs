@@ -29,17 +29,19 @@ public static class MessagesApi
         var errors = SendMessageRules.CheckShape(body!, options.Value);
         if (errors.Any) return errors.ToProblem();
 
-        var caller = http.User.Username();
-        if (!string.Equals(body!.From, caller, StringComparison.OrdinalIgnoreCase))
-            return Problems.Forbidden($"You are '{caller}' and can send only as yourself.", "from");
+        var caller = http.User.Caller();
+        if (!caller.Has(Scopes.MessagesSend)) return Problems.Forbidden($"This client's token lacks the {Scopes.MessagesSend} scope.", "scope");
+        if (!caller.MayActAs(body!.From))
+            return Problems.Forbidden(caller.IsClient ? $"This client may not act for '{body.From}'." : $"You are '{caller.Subject}' and can send only as yourself.", "from");
+        var from = body.From!.Trim().ToLowerInvariant();
         var conversation = await conversations.FindAsync(body.ConversationId!, ct);
         if (conversation is null) return Problems.NotFound($"No conversation '{body.ConversationId}'.", "conversation_id");
-        if (!conversation.HasMember(caller)) return Problems.Forbidden("Only members may send to a conversation.", "from");
-        var recipients = SendMessageRules.Recipients(body, conversation, caller, errors);
+        if (!conversation.HasMember(from)) return Problems.Forbidden("Only members may send to a conversation.", "from");
+        var recipients = SendMessageRules.Recipients(body, conversation, from, errors);
         if (errors.Any) return errors.ToProblem();
 
         var message = new NewMessage(
-            body.MessageId ?? Ids.New(), conversation.ConversationId, caller, recipients,
+            body.MessageId ?? Ids.New(), conversation.ConversationId, from, recipients,
             body.Channels is { Count: > 0 } channels ? channels.Select(c => c!).Distinct().ToList() : [Channels.App],
             new MessagePayload(body.Payload!.Type!, body.Payload.Text, body.Payload.FileId), clock.GetUtcNow());
         try
@@ -60,18 +62,19 @@ public static class MessagesApi
     private static async Task<Results<Ok<MessageStatusResponse>, ProblemHttpResult>> Status(
         string messageId, HttpContext http, IMessageStore store, AcceptedMessages accepted, CancellationToken ct)
     {
-        var caller = http.User.Username();
+        var caller = http.User.Caller();
         var notFound = Problems.NotFound($"No message '{messageId}' that you can see.", "message_id");
+        if (!caller.Has(Scopes.MessagesRead)) return Problems.Forbidden($"This client's token lacks the {Scopes.MessagesRead} scope.", "scope");
         var view = await store.GetStatusAsync(messageId, ct);
         if (view is null)
         {
-            return accepted.Find(messageId) is { } pending && pending.From == caller
+            return accepted.Find(messageId) is { } pending && caller.MayActAs(pending.From)
                 ? TypedResults.Ok(new MessageStatusResponse(pending.MessageId, pending.ConversationId, null, MessageStatus.Accepted, [],
                     [new StatusHistoryEntry(MessageStatus.Accepted, pending.AcceptedAt, null, null, null)]))
                 : notFound;
         }
         var conversation = await store.FindConversationAsync(view.Message.ConversationId, ct);
-        if (conversation is null || !conversation.HasMember(caller)) return notFound;
+        if (conversation is null || !conversation.Members.Any(caller.MayActAs)) return notFound;
         return TypedResults.Ok(new MessageStatusResponse(
             view.Message.MessageId, view.Message.ConversationId, view.Message.SequenceNumber, view.Status,
             view.Recipients.Select(r => new RecipientStatusResponse(r.Username, r.Channel, r.Status, r.UpdatedAt)).ToList(),

@@ -28,6 +28,7 @@ public static class ChatHost
 
         var app = builder.Build();
         app.UseServiceDefaults();
+        app.UseAuthRateLimits();
         app.MapAuthApi();
         app.MapFrontend();
         app.MapPresenceApi();

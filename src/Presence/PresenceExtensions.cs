@@ -63,6 +63,8 @@ public static class PresenceExtensions
     /// <summary>Upgrades to a WebSocket; the token is checked before (401 with no upgrade).</summary>
     private static async Task<IResult> Connect(HttpContext http, WebSocketGateway gateway)
     {
+        if (http.User.Caller().IsClient)
+            return Problems.Forbidden("Sockets are for users; integrator clients receive webhooks.", "Authorization");
         if (!http.WebSockets.IsWebSocketRequest)
             return Problems.Status(StatusCodes.Status400BadRequest, "WebSocket required", "GET /v1/ws is a WebSocket endpoint: send an upgrade request.");
         await gateway.RunAsync(http);

@@ -201,7 +201,7 @@ public sealed class RealtimeTests(ChatServerFixture fixture) : IClassFixture<Cha
     private string TokenSignedByServer(string username, bool expired)
     {
         var ecdsa = ECDsa.Create();
-        ecdsa.ImportFromPem(File.ReadAllText(Path.Combine(Server.DataDir, "keys", "signing-es256.pem")));
+        ecdsa.ImportFromPem(File.ReadAllText(Directory.GetFiles(Path.Combine(Server.DataDir, "keys"), "es256-*.pem").Max()!));
         var key = new ECDsaSecurityKey(ecdsa);
         key.KeyId = Base64UrlEncoder.Encode(key.ComputeJwkThumbprint());
         var now = DateTime.UtcNow - (expired ? TimeSpan.FromHours(2) : TimeSpan.Zero);

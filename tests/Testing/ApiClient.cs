@@ -10,7 +10,7 @@ namespace Chat.Testing;
 /// <summary>A client of the public API, as an integrator would write one, with the few calls tests repeat.</summary>
 public sealed class ApiClient(HttpClient http) : IDisposable
 {
-    public const string Password = "correct horse battery staple";
+    public const string Password = "violet tractor ocean 42";
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 

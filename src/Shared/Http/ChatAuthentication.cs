@@ -24,6 +24,22 @@ public sealed class AuthOptions
 
     /// <summary>bcrypt work factor for stored passwords.</summary>
     public int PasswordHashCost { get; set; } = 12;
+
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Usernames whose tokens carry the admin role (create clients, rotate keys, manage anyone's mappings).</summary>
+    public List<string> Admins { get; set; } = [];
+
+    /// <summary>Failed logins for one username before it is refused for <see cref="LoginLockout"/>.</summary>
+    public int LoginFailuresPerUsername { get; set; } = 5;
+
+    /// <summary>Failed logins from one address before it is refused for <see cref="LoginLockout"/>.</summary>
+    public int LoginFailuresPerAddress { get; set; } = 20;
+
+    public TimeSpan LoginLockout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Requests to the auth endpoints per address per minute (ASP.NET Core's rate limiter).</summary>
+    public int AuthRequestsPerMinute { get; set; } = 120;
 }
 
 public static class ChatAuthentication
@@ -45,7 +61,11 @@ public static class ChatAuthentication
             {
                 // Keys come from Auth's JWKS: cached, and fetched again when a token names a kid not seen yet.
                 o.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(
-                    auth.JwksUrl, new JwksRetriever(), new HttpDocumentRetriever { RequireHttps = auth.JwksUrl.StartsWith("https:", StringComparison.Ordinal) });
+                    auth.JwksUrl, new JwksRetriever(), new HttpDocumentRetriever { RequireHttps = auth.JwksUrl.StartsWith("https:", StringComparison.Ordinal) })
+                {
+                    AutomaticRefreshInterval = TimeSpan.FromMinutes(10),
+                    RefreshInterval = TimeSpan.FromSeconds(5), // the soonest an unknown kid may trigger another fetch
+                };
                 o.RefreshOnIssuerKeyNotFound = true;
             }
             o.MapInboundClaims = false;
@@ -97,9 +117,11 @@ public static class ChatAuthentication
         _ => "is malformed",
     };
 
-    /// <summary>The caller's username (the token's <c>sub</c>).</summary>
+    /// <summary>The caller's username (the token's <c>sub</c>); for an integrator client, its <c>client:{id}</c> subject.</summary>
     public static string Username(this ClaimsPrincipal user) =>
         user.FindFirstValue("sub") ?? throw new InvalidOperationException("An authenticated principal has no 'sub' claim.");
+
+    public static Caller Caller(this ClaimsPrincipal user) => Http.Caller.Of(user);
 }
 
 /// <summary>Reads a bare JWKS document (no OpenID discovery document around it) as a signing-key configuration.</summary>

@@ -1,0 +1,45 @@
+using Chat.Shared.Http;
+using Chat.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Chat.Auth;
+
+/// <summary>Admin-only: integrator clients and signing-key rotation. Admins are the usernames in <c>Auth:Admins</c>.</summary>
+public static class AdminApi
+{
+    public const string AdminPolicy = "admin";
+
+    public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/v1/admin").RequireAuthorization(AdminPolicy).WithTags("Admin");
+        admin.MapPost("/clients", CreateClient);
+        admin.MapPost("/keys/rotate", (KeyRing keys) => TypedResults.Ok(new KeyRotationResponse(keys.Rotate())));
+        return app;
+    }
+
+    /// <summary>The secret is in this answer only: it is stored hashed.</summary>
+    private static async Task<Results<Created<ClientResponse>, ProblemHttpResult>> CreateClient(
+        HttpRequest request, IMetadataStore metadata, TimeProvider clock, CancellationToken ct)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(request, AuthJsonContext.Default.CreateClientRequest);
+        if (problem is not null) return problem;
+        var errors = new ValidationErrors();
+        if (string.IsNullOrWhiteSpace(body!.Name) || body.Name.Length > 100) errors.Add("name", "Is required, at most 100 characters.");
+        if (body.Scopes is not { Count: > 0 }) errors.Add("scopes", $"Name at least one of: {string.Join(", ", Scopes.All)}.");
+        else
+            for (var i = 0; i < body.Scopes.Count; i++)
+                if (body.Scopes[i] is not { } scope || !Scopes.All.Contains(scope)) errors.Add($"scopes[{i}]", $"Must be one of: {string.Join(", ", Scopes.All)}.");
+        if (body.ActAs is not { Count: > 0 }) errors.Add("act_as", "Name the users the client may act for, or [\"*\"] for any.");
+        else
+            for (var i = 0; i < body.ActAs.Count; i++)
+                if (string.IsNullOrWhiteSpace(body.ActAs[i])) errors.Add($"act_as[{i}]", "Must be a username or \"*\".");
+        if (errors.Any) return errors.ToProblem();
+
+        var secret = TokenIssuer.NewSecret("cs_");
+        var client = new IntegratorClient("ci_" + Guid.NewGuid().ToString("N")[..16], body.Name!.Trim(), TokenIssuer.Hash(secret),
+            body.Scopes!.Select(s => s!).Distinct().ToList(), body.ActAs!.Select(u => u!.Trim().ToLowerInvariant()).Distinct().ToList(), clock.GetUtcNow());
+        await metadata.TryCreateClientAsync(client, ct);
+        return TypedResults.Created($"/v1/admin/clients/{client.ClientId}",
+            new ClientResponse(client.ClientId, client.Name, client.Scopes, client.ActAs, client.CreatedAt, secret));
+    }
+}
