@@ -32,7 +32,7 @@ start() {
 
 echo "==> Starting $ROUTERS router(s) and $NODES presence node(s) as separate processes"
 start broker Host "$(free_port)" Chat__Role=broker Kafka__EmbeddedPort="$kafka_port" Kafka__BootstrapServers=
-auth_port=$(free_port); start auth Auth "$auth_port" Auth__PasswordHashCost=4
+auth_port=$(free_port); start auth Auth "$auth_port" Auth__PasswordHashCost=4 Auth__AuthRequestsPerMinute=1000000
 jwks="http://127.0.0.1:$auth_port/.well-known/jwks.json"
 frontend_port=$(free_port); start frontend Frontend "$frontend_port" Auth__JwksUrl="$jwks"
 for i in $(seq 1 "$ROUTERS"); do start "router-$i" Router "$(free_port)" Auth__JwksUrl="$jwks"; done

@@ -1,11 +1,7 @@
 using System.Net;
-using System.Security.Claims;
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Chat.Shared.Events;
 using Chat.Shared.Kafka;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 
 namespace Chat.EndToEnd.Tests;
 
@@ -160,12 +156,12 @@ public sealed class RealtimeTests(ChatServerFixture fixture) : IClassFixture<Cha
         Assert.Equal(401, (await Assert.ThrowsAsync<WebSocketRefusedException>(() => ChatSocket.ConnectAsync(Server.BaseAddress, (string?)null))).Status);
         Assert.Equal(401, (await Assert.ThrowsAsync<WebSocketRefusedException>(() => ChatSocket.ConnectAsync(Server.BaseAddress, "garbage"))).Status);
         Assert.Equal(401, (await Assert.ThrowsAsync<WebSocketRefusedException>(
-            () => ChatSocket.ConnectAsync(Server.BaseAddress, TokenSignedByServer(user.Username!, expired: true)))).Status);
+            () => ChatSocket.ConnectAsync(Server.BaseAddress, TokenForge.SignedByServer(Server, user.Username!, expired: true)))).Status);
         Assert.Equal(401, (await Assert.ThrowsAsync<WebSocketRefusedException>(
-            () => ChatSocket.ConnectAsync(Server.BaseAddress, TokenSignedByServer(user.Username!, expired: true), tokenInQuery: true))).Status);
+            () => ChatSocket.ConnectAsync(Server.BaseAddress, TokenForge.SignedByServer(Server, user.Username!, expired: true), tokenInQuery: true))).Status);
 
         // The same key and claims, not expired, are let in: the refusals above were for expiry alone.
-        await using var socket = await ChatSocket.ConnectAsync(Server.BaseAddress, TokenSignedByServer(user.Username!, expired: false));
+        await using var socket = await ChatSocket.ConnectAsync(Server.BaseAddress, TokenForge.SignedByServer(Server, user.Username!));
         await socket.SendAsync(new { type = "ping" });
         await socket.WaitForAsync(f => ChatSocket.Type(f) == "pong", Deadline, "pong");
         using var plain = new HttpClient { BaseAddress = Server.BaseAddress };
@@ -195,21 +191,5 @@ public sealed class RealtimeTests(ChatServerFixture fixture) : IClassFixture<Cha
                 .Select(r => PresenceEvent.Parser.ParseFrom(r.Message.Value).Status).ToList()),
             e => e.Count >= 2, Deadline, "bob's presence events");
         Assert.Equal(["online", "offline"], events);
-    }
-
-    /// <summary>A token exactly like Auth's, signed with the server's own key, expired or not.</summary>
-    private string TokenSignedByServer(string username, bool expired)
-    {
-        var ecdsa = ECDsa.Create();
-        ecdsa.ImportFromPem(File.ReadAllText(Directory.GetFiles(Path.Combine(Server.DataDir, "keys"), "es256-*.pem").Max()!));
-        var key = new ECDsaSecurityKey(ecdsa);
-        key.KeyId = Base64UrlEncoder.Encode(key.ComputeJwkThumbprint());
-        var now = DateTime.UtcNow - (expired ? TimeSpan.FromHours(2) : TimeSpan.Zero);
-        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = "chat", Audience = "chat-api", Subject = new ClaimsIdentity([new Claim("sub", username)]),
-            IssuedAt = now, NotBefore = now, Expires = now + TimeSpan.FromHours(1),
-            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.EcdsaSha256),
-        });
     }
 }
