@@ -1,4 +1,5 @@
 using Chat.Auth;
+using Chat.Connectors;
 using Chat.Frontend;
 using Chat.Presence;
 using Chat.Router;
@@ -25,6 +26,7 @@ public static class ChatHost
         builder.AddFrontend();
         builder.AddRouter();
         builder.AddPresence();
+        builder.AddConnectors();
 
         var app = builder.Build();
         app.UseServiceDefaults();
@@ -32,6 +34,7 @@ public static class ChatHost
         app.MapAuthApi();
         app.MapFrontend();
         app.MapPresenceApi();
+        app.MapConnectors();
         return app;
     }
 

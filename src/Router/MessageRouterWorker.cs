@@ -23,14 +23,16 @@ internal sealed class MessageRouterWorker : BatchConsumer
     private readonly IMessageStore _store;
     private readonly StatusOutbox _outbox;
     private readonly LiveDelivery _live;
+    private readonly IMetadataStore _metadata;
 
     public MessageRouterWorker(IOptions<KafkaOptions> kafka, IOptions<RouterOptions> options, EventProducer producer, IMessageStore store,
-        StatusOutbox outbox, LiveDelivery live, ILogger<MessageRouterWorker> logger)
+        IMetadataStore metadata, StatusOutbox outbox, LiveDelivery live, ILogger<MessageRouterWorker> logger)
         : base(Topics.Messages, options.Value.ConsumerGroup, kafka.Value, producer, logger)
     {
         _store = store;
         _outbox = outbox;
         _live = live;
+        _metadata = metadata;
         MaxBatchSize = options.Value.MaxBatchSize;
     }
 
@@ -43,6 +45,7 @@ internal sealed class MessageRouterWorker : BatchConsumer
         activity?.SetTag("messaging.batch.message_count", batch.Count);
 
         var toStore = new List<MessageToStore>(batch.Count);
+        var mappings = new Dictionary<string, IReadOnlyList<ChannelMapping>>();
         var sources = new Dictionary<string, ConsumeResult<string, byte[]>>();
         foreach (var record in batch)
         {
@@ -53,7 +56,7 @@ internal sealed class MessageRouterWorker : BatchConsumer
                 Outcomes.Add(1, new KeyValuePair<string, object?>("outcome", "dead_lettered"));
                 continue;
             }
-            toStore.Add(new MessageToStore(message, Route(message)));
+            toStore.Add(new MessageToStore(message, await RouteAsync(message, mappings, cancellationToken)));
             sources.TryAdd(message.MessageId, record);
         }
 
@@ -73,14 +76,28 @@ internal sealed class MessageRouterWorker : BatchConsumer
     }
 
     /// <summary>
-    /// Each recipient on each requested channel. The app channel is "sent" once stored (the
-    /// WebSocket push comes with Presence); no connector is wired yet for the others.
+    /// Each recipient on each requested channel: the app channel is "sent" once stored (pushed to
+    /// sockets after); another channel is "sent" when the recipient has a mapping there (handed to
+    /// its connector), else "failed" with the reason.
     /// </summary>
-    private static IReadOnlyList<Delivery> Route(NewMessage message) =>
-        message.To.SelectMany(recipient => message.Channels.Select(channel => channel == Channels.App
-            ? new Delivery(recipient, channel, MessageStatus.Sent)
-            : new Delivery(recipient, channel, MessageStatus.Failed, $"No connector for channel '{channel}' runs in this deployment.")))
-        .ToList();
+    private async Task<IReadOnlyList<Delivery>> RouteAsync(NewMessage message, Dictionary<string, IReadOnlyList<ChannelMapping>> mappings, CancellationToken ct)
+    {
+        var deliveries = new List<Delivery>();
+        foreach (var recipient in message.To)
+            foreach (var channel in message.Channels)
+            {
+                if (channel == Channels.App)
+                {
+                    deliveries.Add(new Delivery(recipient, channel, MessageStatus.Sent));
+                    continue;
+                }
+                if (!mappings.TryGetValue(recipient, out var theirs)) mappings[recipient] = theirs = await _metadata.ChannelMappingsAsync(recipient, ct);
+                deliveries.Add(theirs.Any(m => m.Channel == channel)
+                    ? new Delivery(recipient, channel, MessageStatus.Sent)
+                    : new Delivery(recipient, channel, MessageStatus.Failed, $"'{recipient}' has no {channel} mapping (PUT /v1/users/{recipient}/channels/{channel})."));
+            }
+        return deliveries;
+    }
 
     /// <summary>The message a record carries, or why it carries none.</summary>
     private static (NewMessage? Message, string? Problem) Parse(ConsumeResult<string, byte[]> record)

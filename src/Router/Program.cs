@@ -6,6 +6,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddChatAuthentication();
 builder.AddMessageStore();
+builder.AddMetadataStore();
 builder.AddRouter();
 
 var app = builder.Build();

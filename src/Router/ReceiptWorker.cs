@@ -8,7 +8,8 @@ using Microsoft.Extensions.Options;
 namespace Chat.Router;
 
 /// <summary>
-/// Consumer group on chat.receipts: persists delivered/read receipts (forward only, history
+/// Consumer group on chat.receipts: persists delivered/read receipts from clients and platforms and
+/// connectors' failed ones (forward only, history
 /// appended), publishes the transitions on chat.status and pushes them to the senders.
 /// </summary>
 internal sealed class ReceiptWorker : BatchConsumer
@@ -52,11 +53,12 @@ internal sealed class ReceiptWorker : BatchConsumer
         {
             return (null, "not a StatusEvent: protobuf does not parse (" + ex.Message + ")");
         }
-        if (e.Status is not (MessageStatus.Delivered or MessageStatus.Read)) return (null, $"receipt status '{e.Status}' is not delivered or read");
+        if (e.Status is not (MessageStatus.Delivered or MessageStatus.Read or MessageStatus.Failed))
+            return (null, $"receipt status '{e.Status}' is not delivered, read or failed");
         if (e.Recipient.Length == 0 || e.Channel.Length == 0 || e.ConversationId.Length == 0) return (null, "receipt without recipient, channel or conversation_id");
         if (e.MessageId.Length == 0 && e.SequenceNumber <= 0) return (null, "receipt names neither message_id nor sequence_number");
         return (new Receipt(e.Status, e.Recipient, e.Channel, e.ConversationId,
             e.MessageId.Length > 0 ? e.MessageId : null, e.MessageId.Length > 0 ? null : e.SequenceNumber,
-            e.At?.ToDateTimeOffset() ?? DateTimeOffset.UtcNow), null);
+            e.At?.ToDateTimeOffset() ?? DateTimeOffset.UtcNow, e.Detail.Length > 0 ? e.Detail : null), null);
     }
 }

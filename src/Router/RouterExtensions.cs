@@ -4,11 +4,12 @@ namespace Chat.Router;
 
 public static class RouterExtensions
 {
-    /// <summary>The chat.messages and chat.receipts consumers, the outbox relay and live pushes; needs a message store and Kafka.</summary>
+    /// <summary>The chat.messages and chat.receipts consumers, the outbox relay, live pushes and connector handoff; needs both stores and Kafka.</summary>
     public static IHostApplicationBuilder AddRouter(this IHostApplicationBuilder builder)
     {
         builder.AddPresencePorts();
         builder.Services.AddSingleton<LiveDelivery>();
+        builder.Services.AddSingleton<DeliveryHandoff>();
         builder.Services.AddHostedService<ReceiptWorker>();
         builder.Services.AddOptions<RouterOptions>().BindConfiguration(RouterOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<StatusOutbox>();

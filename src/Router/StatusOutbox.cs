@@ -9,11 +9,12 @@ using Microsoft.Extensions.Options;
 namespace Chat.Router;
 
 /// <summary>
-/// Publishes stored status changes on chat.status and only then marks them published, so a
+/// Publishes stored status changes on chat.status (and hands external-channel messages to the
+/// connectors, <see cref="DeliveryHandoff"/>) and only then marks them published, so a
 /// change is never lost between the store and the log (transactional outbox). A crash in
 /// between publishes it again: consumers dedupe by <see cref="StatusEvent.EventId"/>.
 /// </summary>
-public sealed class StatusOutbox(IMessageStore store, EventProducer producer)
+public sealed class StatusOutbox(IMessageStore store, EventProducer producer, DeliveryHandoff handoff)
 {
     private static readonly Counter<long> Published = ChatTelemetry.Meter.CreateCounter<long>("chat.status.published");
 
@@ -21,11 +22,12 @@ public sealed class StatusOutbox(IMessageStore store, EventProducer producer)
     public async Task PublishAsync(IReadOnlyList<StatusChange> changes, CancellationToken cancellationToken)
     {
         if (changes.Count == 0) return;
+        var deliveries = await handoff.DeliveriesForAsync(changes, cancellationToken);
         await producer.ProduceAllAsync(changes.Select(c =>
         {
             var @event = ToEvent(c);
             return (Topics.Status, c.ConversationId, (Google.Protobuf.IMessage)@event, EventTypes.MessageStatus, @event.EventId);
-        }), cancellationToken);
+        }).Concat(deliveries), cancellationToken);
         await store.MarkPublishedAsync(changes.Select(c => c.Id).ToList(), cancellationToken);
         Published.Add(changes.Count);
     }

@@ -38,4 +38,23 @@ public interface IMessageStore
 
     /// <summary>Everyone who shares a conversation with <paramref name="username"/>.</summary>
     Task<IReadOnlyList<string>> PeersOfAsync(string username, CancellationToken cancellationToken = default);
+
+    /// <summary>Keeps a connector delivery for its next attempt; one entry per delivery id (a newer schedule replaces it).</summary>
+    Task ScheduleDeliveryAsync(ScheduledDelivery delivery, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<ScheduledDelivery>> DueDeliveriesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the entry as it was read (same due time), not a newer schedule of the same delivery.</summary>
+    Task RemoveScheduledDeliveryAsync(string id, DateTimeOffset dueAt, CancellationToken cancellationToken = default);
+
+    Task AddDeadDeliveryAsync(DeadDelivery dead, CancellationToken cancellationToken = default);
+
+    /// <summary>Newest first.</summary>
+    Task<IReadOnlyList<DeadDelivery>> DeadDeliveriesAsync(int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes and returns a dead delivery (to replay it); null if there is none with that id.</summary>
+    Task<DeadDelivery?> TakeDeadDeliveryAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>The conversation of the newest message sent to <paramref name="username"/> on <paramref name="channel"/>: where their replies there belong.</summary>
+    Task<string?> LastConversationOnChannelAsync(string username, string channel, CancellationToken cancellationToken = default);
 }

@@ -34,4 +34,7 @@ public interface IMetadataStore
 
     /// <summary>False when there was nothing to delete.</summary>
     Task<bool> DeleteChannelMappingAsync(string username, string channel, CancellationToken cancellationToken = default);
+
+    /// <summary>Who is <paramref name="externalId"/> on <paramref name="channel"/> (for inbound platform messages).</summary>
+    Task<string?> FindUserByChannelAsync(string channel, string externalId, CancellationToken cancellationToken = default);
 }

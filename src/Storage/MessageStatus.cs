@@ -17,6 +17,14 @@ public static class MessageStatus
     public static int Rank(string status) => Array.IndexOf(Order, status);
 
     /// <summary>
+    /// The statuses a receipt of <paramref name="status"/> may move on from: those below it, and
+    /// <c>failed</c> (a replayed delivery that gets through after all). <c>failed</c> itself only
+    /// ends what has not been delivered.
+    /// </summary>
+    public static IReadOnlyList<string> MovableTo(string status) =>
+        status == Failed ? [Accepted, Sent] : Rank(status) > Rank(Sent) ? [.. Order.Take(Rank(status)), Failed] : [];
+
+    /// <summary>
     /// The message's overall status: the least advanced of its recipients' statuses, so "read"
     /// means every recipient read it. Failed recipients count only when all failed.
     /// </summary>

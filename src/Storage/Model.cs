@@ -53,7 +53,13 @@ public sealed record MessageStatusView(
 /// message, or, with <see cref="UpToSequence"/>, for every message of the conversation up to it.
 /// </summary>
 public sealed record Receipt(
-    string Status, string Username, string Channel, string ConversationId, string? MessageId, long? UpToSequence, DateTimeOffset At);
+    string Status, string Username, string Channel, string ConversationId, string? MessageId, long? UpToSequence, DateTimeOffset At, string? Detail = null);
+
+/// <summary>A connector delivery waiting for its next attempt (durable, so a restart loses none).</summary>
+public sealed record ScheduledDelivery(string Id, byte[] Delivery, DateTimeOffset DueAt);
+
+/// <summary>A connector delivery that failed every attempt, kept for an operator to look at and replay.</summary>
+public sealed record DeadDelivery(string Id, string MessageId, string Channel, string Recipient, byte[] Delivery, string Reason, DateTimeOffset FailedAt);
 
 /// <summary>A refresh token, stored by the SHA-256 of its value. Tokens of one login share a family; rotation uses one up and adds the next.</summary>
 public sealed record RefreshToken(string TokenHash, string FamilyId, string Subject, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, bool Used);

@@ -22,6 +22,7 @@ public sealed class RouterNode : IAsyncDisposable
         builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning);
         builder.AddKafka();
         builder.AddMessageStore();
+        builder.AddMetadataStore();
         builder.AddRouter();
         var host = builder.Build();
         await host.StartAsync();

@@ -11,13 +11,16 @@ public static class Topics
     /// <summary>StatusEvent receipts (delivered, read) from clients and platforms, for the Router to persist; key = conversation_id.</summary>
     public const string Receipts = "chat.receipts";
 
+    /// <summary>ConnectorDelivery: messages for external platforms, key = conversation_id.</summary>
+    public const string Deliveries = "chat.deliveries";
+
     /// <summary>DeadLetter: records a consumer could not process, with the reason.</summary>
     public const string DeadLetters = "chat.dlq";
 
     public const string Files = "chat.files";
     public const string Presence = "chat.presence";
 
-    public static readonly IReadOnlyList<string> All = [Messages, Status, Receipts, DeadLetters, Files, Presence];
+    public static readonly IReadOnlyList<string> All = [Messages, Status, Receipts, Deliveries, DeadLetters, Files, Presence];
 }
 
 /// <summary>CloudEvents <c>type</c> values carried in the <c>ce_type</c> header.</summary>
@@ -27,5 +30,6 @@ public static class EventTypes
     public const string MessageStatus = "chat.message.status.v1";
     public const string DeadLetter = "chat.dead_letter.v1";
     public const string Receipt = "chat.message.receipt.v1";
+    public const string Delivery = "chat.connector.delivery.v1";
     public const string Presence = "chat.presence.v1";
 }

@@ -97,9 +97,28 @@ internal sealed class EtcdMetadataStore : IMetadataStore, IDisposable
 
     private string MappingsOf(string username) => $"{_prefix}channels/{username.ToLowerInvariant()}/";
 
-    public Task SetChannelMappingAsync(ChannelMapping mapping, CancellationToken cancellationToken = default) =>
-        _client.PutAsync(MappingsOf(mapping.Username) + mapping.Channel, JsonSerializer.Serialize(mapping, StorageJsonContext.Default.ChannelMapping),
-            cancellationToken: cancellationToken);
+    private string ExternalKey(string channel, string externalId) => $"{_prefix}channel-users/{channel}/{Uri.EscapeDataString(externalId)}";
+
+    /// <summary>The mapping and its reverse index (platform id → user) change in one transaction.</summary>
+    public async Task SetChannelMappingAsync(ChannelMapping mapping, CancellationToken cancellationToken = default)
+    {
+        var previous = (await ChannelMappingsAsync(mapping.Username, cancellationToken)).FirstOrDefault(m => m.Channel == mapping.Channel);
+        var txn = new TxnRequest();
+        if (previous is not null) txn.Success.Add(new RequestOp { RequestDeleteRange = new DeleteRangeRequest { Key = ByteString.CopyFromUtf8(ExternalKey(previous.Channel, previous.ExternalId)) } });
+        txn.Success.Add(new RequestOp { RequestPut = new PutRequest
+        {
+            Key = ByteString.CopyFromUtf8(MappingsOf(mapping.Username) + mapping.Channel),
+            Value = ByteString.CopyFrom(JsonSerializer.SerializeToUtf8Bytes(mapping, StorageJsonContext.Default.ChannelMapping)),
+        } });
+        txn.Success.Add(new RequestOp { RequestPut = new PutRequest
+        {
+            Key = ByteString.CopyFromUtf8(ExternalKey(mapping.Channel, mapping.ExternalId)), Value = ByteString.CopyFromUtf8(mapping.Username.ToLowerInvariant()),
+        } });
+        await _client.TransactionAsync(txn, cancellationToken: cancellationToken);
+    }
+
+    public async Task<string?> FindUserByChannelAsync(string channel, string externalId, CancellationToken cancellationToken = default) =>
+        await _client.GetValAsync(ExternalKey(channel, externalId), cancellationToken: cancellationToken) is { Length: > 0 } user ? user : null;
 
     public async Task<IReadOnlyList<ChannelMapping>> ChannelMappingsAsync(string username, CancellationToken cancellationToken = default)
     {
@@ -107,8 +126,13 @@ internal sealed class EtcdMetadataStore : IMetadataStore, IDisposable
         return range.Kvs.Select(kv => JsonSerializer.Deserialize(kv.Value.Span, StorageJsonContext.Default.ChannelMapping)!).OrderBy(m => m.Channel, StringComparer.Ordinal).ToList();
     }
 
-    public async Task<bool> DeleteChannelMappingAsync(string username, string channel, CancellationToken cancellationToken = default) =>
-        (await _client.DeleteAsync(MappingsOf(username) + channel, cancellationToken: cancellationToken)).Deleted > 0;
+    public async Task<bool> DeleteChannelMappingAsync(string username, string channel, CancellationToken cancellationToken = default)
+    {
+        var previous = (await ChannelMappingsAsync(username, cancellationToken)).FirstOrDefault(m => m.Channel == channel);
+        if (previous is null) return false;
+        await _client.DeleteAsync(ExternalKey(channel, previous.ExternalId), cancellationToken: cancellationToken);
+        return (await _client.DeleteAsync(MappingsOf(username) + channel, cancellationToken: cancellationToken)).Deleted > 0;
+    }
 
     public async Task<User?> FindUserAsync(string username, CancellationToken cancellationToken = default)
     {

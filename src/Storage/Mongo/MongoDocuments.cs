@@ -76,3 +76,23 @@ internal sealed class CounterDocument
     [BsonId] public required string Id { get; init; }
     public long Value { get; init; }
 }
+
+internal sealed class ScheduledDocument
+{
+    [BsonId] public required string Id { get; init; }
+    public required byte[] Delivery { get; init; }
+    public required DateTime DueAt { get; init; }
+}
+
+internal sealed class DeadDocument
+{
+    [BsonId] public required string Id { get; init; }
+    public required string MessageId { get; init; }
+    public required string Channel { get; init; }
+    public required string Recipient { get; init; }
+    public required byte[] Delivery { get; init; }
+    public required string Reason { get; init; }
+    public required DateTime FailedAt { get; init; }
+
+    public DeadDelivery ToModel() => new(Id, MessageId, Channel, Recipient, Delivery, Reason, new DateTimeOffset(FailedAt, TimeSpan.Zero));
+}

@@ -15,6 +15,8 @@ internal sealed class MongoMessageStore : IMessageStore
     private readonly IMongoCollection<MessageDocument> _messages;
     private readonly IMongoCollection<HistoryDocument> _history;
     private readonly IMongoCollection<CounterDocument> _counters;
+    private readonly IMongoCollection<ScheduledDocument> _scheduled;
+    private readonly IMongoCollection<DeadDocument> _dead;
     private readonly TimeProvider _clock;
 
     static MongoMessageStore() =>
@@ -32,6 +34,8 @@ internal sealed class MongoMessageStore : IMessageStore
         _messages = db.GetCollection<MessageDocument>("messages");
         _history = db.GetCollection<HistoryDocument>("status_history");
         _counters = db.GetCollection<CounterDocument>("counters");
+        _scheduled = db.GetCollection<ScheduledDocument>("scheduled_deliveries");
+        _dead = db.GetCollection<DeadDocument>("dead_deliveries");
         _clock = clock;
         CreateIndexes();
     }
@@ -51,6 +55,7 @@ internal sealed class MongoMessageStore : IMessageStore
             new CreateIndexModel<MessageDocument>(m.Ascending(x => x.AcceptedAt)),
             new CreateIndexModel<MessageDocument>(m.Ascending("recipients.username").Ascending("recipients.channel").Ascending("recipients.status")),
         ]);
+        _scheduled.Indexes.CreateOne(new CreateIndexModel<ScheduledDocument>(Builders<ScheduledDocument>.IndexKeys.Ascending(d => d.DueAt)));
         _history.Indexes.CreateMany([
             new CreateIndexModel<HistoryDocument>(Builders<HistoryDocument>.IndexKeys.Ascending(h => h.MessageId).Ascending(h => h.Id)),
             new CreateIndexModel<HistoryDocument>(Builders<HistoryDocument>.IndexKeys.Ascending(h => h.Published).Ascending(h => h.Id)),
@@ -185,10 +190,9 @@ internal sealed class MongoMessageStore : IMessageStore
             var changes = new List<StatusChange>();
             foreach (var receipt in receipts)
             {
-                var rank = MessageStatus.Rank(receipt.Status);
-                if (rank <= MessageStatus.Rank(MessageStatus.Sent)) continue;
                 // Only statuses below the receipt's may move; failed never does.
-                var lower = new[] { MessageStatus.Accepted, MessageStatus.Sent, MessageStatus.Delivered }.Where(x => MessageStatus.Rank(x) < rank).ToList();
+                var lower = MessageStatus.MovableTo(receipt.Status).ToList();
+                if (lower.Count == 0) continue;
                 var movable = Builders<MessageDocument>.Filter.ElemMatch(m => m.Recipients,
                     r => r.Username == receipt.Username && r.Channel == receipt.Channel && lower.Contains(r.Status));
                 var scope = receipt.MessageId is { } id
@@ -209,6 +213,7 @@ internal sealed class MongoMessageStore : IMessageStore
                     {
                         Id = nextId++, MessageId = message.Id, ConversationId = message.ConversationId, SequenceNumber = message.SequenceNumber,
                         From = message.From, Status = receipt.Status, At = receipt.At.UtcDateTime, Recipient = receipt.Username, Channel = receipt.Channel,
+                        Detail = receipt.Detail,
                     };
                     await _history.InsertOneAsync(s, change, cancellationToken: ct);
                     changes.Add(change.ToModel());
@@ -231,4 +236,33 @@ internal sealed class MongoMessageStore : IMessageStore
         var members = await _conversations.DistinctAsync(c => c.Members, Builders<ConversationDocument>.Filter.AnyEq(c => c.Members, username), cancellationToken: cancellationToken);
         return (await members.ToListAsync(cancellationToken)).SelectMany(m => m).Where(m => m != username).Distinct().ToList();
     }
+
+    public Task ScheduleDeliveryAsync(ScheduledDelivery delivery, CancellationToken cancellationToken = default) =>
+        _scheduled.ReplaceOneAsync(d => d.Id == delivery.Id, new ScheduledDocument { Id = delivery.Id, Delivery = delivery.Delivery, DueAt = delivery.DueAt.UtcDateTime },
+            new ReplaceOptions { IsUpsert = true }, cancellationToken);
+
+    public async Task<IReadOnlyList<ScheduledDelivery>> DueDeliveriesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>
+        (await _scheduled.Find(d => d.DueAt <= now.UtcDateTime).SortBy(d => d.DueAt).Limit(limit).ToListAsync(cancellationToken))
+        .Select(d => new ScheduledDelivery(d.Id, d.Delivery, new DateTimeOffset(d.DueAt, TimeSpan.Zero))).ToList();
+
+    public Task RemoveScheduledDeliveryAsync(string id, DateTimeOffset dueAt, CancellationToken cancellationToken = default) =>
+        _scheduled.DeleteOneAsync(d => d.Id == id && d.DueAt == dueAt.UtcDateTime, cancellationToken);
+
+    public Task AddDeadDeliveryAsync(DeadDelivery dead, CancellationToken cancellationToken = default) =>
+        _dead.ReplaceOneAsync(d => d.Id == dead.Id, new DeadDocument
+        {
+            Id = dead.Id, MessageId = dead.MessageId, Channel = dead.Channel, Recipient = dead.Recipient, Delivery = dead.Delivery,
+            Reason = dead.Reason, FailedAt = dead.FailedAt.UtcDateTime,
+        }, new ReplaceOptions { IsUpsert = true }, cancellationToken);
+
+    public async Task<IReadOnlyList<DeadDelivery>> DeadDeliveriesAsync(int limit, CancellationToken cancellationToken = default) =>
+        (await _dead.Find(FilterDefinition<DeadDocument>.Empty).SortByDescending(d => d.FailedAt).Limit(limit).ToListAsync(cancellationToken))
+        .Select(d => d.ToModel()).ToList();
+
+    public async Task<DeadDelivery?> TakeDeadDeliveryAsync(string id, CancellationToken cancellationToken = default) =>
+        (await _dead.FindOneAndDeleteAsync(d => d.Id == id, cancellationToken: cancellationToken))?.ToModel();
+
+    public async Task<string?> LastConversationOnChannelAsync(string username, string channel, CancellationToken cancellationToken = default) =>
+        (await _messages.Find(Builders<MessageDocument>.Filter.ElemMatch(m => m.Recipients, r => r.Username == username && r.Channel == channel))
+            .SortByDescending(m => m.SentAt).Limit(1).FirstOrDefaultAsync(cancellationToken))?.ConversationId;
 }

@@ -56,6 +56,12 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
         );
         CREATE INDEX IF NOT EXISTS ix_history_by_message ON status_history (message_id, id);
         CREATE INDEX IF NOT EXISTS ix_history_unpublished ON status_history (id) WHERE published = 0;
+        CREATE TABLE IF NOT EXISTS scheduled_deliveries (id TEXT PRIMARY KEY, delivery BLOB NOT NULL, due_at TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS ix_scheduled_due ON scheduled_deliveries (due_at);
+        CREATE TABLE IF NOT EXISTS dead_deliveries (
+            id TEXT PRIMARY KEY, message_id TEXT NOT NULL, channel TEXT NOT NULL, recipient TEXT NOT NULL,
+            delivery BLOB NOT NULL, reason TEXT NOT NULL, failed_at TEXT NOT NULL
+        );
         """;
 
     private const string MessageColumns =
@@ -231,11 +237,10 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
             var changes = new List<StatusChange>();
             foreach (var receipt in receipts)
             {
-                var rank = MessageStatus.Rank(receipt.Status);
-                if (rank <= MessageStatus.Rank(MessageStatus.Sent)) continue;
+                var movable = MessageStatus.MovableTo(receipt.Status);
+                if (movable.Count == 0) continue;
                 // Only statuses below the receipt's may move; failed never does.
-                var lower = string.Join(",", new[] { MessageStatus.Accepted, MessageStatus.Sent, MessageStatus.Delivered }
-                    .Where(s => MessageStatus.Rank(s) < rank).Select(s => $"'{s}'"));
+                var lower = string.Join(",", movable.Select(s => $"'{s}'"));
                 var targets = receipt.MessageId is { } id
                     ? connection.Command($"SELECT {MessageColumns} FROM messages m WHERE m.message_id = $id", tx, ("$id", id)).Query(ReadMessage).ToList()
                     : connection.Command(
@@ -251,11 +256,12 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
                         tx, ("$s", receipt.Status), ("$at", receipt.At.Iso()), ("$id", message.MessageId), ("$u", receipt.Username), ("$ch", receipt.Channel));
                     if (update.ExecuteNonQuery() == 0) continue;
                     using var history = connection.Command(
-                        "INSERT INTO status_history (message_id, status, at, recipient, channel, detail, published) VALUES ($id, $s, $at, $u, $ch, NULL, 0) RETURNING id",
-                        tx, ("$id", message.MessageId), ("$s", receipt.Status), ("$at", receipt.At.Iso()), ("$u", receipt.Username), ("$ch", receipt.Channel));
+                        "INSERT INTO status_history (message_id, status, at, recipient, channel, detail, published) VALUES ($id, $s, $at, $u, $ch, $d, 0) RETURNING id",
+                        tx, ("$id", message.MessageId), ("$s", receipt.Status), ("$at", receipt.At.Iso()), ("$u", receipt.Username), ("$ch", receipt.Channel),
+                        ("$d", receipt.Detail));
                     var changeId = (long)history.ExecuteScalar()!;
                     changes.Add(new StatusChange(changeId, message.MessageId, message.ConversationId, message.SequenceNumber, message.From,
-                        receipt.Status, receipt.At, receipt.Username, receipt.Channel, null));
+                        receipt.Status, receipt.At, receipt.Username, receipt.Channel, receipt.Detail));
                 }
             }
             return changes;
@@ -274,4 +280,52 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
                 "ON other.conversation_id = mine.conversation_id WHERE mine.username = $u AND other.username <> $u",
                 null, ("$u", username))
             .Query(r => r.GetString(0)).ToList()));
+
+    public Task ScheduleDeliveryAsync(ScheduledDelivery delivery, CancellationToken cancellationToken = default) =>
+        _db.WriteAsync((connection, tx) =>
+        {
+            using var upsert = connection.Command(
+                "INSERT INTO scheduled_deliveries VALUES ($id, $d, $due) ON CONFLICT (id) DO UPDATE SET delivery = $d, due_at = $due", tx,
+                ("$id", delivery.Id), ("$d", delivery.Delivery), ("$due", delivery.DueAt.Iso()));
+            return upsert.ExecuteNonQuery();
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<ScheduledDelivery>> DueDeliveriesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<ScheduledDelivery>>(_db.Read(connection => connection.Command(
+                "SELECT id, delivery, due_at FROM scheduled_deliveries WHERE due_at <= $now ORDER BY due_at LIMIT $n", null, ("$now", now.Iso()), ("$n", limit))
+            .Query(r => new ScheduledDelivery(r.GetString(0), (byte[])r.GetValue(1), r.Time(2))).ToList()));
+
+    public Task RemoveScheduledDeliveryAsync(string id, DateTimeOffset dueAt, CancellationToken cancellationToken = default) =>
+        _db.WriteAsync((connection, tx) =>
+        {
+            // Only the entry that was read: a newer schedule of the same delivery stays.
+            using var delete = connection.Command("DELETE FROM scheduled_deliveries WHERE id = $id AND due_at = $due", tx, ("$id", id), ("$due", dueAt.Iso()));
+            return delete.ExecuteNonQuery();
+        }, cancellationToken);
+
+    public Task AddDeadDeliveryAsync(DeadDelivery dead, CancellationToken cancellationToken = default) =>
+        _db.WriteAsync((connection, tx) =>
+        {
+            using var insert = connection.Command(
+                "INSERT INTO dead_deliveries VALUES ($id, $m, $c, $r, $d, $reason, $at) ON CONFLICT (id) DO UPDATE SET delivery = $d, reason = $reason, failed_at = $at", tx,
+                ("$id", dead.Id), ("$m", dead.MessageId), ("$c", dead.Channel), ("$r", dead.Recipient), ("$d", dead.Delivery), ("$reason", dead.Reason), ("$at", dead.FailedAt.Iso()));
+            return insert.ExecuteNonQuery();
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<DeadDelivery>> DeadDeliveriesAsync(int limit, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<DeadDelivery>>(_db.Read(connection => connection.Command(
+                "SELECT id, message_id, channel, recipient, delivery, reason, failed_at FROM dead_deliveries ORDER BY failed_at DESC LIMIT $n", null, ("$n", limit))
+            .Query(r => new DeadDelivery(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), (byte[])r.GetValue(4), r.GetString(5), r.Time(6))).ToList()));
+
+    public Task<DeadDelivery?> TakeDeadDeliveryAsync(string id, CancellationToken cancellationToken = default) =>
+        _db.WriteAsync((connection, tx) => connection.Command(
+                "DELETE FROM dead_deliveries WHERE id = $id RETURNING id, message_id, channel, recipient, delivery, reason, failed_at", tx, ("$id", id))
+            .Query(r => new DeadDelivery(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), (byte[])r.GetValue(4), r.GetString(5), r.Time(6)))
+            .FirstOrDefault(), cancellationToken);
+
+    public Task<string?> LastConversationOnChannelAsync(string username, string channel, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_db.Read(connection => connection.Command(
+                "SELECT m.conversation_id FROM message_recipients r JOIN messages m ON m.message_id = r.message_id " +
+                "WHERE r.username = $u AND r.channel = $ch ORDER BY m.sent_at DESC LIMIT 1", null, ("$u", username), ("$ch", channel))
+            .Query(r => r.GetString(0)).FirstOrDefault()));
 }

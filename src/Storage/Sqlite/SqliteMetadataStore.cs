@@ -137,4 +137,9 @@ internal sealed class SqliteMetadataStore(string path) : IMetadataStore
             using var delete = connection.Command("DELETE FROM channel_mappings WHERE username = $u AND channel = $c", tx, ("$u", username), ("$c", channel));
             return delete.ExecuteNonQuery() == 1;
         }, cancellationToken);
+
+    public Task<string?> FindUserByChannelAsync(string channel, string externalId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_db.Read(connection => connection
+            .Command("SELECT username FROM channel_mappings WHERE channel = $c AND external_id = $e ORDER BY updated_at DESC LIMIT 1", null, ("$c", channel), ("$e", externalId))
+            .Query(r => r.GetString(0)).FirstOrDefault()));
 }

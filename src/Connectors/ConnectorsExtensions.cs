@@ -1,0 +1,45 @@
+using System.Text.Json.Serialization;
+using Chat.Connectors.Mock;
+using Chat.Connectors.Telegram;
+using Chat.Shared.Http;
+using Microsoft.Extensions.Options;
+
+namespace Chat.Connectors;
+
+public static class ConnectorsExtensions
+{
+    /// <summary>Telegram (when <c>Connectors:Telegram:BotToken</c> is set), the mock platforms, the delivery worker, retries and inbound webhooks.</summary>
+    public static IHostApplicationBuilder AddConnectors(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ConnectorsOptions>().BindConfiguration(ConnectorsOptions.Section)
+            .Validate(o => o.Delays().Count > 0, "Connectors:RetryDelays needs at least one delay, like 1s,2s,4s,8s.")
+            .ValidateOnStart();
+        builder.Services.AddHttpClient("telegram");
+        if (!string.IsNullOrEmpty(builder.Configuration["Connectors:Telegram:BotToken"]))
+            builder.Services.AddSingleton<IConnector, TelegramConnector>();
+        foreach (var (channel, select) in new (string, Func<ConnectorsOptions, MockPlatformOptions>)[]
+                 { ("whatsapp", o => o.WhatsApp), ("instagram", o => o.Instagram), ("messenger", o => o.Messenger) })
+            builder.Services.AddSingleton<IConnector>(sp => new MockConnector(channel, select(sp.GetRequiredService<IOptions<ConnectorsOptions>>().Value),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger($"Chat.Connectors.Mock.{channel}")));
+        builder.Services.AddSingleton<ConnectorPipelines>();
+        builder.Services.AddSingleton<InboundMessages>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHostedService<DeliveryWorker>();
+        builder.Services.AddHostedService<RetryScheduler>();
+        builder.Services.AddHealthChecks().AddCheck<ConnectorHealthCheck>("connectors", tags: [HealthTags.Ready]);
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ConnectorsJsonContext.Default));
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapConnectors(this IEndpointRouteBuilder app)
+    {
+        app.MapInboundApi();
+        app.MapConnectorsAdminApi();
+        return app;
+    }
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(DeadDeliveryList))]
+[JsonSerializable(typeof(ConnectorStates))]
+internal sealed partial class ConnectorsJsonContext : JsonSerializerContext;

@@ -1,0 +1,61 @@
+using System.Globalization;
+
+namespace Chat.Connectors;
+
+/// <summary>Section <c>Connectors</c>.</summary>
+public sealed class ConnectorsOptions
+{
+    public const string Section = "Connectors";
+
+    /// <summary>Waits before attempts 2, 3, …; one attempt more than delays in all. Jittered ±20 %.</summary>
+    public string RetryDelays { get; set; } = "1s,2s,4s,8s";
+
+    /// <summary>Longest one send may take before it counts as failed.</summary>
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long an open breaker refuses calls before it lets one through to test the platform.</summary>
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    public string ConsumerGroup { get; set; } = "chat-connectors";
+
+    public TelegramOptions Telegram { get; set; } = new();
+    public MockPlatformOptions WhatsApp { get; set; } = new();
+    public MockPlatformOptions Instagram { get; set; } = new();
+    public MockPlatformOptions Messenger { get; set; } = new();
+
+    public IReadOnlyList<TimeSpan> Delays() => RetryDelays.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseDelay).ToList();
+
+    public int MaxAttempts => Delays().Count + 1;
+
+    private static TimeSpan ParseDelay(string text) => text[^1] switch
+    {
+        's' when text.EndsWith("ms", StringComparison.Ordinal) => TimeSpan.FromMilliseconds(double.Parse(text[..^2], CultureInfo.InvariantCulture)),
+        's' => TimeSpan.FromSeconds(double.Parse(text[..^1], CultureInfo.InvariantCulture)),
+        'm' => TimeSpan.FromMinutes(double.Parse(text[..^1], CultureInfo.InvariantCulture)),
+        'h' => TimeSpan.FromHours(double.Parse(text[..^1], CultureInfo.InvariantCulture)),
+        _ => throw new FormatException($"Connectors:RetryDelays: '{text}' is not a delay like 500ms, 2s, 5m or 1h."),
+    };
+}
+
+public sealed class TelegramOptions
+{
+    /// <summary>Empty: no Telegram connector runs, and telegram deliveries fail saying so.</summary>
+    public string BotToken { get; set; } = "";
+
+    /// <summary>The Bot API server (tests point it at a fake).</summary>
+    public string BaseUrl { get; set; } = "https://api.telegram.org";
+
+    /// <summary>What Telegram sends in X-Telegram-Bot-Api-Secret-Token (set with setWebhook).</summary>
+    public string WebhookSecret { get; set; } = "";
+}
+
+/// <summary>A mock platform: pretends to deliver, slowly or unreliably if asked, reproducibly with a seed.</summary>
+public sealed class MockPlatformOptions
+{
+    public int LatencyMs { get; set; }
+    public double FailureRate { get; set; }
+    public int? Seed { get; set; }
+
+    /// <summary>Signs inbound webhooks the way Meta does (X-Hub-Signature-256).</summary>
+    public string AppSecret { get; set; } = "";
+}

@@ -1,0 +1,146 @@
+using System.Diagnostics.Metrics;
+using Chat.Shared;
+using Chat.Shared.Events;
+using Chat.Shared.Kafka;
+using Chat.Storage;
+using Confluent.Kafka;
+using Google.Protobuf;
+using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
+
+namespace Chat.Connectors;
+
+/// <summary>
+/// Consumer group on chat.deliveries: one attempt per delivery through its platform's pipeline.
+/// Accepted → a <c>delivered</c> receipt. Failed → the next attempt is scheduled durably
+/// (<see cref="RetryScheduler"/> brings it back when due), so a waiting delivery holds up nothing;
+/// after the last attempt, or a permanent refusal → chat.dlq, the DLQ list and a <c>failed</c> receipt.
+/// </summary>
+internal sealed class DeliveryWorker : BatchConsumer
+{
+    private static readonly Counter<long> Sends = ChatTelemetry.Meter.CreateCounter<long>("chat.connector.sends", description: "Connector send attempts by outcome");
+
+    private readonly IReadOnlyDictionary<string, IConnector> _connectors;
+    private readonly ConnectorPipelines _pipelines;
+    private readonly IMessageStore _store;
+    private readonly EventProducer _producer;
+    private readonly ConnectorsOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<DeliveryWorker> _logger;
+
+    public DeliveryWorker(IEnumerable<IConnector> connectors, ConnectorPipelines pipelines, IMessageStore store, EventProducer producer,
+        IOptions<KafkaOptions> kafka, IOptions<ConnectorsOptions> options, TimeProvider clock, ILogger<DeliveryWorker> logger)
+        : base(Topics.Deliveries, options.Value.ConsumerGroup, kafka.Value, producer, logger)
+    {
+        _connectors = connectors.ToDictionary(c => c.Channel);
+        _pipelines = pipelines;
+        _store = store;
+        _producer = producer;
+        _options = options.Value;
+        _clock = clock;
+        _logger = logger;
+        MaxBatchSize = 100;
+    }
+
+    protected override async Task ProcessBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, CancellationToken cancellationToken)
+    {
+        var deliveries = new List<ConnectorDelivery>();
+        foreach (var record in batch)
+        {
+            try
+            {
+                deliveries.Add(ConnectorDelivery.Parser.ParseFrom(record.Message.Value ?? []));
+            }
+            catch (InvalidProtocolBufferException e)
+            {
+                await DeadLetterAsync(record, "not a ConnectorDelivery: " + e.Message, cancellationToken);
+            }
+        }
+        // Platforms side by side: a slow one does not hold up the others.
+        await Task.WhenAll(deliveries.GroupBy(d => d.Channel).Select(async channel =>
+        {
+            foreach (var delivery in channel) await DeliverAsync(delivery, cancellationToken);
+        }));
+    }
+
+    private async Task DeliverAsync(ConnectorDelivery delivery, CancellationToken ct)
+    {
+        if (await AlreadySettledAsync(delivery, ct)) return;
+        if (!_connectors.TryGetValue(delivery.Channel, out var connector))
+        {
+            await GiveUpAsync(delivery, $"No {delivery.Channel} connector is configured in this deployment.", ct);
+            return;
+        }
+        var result = await AttemptAsync(connector, delivery, ct);
+        Sends.Add(1, new KeyValuePair<string, object?>("channel", delivery.Channel), new KeyValuePair<string, object?>("outcome", result.Delivered ? "delivered" : "failed"));
+        if (result.Delivered)
+            await ReceiptAsync(delivery, MessageStatus.Delivered, $"{delivery.Channel} message id {result.PlatformMessageId}", ct);
+        else if (result.Permanent || delivery.Attempt >= _options.MaxAttempts)
+            await GiveUpAsync(delivery, $"{result.Error} (attempt {delivery.Attempt} of {_options.MaxAttempts})", ct);
+        else
+            await ScheduleRetryAsync(delivery, result, ct);
+    }
+
+    private async Task<SendResult> AttemptAsync(IConnector connector, ConnectorDelivery delivery, CancellationToken ct)
+    {
+        try
+        {
+            var text = delivery.Payload?.Text is { Length: > 0 } t ? t : "(a file)";
+            return await _pipelines.For(delivery.Channel).ExecuteAsync(async token => await connector.SendTextAsync(delivery.ExternalId, text, token), ct);
+        }
+        catch (BrokenCircuitException e)
+        {
+            return SendResult.Failed($"{delivery.Channel} breaker is open: the platform has been failing", retryAfter: e.RetryAfter);
+        }
+        catch (TimeoutRejectedException)
+        {
+            return SendResult.Failed($"{delivery.Channel} did not answer within {_options.SendTimeout.TotalSeconds:0.#} s");
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            return SendResult.Failed($"{delivery.Channel}: {e.Message}");
+        }
+    }
+
+    /// <summary>A redelivered or replayed delivery whose outcome is already recorded is not sent again.</summary>
+    private async Task<bool> AlreadySettledAsync(ConnectorDelivery delivery, CancellationToken ct)
+    {
+        var view = await _store.GetStatusAsync(delivery.MessageId, ct);
+        var status = view?.Recipients.FirstOrDefault(r => r.Username == delivery.Recipient && r.Channel == delivery.Channel)?.Status;
+        return status is MessageStatus.Delivered or MessageStatus.Read;
+    }
+
+    private async Task ScheduleRetryAsync(ConnectorDelivery delivery, SendResult result, CancellationToken ct)
+    {
+        var delays = _options.Delays();
+        var jittered = delays[Math.Min(delivery.Attempt, delays.Count) - 1] * (0.8 + 0.4 * Random.Shared.NextDouble());
+        var wait = result.RetryAfter is { } asked && asked > jittered ? asked : jittered;
+        var next = delivery.Clone();
+        next.Attempt++;
+        _logger.LogInformation("{Delivery}: attempt {Attempt} failed ({Error}); attempt {Next} in {Wait}", delivery.DeliveryId, delivery.Attempt, result.Error, next.Attempt, wait);
+        await _store.ScheduleDeliveryAsync(new ScheduledDelivery(delivery.DeliveryId, next.ToByteArray(), _clock.GetUtcNow() + wait), ct);
+    }
+
+    private async Task GiveUpAsync(ConnectorDelivery delivery, string reason, CancellationToken ct)
+    {
+        _logger.LogWarning("{Delivery}: giving up: {Reason}", delivery.DeliveryId, reason);
+        var now = _clock.GetUtcNow();
+        await _store.AddDeadDeliveryAsync(new DeadDelivery(delivery.DeliveryId, delivery.MessageId, delivery.Channel, delivery.Recipient, delivery.ToByteArray(), reason, now), ct);
+        await _producer.ProduceAsync(Topics.DeadLetters, delivery.ConversationId, new DeadLetter
+        {
+            SourceTopic = Topics.Deliveries, Key = ByteString.CopyFromUtf8(delivery.ConversationId), Value = delivery.ToByteString(),
+            Reason = reason, ConsumerGroup = GroupId, FailedAt = Timestamp.FromDateTimeOffset(now),
+        }, EventTypes.DeadLetter, $"{delivery.DeliveryId}/dead/{delivery.Attempt}", ct);
+        await ReceiptAsync(delivery, MessageStatus.Failed, reason, ct);
+    }
+
+    private Task ReceiptAsync(ConnectorDelivery delivery, string status, string detail, CancellationToken ct) =>
+        _producer.ProduceAsync(Topics.Receipts, delivery.ConversationId, new StatusEvent
+        {
+            EventId = $"{delivery.DeliveryId}/{status}", MessageId = delivery.MessageId, ConversationId = delivery.ConversationId,
+            SequenceNumber = delivery.SequenceNumber, From = delivery.From, Recipient = delivery.Recipient, Channel = delivery.Channel,
+            Status = status, Detail = detail, At = Timestamp.FromDateTimeOffset(_clock.GetUtcNow()),
+        }, EventTypes.Receipt, $"{delivery.DeliveryId}/{status}", ct);
+}

@@ -1,0 +1,18 @@
+namespace Chat.Connectors;
+
+/// <summary>What a platform said to one send: accepted (with its message id), or why not.</summary>
+/// <param name="Permanent">Retrying cannot help (the recipient does not exist there, the bot is blocked, …).</param>
+/// <param name="RetryAfter">The platform asked us to wait this long (Telegram's 429 retry_after).</param>
+public sealed record SendResult(bool Delivered, string? PlatformMessageId = null, string? Error = null, bool Permanent = false, TimeSpan? RetryAfter = null)
+{
+    public static SendResult Accepted(string platformMessageId) => new(true, platformMessageId);
+    public static SendResult Failed(string error, bool permanent = false, TimeSpan? retryAfter = null) => new(false, null, error, permanent, retryAfter);
+}
+
+/// <summary>One external platform. Implementations do one attempt; retries and the breaker are the worker's.</summary>
+public interface IConnector
+{
+    string Channel { get; }
+
+    Task<SendResult> SendTextAsync(string externalId, string text, CancellationToken cancellationToken);
+}

@@ -1,0 +1,29 @@
+namespace Chat.Connectors.Mock;
+
+/// <summary>
+/// A stand-in for WhatsApp, Instagram or Messenger: waits <see cref="MockPlatformOptions.LatencyMs"/>,
+/// fails at <see cref="MockPlatformOptions.FailureRate"/> (reproducibly with a seed), logs each send
+/// and returns a made-up platform id.
+/// </summary>
+internal sealed class MockConnector(string channel, MockPlatformOptions options, ILogger logger) : IConnector
+{
+    private readonly Random _random = options.Seed is { } seed ? new Random(seed) : new Random();
+    private readonly Lock _gate = new();
+
+    public string Channel => channel;
+
+    public async Task<SendResult> SendTextAsync(string externalId, string text, CancellationToken cancellationToken)
+    {
+        if (options.LatencyMs > 0) await Task.Delay(options.LatencyMs, cancellationToken);
+        bool fails;
+        lock (_gate) fails = _random.NextDouble() < options.FailureRate;
+        if (fails)
+        {
+            logger.LogInformation("{Channel} (mock): send to {Recipient} failed as configured", channel, externalId);
+            throw new HttpRequestException($"{channel} (mock) is failing, as configured (FailureRate {options.FailureRate}).");
+        }
+        var id = $"{channel}-{Guid.NewGuid():N}";
+        logger.LogInformation("{Channel} (mock): sent {Length} characters to {Recipient} as {PlatformId}", channel, text.Length, externalId, id);
+        return SendResult.Accepted(id);
+    }
+}

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Options;
+using Telegram.Bot;
+using Telegram.Bot.Exceptions;
+
+namespace Chat.Connectors.Telegram;
+
+/// <summary>Telegram through Telegram.Bot, one attempt per call: the client's own 429 retries are off, the worker owns retries.</summary>
+internal sealed class TelegramConnector : IConnector
+{
+    private readonly TelegramBotClient _bot;
+
+    public TelegramConnector(IOptions<ConnectorsOptions> options, IHttpClientFactory http)
+    {
+        var telegram = options.Value.Telegram;
+        _bot = new TelegramBotClient(new TelegramBotClientOptions(telegram.BotToken, telegram.BaseUrl) { RetryCount = 0 }, http.CreateClient("telegram"));
+    }
+
+    public string Channel => "telegram";
+
+    public async Task<SendResult> SendTextAsync(string externalId, string text, CancellationToken cancellationToken)
+    {
+        if (!long.TryParse(externalId, out var chatId)) return SendResult.Failed($"'{externalId}' is not a Telegram chat id.", permanent: true);
+        try
+        {
+            var sent = await _bot.SendMessage(chatId, text, cancellationToken: cancellationToken);
+            return SendResult.Accepted(sent.Id.ToString());
+        }
+        catch (ApiRequestException e) when (e.ErrorCode == 429)
+        {
+            return SendResult.Failed("Telegram: too many requests", retryAfter: TimeSpan.FromSeconds(e.Parameters?.RetryAfter ?? 1));
+        }
+        catch (ApiRequestException e) when (e.ErrorCode is 400 or 403 or 404)
+        {
+            return SendResult.Failed($"Telegram refused: {e.Message}", permanent: true);
+        }
+    }
+}

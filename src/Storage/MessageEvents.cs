@@ -1,0 +1,27 @@
+using Chat.Shared.Events;
+using Google.Protobuf.WellKnownTypes;
+
+namespace Chat.Storage;
+
+public static class MessageEvents
+{
+    /// <summary>The event the Frontend (or an inbound connector) puts on chat.messages for an accepted message.</summary>
+    public static MessageEvent ToEvent(this NewMessage message) => new()
+    {
+        MessageId = message.MessageId,
+        ConversationId = message.ConversationId,
+        From = message.From,
+        To = { message.To },
+        Channels = { message.Channels },
+        Payload = ToPayload(message.Payload),
+        AcceptedAt = Timestamp.FromDateTimeOffset(message.AcceptedAt),
+    };
+
+    public static Payload ToPayload(MessagePayload payload)
+    {
+        var result = new Payload { Type = payload.Type };
+        if (payload.Text is { } text) result.Text = text;
+        if (payload.FileId is { } fileId) result.FileId = fileId;
+        return result;
+    }
+}

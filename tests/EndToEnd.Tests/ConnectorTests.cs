@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace Chat.EndToEnd.Tests;
+
+public sealed class ConnectorFixture : IAsyncLifetime
+{
+    public const string WebhookSecret = "telegram-webhook-secret";
+    public FakeTelegram Telegram { get; private set; } = null!;
+    public ChatServer Server { get; private set; } = null!;
+    public ApiClient Root { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Telegram = await FakeTelegram.StartAsync();
+        Server = await ChatServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["Connectors:Telegram:BotToken"] = "123456:TEST-TOKEN",
+            ["Connectors:Telegram:BaseUrl"] = Telegram.BaseAddress.ToString().TrimEnd('/'),
+            ["Connectors:Telegram:WebhookSecret"] = WebhookSecret,
+            ["Connectors:RetryDelays"] = "200ms,400ms,800ms,1600ms",
+            ["Connectors:BreakDuration"] = "00:00:01",
+            ["Auth:Admins:0"] = "root",
+        });
+        Root = await Server.Client().SignUpAsync("root");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        await Telegram.DisposeAsync();
+    }
+}
+
+/// <summary>Telegram against a fake Bot API over HTTP; the rest of the Host real. One test at a time: they share the fake.</summary>
+public sealed class ConnectorTests(ConnectorFixture fixture) : IClassFixture<ConnectorFixture>
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+    private ChatServer Server => fixture.Server;
+
+    private async Task<(ApiClient Alice, ApiClient Bob, string Conversation)> PairOnTelegramAsync(string tag, string chatId)
+    {
+        var alice = await Server.Client().SignUpAsync("alice" + tag);
+        var bob = await Server.Client().SignUpAsync("bob" + tag);
+        await ApiClient.ExpectAsync(await bob.Http.PutAsJsonAsync($"/v1/users/{bob.Username}/channels/telegram", new { external_id = chatId }), HttpStatusCode.OK);
+        return (alice, bob, await alice.CreateConversationAsync("direct", bob.Username!));
+    }
+
+    private static async Task<string> SendAsync(ApiClient from, string conversation, string text, params string[] channels)
+    {
+        var body = await ApiClient.ExpectAsync(await from.PostJsonAsync("/v1/messages",
+            new { conversation_id = conversation, from = from.Username, channels, payload = new { type = "text", text } }), HttpStatusCode.Accepted);
+        return body["message_id"]!.GetValue<string>();
+    }
+
+    private static async Task<Dictionary<string, string>> ChannelStatusesAsync(ApiClient client, string messageId) =>
+        (await client.GetJsonAsync($"/v1/messages/{messageId}/status"))["recipients"]!.AsArray()
+        .ToDictionary(r => r!["channel"]!.GetValue<string>(), r => r!["status"]!.GetValue<string>());
+
+    [Fact]
+    public async Task A_message_on_app_and_telegram_reaches_the_socket_and_the_Bot_API_and_both_become_delivered()
+    {
+        var (alice, bob, conversation) = await PairOnTelegramAsync("tg", "4242");
+        await using var socket = await ChatSocket.ConnectAsync(Server.BaseAddress, bob);
+
+        var id = await SendAsync(alice, conversation, "hello on two channels", "app", "telegram");
+        var received = (await socket.MessagesAsync(1))[0];
+        Assert.Equal(id, received["message_id"]!.GetValue<string>());
+        await socket.SendAsync(new { type = "ack", message_id = id });
+
+        await Eventually.UntilAsync(() => ChannelStatusesAsync(alice, id), s => s.Count == 2 && s.Values.All(v => v == "delivered"), Deadline, "both channels delivered");
+        var call = Assert.Single(fixture.Telegram.Calls, c => c.Text == "hello on two channels");
+        Assert.Equal("4242", call.ChatId);
+    }
+
+    [Fact]
+    public async Task A_failing_platform_trips_the_breaker_gives_up_after_5_attempts_without_slowing_app_traffic_and_replays_once_recovered()
+    {
+        var (alice, _, conversation) = await PairOnTelegramAsync("down", "5151");
+        var others = await Server.Client().SignUpAsync("otherdown");
+        var busy = await alice.CreateConversationAsync("direct", others.Username!);
+        var baseline = await AppThroughputAsync(alice, busy, 300);
+
+        fixture.Telegram.Failing = true;
+        try
+        {
+            await OutageAsync(alice, conversation, busy, baseline);
+        }
+        finally
+        {
+            fixture.Telegram.Failing = false;
+        }
+    }
+
+    private async Task OutageAsync(ApiClient alice, string conversation, string busy, double baseline)
+    {
+        var id = await SendAsync(alice, conversation, "into the outage", "telegram");
+        var during = await AppThroughputAsync(alice, busy, 300);
+        var sawBreakerOpen = false;
+        await Eventually.UntilAsync(async () =>
+        {
+            var breakers = await fixture.Root.GetJsonAsync("/v1/admin/connectors");
+            sawBreakerOpen |= breakers["breakers"]?["telegram"]?.GetValue<string>() is "Open" or "HalfOpen" or "Isolated";
+            return (await ChannelStatusesAsync(alice, id)).GetValueOrDefault("telegram");
+        }, s => s == "failed", Deadline, "telegram failed after its attempts");
+
+        var dead = (await fixture.Root.GetJsonAsync("/v1/admin/dlq"))["items"]!.AsArray().Single(d => d!["message_id"]!.GetValue<string>() == id)!;
+        Assert.Contains("attempt 5 of 5", dead["reason"]!.GetValue<string>());
+        var calls = fixture.Telegram.Calls.Where(c => c.Text == "into the outage").ToList();
+        Assert.True(sawBreakerOpen, "the telegram breaker was seen open");
+        Assert.InRange(calls.Count, 2, 4); // five attempts, of which the open breaker refused at least one without calling
+        var gaps = calls.Zip(calls.Skip(1), (a, b) => b.At - a.At).ToList();
+        Assert.True(gaps.Zip(gaps.Skip(1)).All(p => p.Second > p.First), $"spacing grows: {string.Join(", ", gaps)}");
+        Assert.True(during >= baseline * 0.5, $"app traffic kept its pace during the outage: {during:0}/s against {baseline:0}/s");
+
+        fixture.Telegram.Failing = false;
+        var replay = await fixture.Root.PostJsonAsync($"/v1/admin/dlq/{Uri.EscapeDataString(dead["id"]!.GetValue<string>())}/replay", new { });
+        Assert.Equal(HttpStatusCode.Accepted, replay.StatusCode);
+        await Eventually.UntilAsync(() => ChannelStatusesAsync(alice, id), s => s.GetValueOrDefault("telegram") == "delivered", Deadline, "delivered after the replay");
+        Assert.Single(fixture.Telegram.Calls, c => c.Text == "into the outage" && c.Answered);
+    }
+
+    /// <summary>Messages per second from POST to stored, for <paramref name="count"/> app messages.</summary>
+    private static async Task<double> AppThroughputAsync(ApiClient alice, string conversation, int count)
+    {
+        var before = (await alice.HistoryAsync(conversation)).Count;
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < count; i += 20)
+            await Task.WhenAll(Enumerable.Range(i, 20).Select(n => SendAsync(alice, conversation, $"app {n}", "app")));
+        await Eventually.UntilAsync(() => alice.HistoryAsync(conversation), h => h.Count >= before + count, Deadline, $"{count} app messages stored");
+        return count / clock.Elapsed.TotalSeconds;
+    }
+
+    [Fact]
+    public async Task An_inbound_Telegram_update_with_the_right_secret_becomes_a_message_to_the_app_user_and_a_wrong_one_changes_nothing()
+    {
+        var (alice, bob, conversation) = await PairOnTelegramAsync("in", "7373");
+        var outbound = await SendAsync(alice, conversation, "reply to me on telegram", "telegram");
+        await Eventually.UntilAsync(() => ChannelStatusesAsync(alice, outbound), s => s.GetValueOrDefault("telegram") == "delivered", Deadline, "outbound delivered");
+        await using var aliceSocket = await ChatSocket.ConnectAsync(Server.BaseAddress, alice);
+
+        var update = new JsonObject
+        {
+            ["update_id"] = 9001,
+            ["message"] = new JsonObject
+            {
+                ["message_id"] = 77, ["date"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(), ["text"] = "hi from telegram",
+                ["chat"] = new JsonObject { ["id"] = 7373, ["type"] = "private" },
+                ["from"] = new JsonObject { ["id"] = 7373, ["is_bot"] = false, ["first_name"] = "Bob" },
+            },
+        };
+        using var http = new HttpClient { BaseAddress = Server.BaseAddress };
+        async Task<HttpStatusCode> PostAsync(string? secret)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/connectors/telegram/webhook") { Content = JsonContent.Create(update) };
+            if (secret is not null) request.Headers.Add("X-Telegram-Bot-Api-Secret-Token", secret);
+            return (await http.SendAsync(request)).StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync(null));
+        Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync("not-the-secret"));
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(ConnectorFixture.WebhookSecret));
+
+        var inbound = (await aliceSocket.MessagesAsync(1))[0];
+        Assert.Equal(("hi from telegram", bob.Username), (inbound["payload"]!["text"]!.GetValue<string>(), inbound["from"]!.GetValue<string>()));
+        var history = await alice.HistoryAsync(conversation);
+        Assert.Equal(["reply to me on telegram", "hi from telegram"], history.Select(m => m["payload"]!["text"]!.GetValue<string>()));
+    }
+}
