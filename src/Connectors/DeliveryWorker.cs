@@ -5,6 +5,7 @@ using Chat.Shared.Kafka;
 using Chat.Storage;
 using Confluent.Kafka;
 using Google.Protobuf;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
@@ -29,6 +30,11 @@ internal sealed class DeliveryWorker : BatchConsumer
     private readonly ConnectorsOptions _options;
     private readonly TimeProvider _clock;
     private readonly ILogger<DeliveryWorker> _logger;
+
+    // Delivered lately by this process. After a crash the same delivery can come twice at once (the
+    // uncommitted record replayed, and its scheduled retry); the store learns of a success only
+    // through the receipt, a moment later, so this remembers it meanwhile.
+    private readonly MemoryCache _deliveredLately = new(new MemoryCacheOptions { SizeLimit = 100_000 });
 
     public DeliveryWorker(IEnumerable<IConnector> connectors, ConnectorPipelines pipelines, IMessageStore store, EventProducer producer,
         IOptions<KafkaOptions> kafka, IOptions<ConnectorsOptions> options, TimeProvider clock, ILogger<DeliveryWorker> logger)
@@ -76,7 +82,10 @@ internal sealed class DeliveryWorker : BatchConsumer
         var result = await AttemptAsync(connector, delivery, ct);
         Sends.Add(1, new KeyValuePair<string, object?>("channel", delivery.Channel), new KeyValuePair<string, object?>("outcome", result.Delivered ? "delivered" : "failed"));
         if (result.Delivered)
+        {
+            _deliveredLately.Set(delivery.DeliveryId, true, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(10) });
             await ReceiptAsync(delivery, MessageStatus.Delivered, $"{delivery.Channel} message id {result.PlatformMessageId}", ct);
+        }
         else if (result.Permanent || delivery.Attempt >= _options.MaxAttempts)
             await GiveUpAsync(delivery, $"{result.Error} (attempt {delivery.Attempt} of {_options.MaxAttempts})", ct);
         else
@@ -107,6 +116,7 @@ internal sealed class DeliveryWorker : BatchConsumer
     /// <summary>A redelivered or replayed delivery whose outcome is already recorded is not sent again.</summary>
     private async Task<bool> AlreadySettledAsync(ConnectorDelivery delivery, CancellationToken ct)
     {
+        if (_deliveredLately.TryGetValue(delivery.DeliveryId, out _)) return true;
         var view = await _store.GetStatusAsync(delivery.MessageId, ct);
         var status = view?.Recipients.FirstOrDefault(r => r.Username == delivery.Recipient && r.Channel == delivery.Channel)?.Status;
         return status is MessageStatus.Delivered or MessageStatus.Read;
@@ -143,4 +153,10 @@ internal sealed class DeliveryWorker : BatchConsumer
             SequenceNumber = delivery.SequenceNumber, From = delivery.From, Recipient = delivery.Recipient, Channel = delivery.Channel,
             Status = status, Detail = detail, At = Timestamp.FromDateTimeOffset(_clock.GetUtcNow()),
         }, EventTypes.Receipt, $"{delivery.DeliveryId}/{status}", ct);
+
+    public override void Dispose()
+    {
+        _deliveredLately.Dispose();
+        base.Dispose();
+    }
 }

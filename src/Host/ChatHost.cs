@@ -26,7 +26,9 @@ public static class ChatHost
         builder.AddFrontend();
         builder.AddRouter();
         builder.AddPresence();
-        builder.AddConnectors();
+        // Connectors:Enabled=false leaves the connector workers to a separate Connectors process.
+        var connectors = builder.Configuration.GetValue("Connectors:Enabled", true);
+        if (connectors) builder.AddConnectors();
 
         var app = builder.Build();
         app.UseServiceDefaults();
@@ -34,7 +36,7 @@ public static class ChatHost
         app.MapAuthApi();
         app.MapFrontend();
         app.MapPresenceApi();
-        app.MapConnectors();
+        if (connectors) app.MapConnectors();
         return app;
     }
 

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
+using Chat.Connectors;
 using Chat.Frontend;
 using Chat.Presence;
 using Chat.Router;
@@ -74,16 +75,24 @@ public sealed partial class ComposeTests
     private static HashSet<string> KnownConfigurationNames()
     {
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var options in new[] { typeof(KafkaOptions), typeof(AuthOptions), typeof(ChatOptions), typeof(PresenceOptions), typeof(RouterOptions), typeof(MessagesOptions) })
-        {
-            var section = (string)options.GetField("Section")!.GetValue(null)!;
-            foreach (var property in options.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
-                names.Add($"{section}:{property.Name}");
-        }
+        foreach (var options in new[] { typeof(KafkaOptions), typeof(AuthOptions), typeof(ChatOptions), typeof(PresenceOptions), typeof(RouterOptions),
+                     typeof(MessagesOptions), typeof(ConnectorsOptions) })
+            AddProperties(names, (string)options.GetField("Section")!.GetValue(null)!, options);
         foreach (var file in Directory.EnumerateFiles(Path.Combine(Root, "src"), "*.cs", SearchOption.AllDirectories))
             foreach (Match literal in ConfigurationLiteral().Matches(File.ReadAllText(file)))
                 names.Add(literal.Groups[1].Value);
         return names;
+    }
+
+    /// <summary>Section:Property for each settable property, and nested option classes (Connectors:Telegram:BotToken) likewise.</summary>
+    private static void AddProperties(HashSet<string> names, string prefix, Type options)
+    {
+        foreach (var property in options.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
+        {
+            names.Add($"{prefix}:{property.Name}");
+            if (property.PropertyType.IsClass && property.PropertyType.Namespace?.StartsWith("Chat", StringComparison.Ordinal) == true)
+                AddProperties(names, $"{prefix}:{property.Name}", property.PropertyType);
+        }
     }
 
     private static Dictionary<object, object> Load(string path)
@@ -99,7 +108,7 @@ public sealed partial class ComposeTests
         return dir?.FullName ?? throw new InvalidOperationException("Chat.sln not found above the test binaries.");
     }
 
-    [GeneratedRegex("\"([A-Z][A-Za-z]+:[A-Z][A-Za-z]+)\"")]
+    [GeneratedRegex("\"([A-Z][A-Za-z]+(?::[A-Z][A-Za-z]+)+)\"")]
     private static partial Regex ConfigurationLiteral();
 
     [GeneratedRegex("for topic in ([a-z. ]+);")]

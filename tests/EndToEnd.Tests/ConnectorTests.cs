@@ -8,6 +8,7 @@ namespace Chat.EndToEnd.Tests;
 public sealed class ConnectorFixture : IAsyncLifetime
 {
     public const string WebhookSecret = "telegram-webhook-secret";
+    public const string WhatsAppSecret = "whatsapp-app-secret";
     public FakeTelegram Telegram { get; private set; } = null!;
     public ChatServer Server { get; private set; } = null!;
     public ApiClient Root { get; private set; } = null!;
@@ -22,6 +23,7 @@ public sealed class ConnectorFixture : IAsyncLifetime
             ["Connectors:Telegram:WebhookSecret"] = WebhookSecret,
             ["Connectors:RetryDelays"] = "200ms,400ms,800ms,1600ms",
             ["Connectors:BreakDuration"] = "00:00:01",
+            ["Connectors:WhatsApp:AppSecret"] = WhatsAppSecret,
             ["Auth:Admins:0"] = "root",
         });
         Root = await Server.Client().SignUpAsync("root");
@@ -81,7 +83,7 @@ public sealed class ConnectorTests(ConnectorFixture fixture) : IClassFixture<Con
         var (alice, _, conversation) = await PairOnTelegramAsync("down", "5151");
         var others = await Server.Client().SignUpAsync("otherdown");
         var busy = await alice.CreateConversationAsync("direct", others.Username!);
-        var baseline = await AppThroughputAsync(alice, busy, 300);
+        var baseline = await AppThroughputAsync(alice, busy, 1000);
 
         fixture.Telegram.Failing = true;
         try
@@ -97,7 +99,7 @@ public sealed class ConnectorTests(ConnectorFixture fixture) : IClassFixture<Con
     private async Task OutageAsync(ApiClient alice, string conversation, string busy, double baseline)
     {
         var id = await SendAsync(alice, conversation, "into the outage", "telegram");
-        var during = await AppThroughputAsync(alice, busy, 300);
+        var during = await AppThroughputAsync(alice, busy, 1000);
         var sawBreakerOpen = false;
         await Eventually.UntilAsync(async () =>
         {
@@ -167,5 +169,33 @@ public sealed class ConnectorTests(ConnectorFixture fixture) : IClassFixture<Con
         Assert.Equal(("hi from telegram", bob.Username), (inbound["payload"]!["text"]!.GetValue<string>(), inbound["from"]!.GetValue<string>()));
         var history = await alice.HistoryAsync(conversation);
         Assert.Equal(["reply to me on telegram", "hi from telegram"], history.Select(m => m["payload"]!["text"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task A_mock_platform_webhook_signed_as_Meta_signs_becomes_a_message_and_a_bad_signature_changes_nothing()
+    {
+        var alice = await Server.Client().SignUpAsync("alicewa");
+        var bob = await Server.Client().SignUpAsync("bobwa");
+        await ApiClient.ExpectAsync(await bob.Http.PutAsJsonAsync($"/v1/users/{bob.Username}/channels/whatsapp", new { external_id = "+15550001" }), HttpStatusCode.OK);
+        var conversation = await alice.CreateConversationAsync("direct", bob.Username!);
+        var outbound = await SendAsync(alice, conversation, "write back on whatsapp", "whatsapp");
+        await Eventually.UntilAsync(() => ChannelStatusesAsync(alice, outbound), s => s.GetValueOrDefault("whatsapp") == "delivered", Deadline, "the mock delivered it");
+
+        var body = """{"id":"wamid.1","from":"+15550001","text":"hello from whatsapp"}"""u8.ToArray();
+        using var http = new HttpClient { BaseAddress = Server.BaseAddress };
+        async Task<HttpStatusCode> PostAsync(string secret)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/connectors/whatsapp/webhook") { Content = new ByteArrayContent(body) };
+            request.Headers.Add("X-Hub-Signature-256", "sha256=" + Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret), body)));
+            return (await http.SendAsync(request)).StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync("not-the-app-secret"));
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(ConnectorFixture.WhatsAppSecret));
+        var history = await Eventually.UntilAsync(() => alice.HistoryAsync(conversation), h => h.Count == 2, Deadline, "the inbound message stored");
+        Assert.Equal(("hello from whatsapp", bob.Username), (history[1]["payload"]!["text"]!.GetValue<string>(), history[1]["from"]!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(ConnectorFixture.WhatsAppSecret)); // Meta retries: the same id is stored once
+        await alice.SendTextAsync(conversation, "marker");
+        Assert.Equal(3, (await Eventually.UntilAsync(() => alice.HistoryAsync(conversation), h => h.Count >= 3, Deadline, "the marker")).Count);
     }
 }
