@@ -42,7 +42,9 @@ public sealed class DistributedAdaptersTests(DistributedAdaptersFixture fixture)
         var conversation = await alice.CreateConversationAsync("direct", "bob");
         await using var aliceSocket = await ChatSocket.ConnectAsync(fixture.Server.BaseAddress, alice);
         await using var bobSocket = await ChatSocket.ConnectAsync(fixture.Server.BaseAddress, bob);
-        Assert.Equal("online", (await alice.GetJsonAsync("/v1/presence/bob"))["status"]!.GetValue<string>());
+        // The upgrade completes a moment before the gateway records the socket in Redis.
+        await Eventually.UntilAsync(async () => (await alice.GetJsonAsync("/v1/presence/bob"))["status"]!.GetValue<string>(),
+            s => s == "online", TimeSpan.FromSeconds(10), "bob online in Redis");
 
         var id = await alice.SendTextAsync(conversation, "via redis");
         Assert.Equal(id, (await bobSocket.MessagesAsync(1))[0]["message_id"]!.GetValue<string>());
