@@ -97,7 +97,7 @@ internal sealed class DeliveryWorker : BatchConsumer
         try
         {
             var text = delivery.Payload?.Text is { Length: > 0 } t ? t : "(a file)";
-            return await _pipelines.For(delivery.Channel).ExecuteAsync(async token => await connector.SendTextAsync(delivery.ExternalId, text, token), ct);
+            return await _pipelines.For(delivery.Channel).ExecuteAsync(async token => await connector.SendTextAsync(delivery.ExternalId, text, delivery.DeliveryId, token), ct);
         }
         catch (BrokenCircuitException e)
         {

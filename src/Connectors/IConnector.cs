@@ -14,5 +14,6 @@ public interface IConnector
 {
     string Channel { get; }
 
-    Task<SendResult> SendTextAsync(string externalId, string text, CancellationToken cancellationToken);
+    /// <param name="reference">Our id for this delivery; a platform that echoes a reference in its receipts may carry it.</param>
+    Task<SendResult> SendTextAsync(string externalId, string text, string reference, CancellationToken cancellationToken);
 }

@@ -47,7 +47,10 @@ public static class InboundApi
         return TypedResults.Ok();
     }
 
-    /// <summary>The mock platforms, signed as Meta signs: <c>X-Hub-Signature-256: sha256=hex(HMAC-SHA256(app secret, body))</c>; body <c>{"id","from","text"}</c>.</summary>
+    /// <summary>
+    /// The mock platforms, signed as Meta signs: <c>X-Hub-Signature-256: sha256=hex(HMAC-SHA256(app secret, body))</c>.
+    /// Body: a message <c>{"id","from","text"}</c>, or receipts <c>{"statuses":[{"id":"&lt;platform message id&gt;","status":"delivered"|"read"}]}</c>.
+    /// </summary>
     private static async Task<Results<Ok, ProblemHttpResult>> Meta(string channel, HttpRequest request, IOptions<ConnectorsOptions> options, InboundMessages inbound, CancellationToken ct)
     {
         var platform = channel switch
@@ -68,7 +71,10 @@ public static class InboundApi
         {
             using var json = JsonDocument.Parse(body);
             var root = json.RootElement;
-            if (root.TryGetProperty("from", out var from) && root.TryGetProperty("text", out var text) && root.TryGetProperty("id", out var id))
+            if (root.TryGetProperty("statuses", out var statuses))
+                foreach (var status in statuses.EnumerateArray())
+                    await inbound.PlatformReceiptAsync(channel, status.GetProperty("id").GetString()!, status.GetProperty("status").GetString()!, ct);
+            else if (root.TryGetProperty("from", out var from) && root.TryGetProperty("text", out var text) && root.TryGetProperty("id", out var id))
                 await inbound.AcceptAsync(channel, from.GetString()!, $"{channel}-{id.GetString()}", text.GetString()!, ct);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
@@ -85,6 +91,24 @@ public static class InboundApi
 /// <summary>Turns a platform user's text into an accepted message on chat.messages (idempotent by the platform's own id).</summary>
 public sealed class InboundMessages(IMetadataStore metadata, IMessageStore store, EventProducer producer, TimeProvider clock, ILogger<InboundMessages> logger)
 {
+    /// <summary>A platform's delivered/read receipt for a message we sent there; the Router keeps statuses from moving backwards.</summary>
+    public async Task PlatformReceiptAsync(string channel, string platformId, string status, CancellationToken ct)
+    {
+        var reference = Mock.MockConnector.ReferenceOf(channel, platformId)?.Split('/');
+        var view = reference is [var messageId, _, _] ? await store.GetStatusAsync(messageId, ct) : null;
+        if (view is null || status is not (MessageStatus.Delivered or MessageStatus.Read))
+        {
+            logger.LogInformation("{Channel} receipt for {PlatformId} ({Status}) ignored: not a message of ours, or not a status we track", channel, platformId, status);
+            return;
+        }
+        await producer.ProduceAsync(Topics.Receipts, view.Message.ConversationId, new Shared.Events.StatusEvent
+        {
+            EventId = $"{string.Join('/', reference!)}/{status}", MessageId = view.Message.MessageId, ConversationId = view.Message.ConversationId,
+            SequenceNumber = view.Message.SequenceNumber, From = view.Message.From, Recipient = reference![1], Channel = channel, Status = status,
+            Detail = $"{channel} receipt for {platformId}", At = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(clock.GetUtcNow()),
+        }, EventTypes.Receipt, $"{string.Join('/', reference)}/{status}", ct);
+    }
+
     public async Task<bool> AcceptAsync(string channel, string externalId, string messageId, string text, CancellationToken ct)
     {
         var user = await metadata.FindUserByChannelAsync(channel, externalId, ct);

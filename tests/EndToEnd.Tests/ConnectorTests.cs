@@ -198,4 +198,39 @@ public sealed class ConnectorTests(ConnectorFixture fixture) : IClassFixture<Con
         await alice.SendTextAsync(conversation, "marker");
         Assert.Equal(3, (await Eventually.UntilAsync(() => alice.HistoryAsync(conversation), h => h.Count >= 3, Deadline, "the marker")).Count);
     }
+
+    [Fact]
+    public async Task Platform_receipts_move_a_channel_to_read_and_a_late_delivered_never_moves_it_back()
+    {
+        var alice = await Server.Client().SignUpAsync("alicerc");
+        var bob = await Server.Client().SignUpAsync("bobrc");
+        await ApiClient.ExpectAsync(await bob.Http.PutAsJsonAsync($"/v1/users/{bob.Username}/channels/whatsapp", new { external_id = "+15550002" }), HttpStatusCode.OK);
+        var conversation = await alice.CreateConversationAsync("direct", bob.Username!);
+        var first = await SendAsync(alice, conversation, "first", "whatsapp");
+        var second = await SendAsync(alice, conversation, "second", "whatsapp");
+        async Task<string> PlatformIdAsync(string id)
+        {
+            var status = await Eventually.UntilAsync(() => alice.GetJsonAsync($"/v1/messages/{id}/status"), s => s["status"]!.GetValue<string>() == "delivered", Deadline, $"{id} delivered");
+            var detail = status["status_history"]!.AsArray().Last(h => h!["status"]!.GetValue<string>() == "delivered")!["detail"]!.GetValue<string>();
+            return detail.Split(' ')[^1];
+        }
+        var (firstPlatformId, secondPlatformId) = (await PlatformIdAsync(first), await PlatformIdAsync(second));
+
+        using var http = new HttpClient { BaseAddress = Server.BaseAddress };
+        async Task ReceiptAsync(string platformId, string status)
+        {
+            var body = System.Text.Encoding.UTF8.GetBytes($$"""{"statuses":[{"id":"{{platformId}}","status":"{{status}}"}]}""");
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/connectors/whatsapp/webhook") { Content = new ByteArrayContent(body) };
+            request.Headers.Add("X-Hub-Signature-256", "sha256=" + Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(
+                System.Text.Encoding.UTF8.GetBytes(ConnectorFixture.WhatsAppSecret), body)));
+            Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(request)).StatusCode);
+        }
+
+        await ReceiptAsync(firstPlatformId, "read");
+        await Eventually.UntilAsync(() => ChannelStatusesAsync(alice, first), s => s.GetValueOrDefault("whatsapp") == "read", Deadline, "first read");
+        await ReceiptAsync(firstPlatformId, "delivered"); // late and out of order
+        await ReceiptAsync(secondPlatformId, "read");      // same conversation, same partition: handled after the late one
+        await Eventually.UntilAsync(() => ChannelStatusesAsync(alice, second), s => s.GetValueOrDefault("whatsapp") == "read", Deadline, "second read");
+        Assert.Equal("read", (await ChannelStatusesAsync(alice, first))["whatsapp"]);
+    }
 }

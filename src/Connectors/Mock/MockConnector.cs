@@ -3,7 +3,8 @@ namespace Chat.Connectors.Mock;
 /// <summary>
 /// A stand-in for WhatsApp, Instagram or Messenger: waits <see cref="MockPlatformOptions.LatencyMs"/>,
 /// fails at <see cref="MockPlatformOptions.FailureRate"/> (reproducibly with a seed), logs each send
-/// and returns a made-up platform id.
+/// and returns a made-up platform id that carries our delivery reference, so the mock's status
+/// webhooks (delivered, read) can be traced back to the delivery.
 /// </summary>
 internal sealed class MockConnector(string channel, MockPlatformOptions options, ILogger logger) : IConnector
 {
@@ -12,7 +13,7 @@ internal sealed class MockConnector(string channel, MockPlatformOptions options,
 
     public string Channel => channel;
 
-    public async Task<SendResult> SendTextAsync(string externalId, string text, CancellationToken cancellationToken)
+    public async Task<SendResult> SendTextAsync(string externalId, string text, string reference, CancellationToken cancellationToken)
     {
         if (options.LatencyMs > 0) await Task.Delay(options.LatencyMs, cancellationToken);
         bool fails;
@@ -22,8 +23,24 @@ internal sealed class MockConnector(string channel, MockPlatformOptions options,
             logger.LogInformation("{Channel} (mock): send to {Recipient} failed as configured", channel, externalId);
             throw new HttpRequestException($"{channel} (mock) is failing, as configured (FailureRate {options.FailureRate}).");
         }
-        var id = $"{channel}-{Guid.NewGuid():N}";
+        var id = PlatformIdOf(channel, reference);
         logger.LogInformation("{Channel} (mock): sent {Length} characters to {Recipient} as {PlatformId}", channel, text.Length, externalId, id);
         return SendResult.Accepted(id);
+    }
+
+    public static string PlatformIdOf(string channel, string reference) => $"{channel}-{Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(reference)}";
+
+    /// <summary>The delivery reference inside a platform id this mock made, or null.</summary>
+    public static string? ReferenceOf(string channel, string platformId)
+    {
+        if (!platformId.StartsWith(channel + "-", StringComparison.Ordinal)) return null;
+        try
+        {
+            return Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Decode(platformId[(channel.Length + 1)..]);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 }

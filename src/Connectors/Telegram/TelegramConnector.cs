@@ -17,7 +17,7 @@ internal sealed class TelegramConnector : IConnector
 
     public string Channel => "telegram";
 
-    public async Task<SendResult> SendTextAsync(string externalId, string text, CancellationToken cancellationToken)
+    public async Task<SendResult> SendTextAsync(string externalId, string text, string reference, CancellationToken cancellationToken)
     {
         if (!long.TryParse(externalId, out var chatId)) return SendResult.Failed($"'{externalId}' is not a Telegram chat id.", permanent: true);
         try
