@@ -55,14 +55,9 @@ internal sealed class DeliveryWorker : BatchConsumer
         var deliveries = new List<ConnectorDelivery>();
         foreach (var record in batch)
         {
-            try
-            {
-                deliveries.Add(ConnectorDelivery.Parser.ParseFrom(record.Message.Value ?? []));
-            }
-            catch (InvalidProtocolBufferException e)
-            {
-                await DeadLetterAsync(record, "not a ConnectorDelivery: " + e.Message, cancellationToken);
-            }
+            var (delivery, problem) = ParseRecord(record, ConnectorDelivery.Parser);
+            if (delivery is null) await DeadLetterAsync(record, problem!, cancellationToken);
+            else deliveries.Add(delivery);
         }
         // Platforms side by side: a slow one does not hold up the others.
         await Task.WhenAll(deliveries.GroupBy(d => d.Channel).Select(async channel =>

@@ -102,15 +102,8 @@ internal sealed class MessageRouterWorker : BatchConsumer
     /// <summary>The message a record carries, or why it carries none.</summary>
     private static (NewMessage? Message, string? Problem) Parse(ConsumeResult<string, byte[]> record)
     {
-        MessageEvent e;
-        try
-        {
-            e = MessageEvent.Parser.ParseFrom(record.Message.Value ?? []);
-        }
-        catch (InvalidProtocolBufferException ex)
-        {
-            return (null, "not a MessageEvent: protobuf does not parse (" + ex.Message + ")");
-        }
+        var (e, problem) = ParseRecord(record, MessageEvent.Parser);
+        if (e is null) return (null, problem);
         var missing = new[]
         {
             e.MessageId.Length == 0 ? "message_id" : null, e.ConversationId.Length == 0 ? "conversation_id" : null,

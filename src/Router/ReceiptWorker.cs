@@ -44,15 +44,8 @@ internal sealed class ReceiptWorker : BatchConsumer
 
     private static (Receipt? Receipt, string? Problem) Parse(ConsumeResult<string, byte[]> record)
     {
-        StatusEvent e;
-        try
-        {
-            e = StatusEvent.Parser.ParseFrom(record.Message.Value ?? []);
-        }
-        catch (InvalidProtocolBufferException ex)
-        {
-            return (null, "not a StatusEvent: protobuf does not parse (" + ex.Message + ")");
-        }
+        var (e, problem) = ParseRecord(record, StatusEvent.Parser);
+        if (e is null) return (null, problem);
         if (e.Status is not (MessageStatus.Delivered or MessageStatus.Read or MessageStatus.Failed))
             return (null, $"receipt status '{e.Status}' is not delivered, read or failed");
         if (e.Recipient.Length == 0 || e.Channel.Length == 0 || e.ConversationId.Length == 0) return (null, "receipt without recipient, channel or conversation_id");

@@ -19,18 +19,10 @@ internal sealed class RedisPresence(IConnectionMultiplexer redis, IOptions<Prese
     private static RedisKey Connection(string user, string connectionId) => $"presence:{user}:c:{connectionId}";
     private static RedisKey LastSeen(string user) => $"presence:{user}:seen";
 
+    /// <summary>A new socket is recorded exactly as a heartbeat refreshes one.</summary>
     public async Task<PresenceState> ConnectedAsync(string username, string node, string connectionId, CancellationToken cancellationToken = default)
     {
-        var batch = Db.CreateBatch();
-        var writes = new Task[]
-        {
-            batch.StringSetAsync(Connection(username, connectionId), node, Ttl),
-            batch.SetAddAsync(Connections(username), connectionId),
-            batch.KeyExpireAsync(Connections(username), Ttl),
-            batch.StringSetAsync(LastSeen(username), clock.GetUtcNow().ToUnixTimeMilliseconds(), LastSeenLifetime),
-        };
-        batch.Execute();
-        await Task.WhenAll(writes);
+        await HeartbeatAsync(username, node, connectionId, cancellationToken);
         return await GetAsync(username, cancellationToken);
     }
 
