@@ -1,4 +1,4 @@
-using System.Globalization;
+using Chat.Shared;
 
 namespace Chat.Connectors;
 
@@ -23,18 +23,9 @@ public sealed class ConnectorsOptions
     public MockPlatformOptions Instagram { get; set; } = new();
     public MockPlatformOptions Messenger { get; set; } = new();
 
-    public IReadOnlyList<TimeSpan> Delays() => RetryDelays.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseDelay).ToList();
+    public IReadOnlyList<TimeSpan> Delays() => Durations.ParseList(RetryDelays, "Connectors:RetryDelays");
 
     public int MaxAttempts => Delays().Count + 1;
-
-    private static TimeSpan ParseDelay(string text) => text[^1] switch
-    {
-        's' when text.EndsWith("ms", StringComparison.Ordinal) => TimeSpan.FromMilliseconds(double.Parse(text[..^2], CultureInfo.InvariantCulture)),
-        's' => TimeSpan.FromSeconds(double.Parse(text[..^1], CultureInfo.InvariantCulture)),
-        'm' => TimeSpan.FromMinutes(double.Parse(text[..^1], CultureInfo.InvariantCulture)),
-        'h' => TimeSpan.FromHours(double.Parse(text[..^1], CultureInfo.InvariantCulture)),
-        _ => throw new FormatException($"Connectors:RetryDelays: '{text}' is not a delay like 500ms, 2s, 5m or 1h."),
-    };
 }
 
 public sealed class TelegramOptions

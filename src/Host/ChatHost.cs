@@ -5,6 +5,7 @@ using Chat.Presence;
 using Chat.Router;
 using Chat.Shared.Http;
 using Chat.Storage;
+using Chat.Webhooks;
 
 namespace Chat.Host;
 
@@ -29,6 +30,9 @@ public static class ChatHost
         // Connectors:Enabled=false leaves the connector workers to a separate Connectors process.
         var connectors = builder.Configuration.GetValue("Connectors:Enabled", true);
         if (connectors) builder.AddConnectors();
+        // Webhooks:Enabled=false likewise leaves webhook delivery to a separate Webhooks process.
+        var webhooks = builder.Configuration.GetValue("Webhooks:Enabled", true);
+        if (webhooks) builder.AddWebhooks();
 
         var app = builder.Build();
         app.UseServiceDefaults();
@@ -37,6 +41,7 @@ public static class ChatHost
         app.MapFrontend();
         app.MapPresenceApi();
         if (connectors) app.MapConnectors();
+        if (webhooks) app.MapWebhooksApi();
         return app;
     }
 

@@ -37,4 +37,12 @@ public interface IMetadataStore
 
     /// <summary>Who is <paramref name="externalId"/> on <paramref name="channel"/> (for inbound platform messages).</summary>
     Task<string?> FindUserByChannelAsync(string channel, string externalId, CancellationToken cancellationToken = default);
+
+    Task CreateWebhookAsync(WebhookRegistration webhook, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<WebhookRegistration>> WebhooksAsync(CancellationToken cancellationToken = default);
+
+    Task<bool> DeleteWebhookAsync(string webhookId, CancellationToken cancellationToken = default);
+
+    Task DisableWebhookAsync(string webhookId, CancellationToken cancellationToken = default);
 }

@@ -7,4 +7,5 @@ namespace Chat.Storage;
 [JsonSerializable(typeof(RefreshToken))]
 [JsonSerializable(typeof(IntegratorClient))]
 [JsonSerializable(typeof(ChannelMapping))]
+[JsonSerializable(typeof(WebhookRegistration))]
 internal sealed partial class StorageJsonContext : JsonSerializerContext;

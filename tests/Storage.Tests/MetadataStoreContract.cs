@@ -75,6 +75,37 @@ public abstract class MetadataStoreContract : IDisposable
         Assert.Single(await store.ChannelMappingsAsync("bob"));
     }
 
+    [Fact]
+    public async Task Webhooks_are_registered_listed_disabled_and_deleted()
+    {
+        var store = Open();
+        var hook = new WebhookRegistration("wh_1", "alice", ["alice"], "https://example.com/hook", ["message.status"], "crm", "whsec_x", false, DateTimeOffset.UtcNow);
+        await store.CreateWebhookAsync(hook);
+        await store.CreateWebhookAsync(hook with { WebhookId = "wh_2", Owner = "bob", ActAs = ["bob"] });
+        Assert.Equal(["wh_1", "wh_2"], (await store.WebhooksAsync()).Select(w => w.WebhookId));
+
+        await store.DisableWebhookAsync("wh_1");
+        var first = (await store.WebhooksAsync()).Single(w => w.WebhookId == "wh_1");
+        Assert.True(first.Disabled);
+        Assert.Equal(("whsec_x", "https://example.com/hook"), (first.Secret, first.Url));
+        Assert.True(await store.DeleteWebhookAsync("wh_2"));
+        Assert.False(await store.DeleteWebhookAsync("wh_2"));
+        Assert.Equal(["wh_1"], (await store.WebhooksAsync()).Select(w => w.WebhookId));
+    }
+
+    [Fact]
+    public async Task A_platform_id_finds_its_user_and_follows_a_changed_mapping()
+    {
+        var store = Open();
+        await store.SetChannelMappingAsync(new ChannelMapping("erin", "telegram", "999", DateTimeOffset.UtcNow));
+        Assert.Equal("erin", await store.FindUserByChannelAsync("telegram", "999"));
+        await store.SetChannelMappingAsync(new ChannelMapping("erin", "telegram", "1000", DateTimeOffset.UtcNow));
+        Assert.Null(await store.FindUserByChannelAsync("telegram", "999"));
+        Assert.Equal("erin", await store.FindUserByChannelAsync("telegram", "1000"));
+        await store.DeleteChannelMappingAsync("erin", "telegram");
+        Assert.Null(await store.FindUserByChannelAsync("telegram", "1000"));
+    }
+
     public void Dispose() => Data.Dispose();
 }
 

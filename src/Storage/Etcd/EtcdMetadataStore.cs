@@ -153,6 +153,22 @@ internal sealed class EtcdMetadataStore : IMetadataStore, IDisposable
     /// <summary>Names are case-insensitive: the key uses the lower-case form.</summary>
     private string KeyOf(string username) => _users + username.ToLowerInvariant();
 
+    public Task CreateWebhookAsync(WebhookRegistration webhook, CancellationToken cancellationToken = default) =>
+        _client.PutAsync(_prefix + "webhooks/" + webhook.WebhookId, JsonSerializer.Serialize(webhook, StorageJsonContext.Default.WebhookRegistration), cancellationToken: cancellationToken);
+
+    public async Task<IReadOnlyList<WebhookRegistration>> WebhooksAsync(CancellationToken cancellationToken = default) =>
+        (await _client.GetRangeAsync(_prefix + "webhooks/", cancellationToken: cancellationToken)).Kvs
+        .Select(kv => JsonSerializer.Deserialize(kv.Value.Span, StorageJsonContext.Default.WebhookRegistration)!).OrderBy(w => w.WebhookId, StringComparer.Ordinal).ToList();
+
+    public async Task<bool> DeleteWebhookAsync(string webhookId, CancellationToken cancellationToken = default) =>
+        (await _client.DeleteAsync(_prefix + "webhooks/" + webhookId, cancellationToken: cancellationToken)).Deleted > 0;
+
+    public async Task DisableWebhookAsync(string webhookId, CancellationToken cancellationToken = default)
+    {
+        if (await GetJsonAsync(_prefix + "webhooks/" + webhookId, StorageJsonContext.Default.WebhookRegistration, cancellationToken) is { } webhook)
+            await CreateWebhookAsync(webhook with { Disabled = true }, cancellationToken);
+    }
+
     public void Dispose()
     {
         _client.CancelWatch(_watch);

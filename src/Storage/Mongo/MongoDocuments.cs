@@ -96,3 +96,28 @@ internal sealed class DeadDocument
 
     public DeadDelivery ToModel() => new(Id, MessageId, Channel, Recipient, Delivery, Reason, new DateTimeOffset(FailedAt, TimeSpan.Zero));
 }
+
+internal sealed class WebhookDeliveryDocument
+{
+    [BsonId] public required string Id { get; init; }
+    public required string WebhookId { get; init; }
+    public required string MessageId { get; init; }
+    public required string Body { get; init; }
+    public int Attempts { get; init; }
+    public required DateTime NextAttemptAt { get; init; }
+    public required string State { get; init; }
+    public required DateTime CreatedAt { get; init; }
+    public List<WebhookAttemptDocument> Log { get; init; } = [];
+
+    public WebhookDelivery ToModel() => new(Id, WebhookId, MessageId, Body, Attempts, new DateTimeOffset(NextAttemptAt, TimeSpan.Zero), State,
+        new DateTimeOffset(CreatedAt, TimeSpan.Zero));
+}
+
+internal sealed class WebhookAttemptDocument
+{
+    public int Attempt { get; init; }
+    public required DateTime At { get; init; }
+    public int? StatusCode { get; init; }
+    public double LatencyMs { get; init; }
+    public string? Error { get; init; }
+}

@@ -34,6 +34,7 @@ internal sealed class SqliteMetadataStore(string path) : IMetadataStore
             PRIMARY KEY (username, channel)
         );
         CREATE INDEX IF NOT EXISTS ix_channel_mappings_external ON channel_mappings (channel, external_id);
+        CREATE TABLE IF NOT EXISTS webhooks (webhook_id TEXT PRIMARY KEY, registration TEXT NOT NULL);
         """;
 
     private readonly SqliteDatabase _db = new(path, Schema);
@@ -142,4 +143,31 @@ internal sealed class SqliteMetadataStore(string path) : IMetadataStore
         Task.FromResult(_db.Read(connection => connection
             .Command("SELECT username FROM channel_mappings WHERE channel = $c AND external_id = $e ORDER BY updated_at DESC LIMIT 1", null, ("$c", channel), ("$e", externalId))
             .Query(r => r.GetString(0)).FirstOrDefault()));
+
+    public Task CreateWebhookAsync(WebhookRegistration webhook, CancellationToken cancellationToken = default) => PutWebhookAsync(webhook, cancellationToken);
+
+    private Task PutWebhookAsync(WebhookRegistration webhook, CancellationToken cancellationToken) =>
+        _db.WriteAsync((connection, tx) =>
+        {
+            using var upsert = connection.Command("INSERT INTO webhooks VALUES ($id, $r) ON CONFLICT (webhook_id) DO UPDATE SET registration = $r", tx,
+                ("$id", webhook.WebhookId), ("$r", System.Text.Json.JsonSerializer.Serialize(webhook, StorageJsonContext.Default.WebhookRegistration)));
+            return upsert.ExecuteNonQuery();
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<WebhookRegistration>> WebhooksAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<WebhookRegistration>>(_db.Read(connection => connection.Command("SELECT registration FROM webhooks ORDER BY webhook_id")
+            .Query(r => System.Text.Json.JsonSerializer.Deserialize(r.GetString(0), StorageJsonContext.Default.WebhookRegistration)!).ToList()));
+
+    public Task<bool> DeleteWebhookAsync(string webhookId, CancellationToken cancellationToken = default) =>
+        _db.WriteAsync((connection, tx) =>
+        {
+            using var delete = connection.Command("DELETE FROM webhooks WHERE webhook_id = $id", tx, ("$id", webhookId));
+            return delete.ExecuteNonQuery() == 1;
+        }, cancellationToken);
+
+    public async Task DisableWebhookAsync(string webhookId, CancellationToken cancellationToken = default)
+    {
+        if ((await WebhooksAsync(cancellationToken)).FirstOrDefault(w => w.WebhookId == webhookId) is { } webhook)
+            await PutWebhookAsync(webhook with { Disabled = true }, cancellationToken);
+    }
 }

@@ -1,0 +1,99 @@
+using System.Text.Json.Serialization;
+using Chat.Shared;
+using Chat.Shared.Http;
+using Chat.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Chat.Webhooks;
+
+public sealed record RegisterWebhookRequest(string? Url, List<string?>? Events, string? Description);
+public sealed record WebhookResponse(string WebhookId, string Url, IReadOnlyList<string> Events, string? Description, bool Disabled, DateTimeOffset CreatedAt, string? Secret = null);
+public sealed record WebhookList(IReadOnlyList<WebhookResponse> Items);
+public sealed record AttemptResponse(int Attempt, DateTimeOffset At, int? StatusCode, double LatencyMs, string? Error);
+public sealed record DeliveryResponse(string DeliveryId, string WebhookMessageId, string State, int Attempts, DateTimeOffset NextAttemptAt, DateTimeOffset CreatedAt,
+    string Body, IReadOnlyList<AttemptResponse> AttemptLog);
+public sealed record DeliveryList(IReadOnlyList<DeliveryResponse> Items);
+
+/// <summary>API.md, "Webhooks". Owners see and change only their own endpoints (others' are 404).</summary>
+public static class WebhooksApi
+{
+    public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
+    {
+        var webhooks = app.MapGroup("/v1/webhooks").WithTags("Webhooks");
+        webhooks.MapPost("/", Register);
+        webhooks.MapGet("/", List);
+        webhooks.MapDelete("/{webhookId}", Delete);
+        webhooks.MapGet("/{webhookId}/deliveries", Deliveries);
+        webhooks.MapPost("/{webhookId}/deliveries/{deliveryId}/retry", Retry);
+        return app;
+    }
+
+    /// <summary>The secret is in this answer only.</summary>
+    private static async Task<Results<Created<WebhookResponse>, ProblemHttpResult>> Register(
+        HttpContext http, IMetadataStore metadata, TargetGuard guard, TimeProvider clock, CancellationToken ct)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(http.Request, WebhooksJsonContext.Default.RegisterWebhookRequest);
+        if (problem is not null) return problem;
+        var errors = new ValidationErrors();
+        if (await guard.RefuseAsync(body!.Url, ct) is { } refusal) errors.Add("url", refusal);
+        if (body.Events is not { Count: > 0 }) errors.Add("events", $"Name the events to receive: [\"{WebhookFanout.MessageStatusEvent}\"].");
+        else
+            for (var i = 0; i < body.Events.Count; i++)
+                if (body.Events[i] != WebhookFanout.MessageStatusEvent) errors.Add($"events[{i}]", $"Unknown event type; the one there is: {WebhookFanout.MessageStatusEvent}.");
+        if (body.Description is { Length: > 500 }) errors.Add("description", "Must be at most 500 characters.");
+        if (errors.Any) return errors.ToProblem();
+
+        var caller = http.User.Caller();
+        var webhook = new WebhookRegistration("wh_" + Guid.NewGuid().ToString("N")[..20], caller.Subject, caller.IsClient ? [.. caller.ActAs] : [caller.Subject],
+            body.Url!, body.Events!.Select(e => e!).Distinct().ToList(), body.Description, WebhookSigner.NewSecret(), Disabled: false, clock.GetUtcNow());
+        await metadata.CreateWebhookAsync(webhook, ct);
+        return TypedResults.Created($"/v1/webhooks/{webhook.WebhookId}", Response(webhook) with { Secret = webhook.Secret });
+    }
+
+    private static async Task<Ok<WebhookList>> List(HttpContext http, IMetadataStore metadata, CancellationToken ct) =>
+        TypedResults.Ok(new WebhookList((await OwnAsync(http, metadata, ct)).Select(Response).ToList()));
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(string webhookId, HttpContext http, IMetadataStore metadata, CancellationToken ct)
+    {
+        if ((await OwnAsync(http, metadata, ct)).All(w => w.WebhookId != webhookId)) return NotFound(webhookId);
+        await metadata.DeleteWebhookAsync(webhookId, ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<DeliveryList>, ProblemHttpResult>> Deliveries(
+        string webhookId, HttpContext http, IMetadataStore metadata, IMessageStore store, CancellationToken ct)
+    {
+        if ((await OwnAsync(http, metadata, ct)).All(w => w.WebhookId != webhookId)) return NotFound(webhookId);
+        var log = await store.WebhookDeliveriesAsync(webhookId, 200, ct);
+        return TypedResults.Ok(new DeliveryList(log.Select(l => new DeliveryResponse(l.Delivery.DeliveryId, l.Delivery.MessageId, l.Delivery.State,
+            l.Delivery.Attempts, l.Delivery.NextAttemptAt, l.Delivery.CreatedAt, l.Delivery.Body,
+            l.Attempts.Select(a => new AttemptResponse(a.Attempt, a.At, a.StatusCode, a.LatencyMs, a.Error)).ToList())).ToList()));
+    }
+
+    /// <summary>Sends one delivery again now, whatever became of it.</summary>
+    private static async Task<Results<Accepted, ProblemHttpResult>> Retry(
+        string webhookId, string deliveryId, HttpContext http, IMetadataStore metadata, IMessageStore store, TimeProvider clock, CancellationToken ct)
+    {
+        if ((await OwnAsync(http, metadata, ct)).All(w => w.WebhookId != webhookId)) return NotFound(webhookId);
+        return await store.RetryWebhookDeliveryAsync(webhookId, deliveryId, clock.GetUtcNow(), ct)
+            ? TypedResults.Accepted((string?)null)
+            : Problems.NotFound($"No delivery '{deliveryId}' for webhook '{webhookId}'.", "delivery_id");
+    }
+
+    private static async Task<IReadOnlyList<WebhookRegistration>> OwnAsync(HttpContext http, IMetadataStore metadata, CancellationToken ct)
+    {
+        var owner = http.User.Caller().Subject;
+        return (await metadata.WebhooksAsync(ct)).Where(w => w.Owner == owner).ToList();
+    }
+
+    private static ProblemHttpResult NotFound(string webhookId) => Problems.NotFound($"No webhook '{webhookId}' of yours.", "webhook_id");
+
+    private static WebhookResponse Response(WebhookRegistration w) => new(w.WebhookId, w.Url, w.Events, w.Description, w.Disabled, w.CreatedAt);
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(RegisterWebhookRequest))]
+[JsonSerializable(typeof(WebhookResponse))]
+[JsonSerializable(typeof(WebhookList))]
+[JsonSerializable(typeof(DeliveryList))]
+internal sealed partial class WebhooksJsonContext : JsonSerializerContext;
