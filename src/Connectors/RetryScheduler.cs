@@ -7,7 +7,7 @@ namespace Chat.Connectors;
 /// <summary>Puts deliveries whose retry time has come back on chat.deliveries, then forgets them (so a crash between repeats, never loses).</summary>
 internal sealed class RetryScheduler(IMessageStore store, EventProducer producer, TimeProvider clock, ILogger<RetryScheduler> logger) : BackgroundService
 {
-    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(50);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

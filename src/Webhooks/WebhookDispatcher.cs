@@ -45,7 +45,7 @@ internal sealed class WebhookDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100), clock);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(50), clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try

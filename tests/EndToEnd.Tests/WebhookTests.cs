@@ -11,7 +11,8 @@ public sealed class WebhookFixture : IAsyncLifetime
     public async Task InitializeAsync() => Server = await ChatServer.StartAsync(new Dictionary<string, string?>
     {
         ["Webhooks:AllowLoopbackTargets"] = "true", // the receivers run on loopback; private ranges stay refused
-        ["Webhooks:RetrySchedule"] = "0s,200ms,400ms,800ms,1600ms",
+        // Each wait at least double the last, so the spacing still grows through jitter and dispatcher ticks.
+        ["Webhooks:RetrySchedule"] = "0s,250ms,750ms,2s,4s",
     });
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
