@@ -5,12 +5,13 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Scalar.AspNetCore;
 
 namespace Chat.Shared.Http;
 
 public static class ServiceDefaults
 {
-    /// <summary>What every HTTP service has: problem details, snake_case JSON, health checks, Kafka.</summary>
+    /// <summary>What every HTTP service has: problem details, snake_case JSON, health checks, Kafka, telemetry, OpenAPI.</summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails();
@@ -22,10 +23,12 @@ public static class ServiceDefaults
         builder.Services.AddHealthChecks();
         builder.Services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.Section);
         builder.AddKafka();
+        builder.AddChatTelemetry();
+        builder.Services.AddOpenApi();
         return builder;
     }
 
-    /// <summary>Exception and status-code problem details, authentication, and <c>/health/live</c>, <c>/health/ready</c>.</summary>
+    /// <summary>Exception and status-code problem details, authentication, <c>/health/live</c>, <c>/health/ready</c>, <c>/metrics</c>, <c>/openapi/v1.json</c>, <c>/api-docs</c>.</summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
         app.UseExceptionHandler();
@@ -34,6 +37,10 @@ public static class ServiceDefaults
         app.UseAuthorization();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Ready) }).AllowAnonymous();
+        app.MapChatTelemetry();
+        // The OpenAPI document of this process's endpoints, and an interactive reference to try them.
+        app.MapOpenApi("/openapi/v1.json").AllowAnonymous();
+        app.MapScalarApiReference("/api-docs", o => o.WithOpenApiRoutePattern("/openapi/v1.json").WithTitle("Chat API")).AllowAnonymous();
         return app;
     }
 }
