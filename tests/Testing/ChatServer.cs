@@ -1,8 +1,6 @@
 using Chat.Host;
 using Chat.Shared.Kafka.Embedded;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -50,8 +48,7 @@ public sealed class ChatServer : IAsyncDisposable
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
         });
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ChatServer(app, data, new Uri(address));
+        return new ChatServer(app, data, LoopbackApp.AddressOf(app));
     }
 
     public ApiClient Client() => new(new HttpClient { BaseAddress = BaseAddress });

@@ -1,13 +1,7 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Chat.Testing;
 
@@ -19,41 +13,33 @@ public sealed class FakeTelegram : IAsyncDisposable
 {
     public sealed record Call(string ChatId, string Text, DateTimeOffset At, bool Answered);
 
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
     private int _nextId;
 
     public ConcurrentQueue<Call> Calls { get; } = new();
     public volatile bool Failing;
     public Uri BaseAddress { get; private set; } = null!;
 
-    private FakeTelegram()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        _app = builder.Build();
-        _app.MapPost("/bot{token}/sendMessage", async (HttpRequest request) =>
-        {
-            var body = (await JsonNode.ParseAsync(request.Body))!;
-            var chatId = body["chat_id"]!.ToJsonString().Trim('"');
-            var text = body["text"]!.GetValue<string>();
-            Calls.Enqueue(new Call(chatId, text, DateTimeOffset.UtcNow, !Failing));
-            if (Failing) return Results.Json(new JsonObject { ["ok"] = false, ["error_code"] = 500, ["description"] = "Internal Server Error" }, statusCode: 500);
-            var result = new JsonObject
-            {
-                ["message_id"] = Interlocked.Increment(ref _nextId), ["date"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
-                ["chat"] = new JsonObject { ["id"] = long.Parse(chatId), ["type"] = "private" }, ["text"] = text,
-            };
-            return Results.Json(new JsonObject { ["ok"] = true, ["result"] = result });
-        });
-    }
-
     public static async Task<FakeTelegram> StartAsync()
     {
         var fake = new FakeTelegram();
-        await fake._app.StartAsync();
-        fake.BaseAddress = new Uri(fake._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        (fake._app, fake.BaseAddress) = await LoopbackApp.StartAsync(app => app.MapPost("/bot{token}/sendMessage", fake.SendMessageAsync));
         return fake;
+    }
+
+    private async Task<IResult> SendMessageAsync(HttpRequest request)
+    {
+        var body = (await JsonNode.ParseAsync(request.Body))!;
+        var chatId = body["chat_id"]!.ToJsonString().Trim('"');
+        var text = body["text"]!.GetValue<string>();
+        Calls.Enqueue(new Call(chatId, text, DateTimeOffset.UtcNow, !Failing));
+        if (Failing) return Results.Json(new JsonObject { ["ok"] = false, ["error_code"] = 500, ["description"] = "Internal Server Error" }, statusCode: 500);
+        var result = new JsonObject
+        {
+            ["message_id"] = Interlocked.Increment(ref _nextId), ["date"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            ["chat"] = new JsonObject { ["id"] = long.Parse(chatId), ["type"] = "private" }, ["text"] = text,
+        };
+        return Results.Json(new JsonObject { ["ok"] = true, ["result"] = result });
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();

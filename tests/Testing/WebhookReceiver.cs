@@ -2,12 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Chat.Testing;
 
@@ -16,7 +11,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
 {
     public sealed record Received(string Id, string Timestamp, string Signature, string Body, DateTimeOffset At, int Status);
 
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
     private int _count;
 
     public ConcurrentQueue<Received> Deliveries { get; } = new();
@@ -26,29 +21,21 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public Uri Url { get; private set; } = null!;
 
-    private WebhookReceiver()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        _app = builder.Build();
-        _app.MapPost("/hook", async (HttpRequest request) =>
-        {
-            var body = await new StreamReader(request.Body).ReadToEndAsync();
-            var status = Answer(Interlocked.Increment(ref _count));
-            Deliveries.Enqueue(new Received(request.Headers["webhook-id"].ToString(), request.Headers["webhook-timestamp"].ToString(),
-                request.Headers["webhook-signature"].ToString(), body, DateTimeOffset.UtcNow, status));
-            return Results.StatusCode(status);
-        });
-    }
-
     public static async Task<WebhookReceiver> StartAsync()
     {
         var receiver = new WebhookReceiver();
-        await receiver._app.StartAsync();
-        var address = receiver._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        receiver.Url = new Uri(new Uri(address), "/hook");
+        (receiver._app, var address) = await LoopbackApp.StartAsync(app => app.MapPost("/hook", receiver.ReceiveAsync));
+        receiver.Url = new Uri(address, "/hook");
         return receiver;
+    }
+
+    private async Task<IResult> ReceiveAsync(HttpRequest request)
+    {
+        var body = await new StreamReader(request.Body).ReadToEndAsync();
+        var status = Answer(Interlocked.Increment(ref _count));
+        Deliveries.Enqueue(new Received(request.Headers["webhook-id"].ToString(), request.Headers["webhook-timestamp"].ToString(),
+            request.Headers["webhook-signature"].ToString(), body, DateTimeOffset.UtcNow, status));
+        return Results.StatusCode(status);
     }
 
     /// <summary>
