@@ -7,7 +7,7 @@ public sealed class IdleServerFixture : IAsyncLifetime
     public ChatServer Server { get; private set; } = null!;
 
     public async Task InitializeAsync() =>
-        Server = await ChatServer.StartAsync(new Dictionary<string, string?> { ["Presence:IdleTimeout"] = "00:00:02" });
+        Server = await ChatServer.StartAsync(new Dictionary<string, string?> { ["Presence:IdleTimeout"] = "00:00:03" });
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 }
@@ -27,10 +27,11 @@ public sealed class IdleTimeoutTests(IdleServerFixture fixture) : IClassFixture<
             while (!stop.IsCancellationRequested)
             {
                 await chatty.SendAsync(new { type = "ping" });
-                await Task.Delay(500); // the client's ping cadence, well inside the 2 s idle timeout
+                await Task.Delay(250); // the client's ping cadence, well inside the 3 s idle timeout
             }
         });
-        await Eventually.UntilAsync(() => silent.State != WebSocketState.Open, TimeSpan.FromSeconds(15), "the silent socket closed");
+        await Eventually.UntilAsync(() => silent.State is WebSocketState.Closed or WebSocketState.CloseReceived, TimeSpan.FromSeconds(15),
+            "the silent socket closed by a close handshake");
         await stop.CancelAsync();
         await pinging;
 

@@ -55,20 +55,13 @@ internal sealed class WebSocketGateway(
     private async Task ReadLoopAsync(ClientConnection connection, CancellationToken cancellationToken)
     {
         var buffer = new byte[options.Value.MaxFrameBytes];
+        var timeout = options.Value.IdleTimeout;
+        // Silence for the idle timeout ends the socket with a close handshake (1008), not an abort.
+        await using var idle = new Timer(_ => _ = CloseIdleAsync(connection, timeout), null, timeout, Timeout.InfiniteTimeSpan);
         while (connection.Socket.State == WebSocketState.Open)
         {
-            using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            idle.CancelAfter(options.Value.IdleTimeout);
-            (ClientConnection.FrameKind Kind, ArraySegment<byte> Data) frame;
-            try
-            {
-                frame = await connection.ReceiveAsync(buffer, idle.Token);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                await CloseAsync(connection, WebSocketCloseStatus.PolicyViolation, $"idle for {options.Value.IdleTimeout.TotalSeconds:0} s");
-                return;
-            }
+            var frame = await connection.ReceiveAsync(buffer, cancellationToken);
+            idle.Change(timeout, Timeout.InfiniteTimeSpan);
             switch (frame.Kind)
             {
                 case ClientConnection.FrameKind.Close:
@@ -87,14 +80,23 @@ internal sealed class WebSocketGateway(
         }
     }
 
+    /// <summary>Closes an idle socket; a client that does not answer the close within 5 s is cut off.</summary>
+    private async Task CloseIdleAsync(ClientConnection connection, TimeSpan timeout)
+    {
+        await CloseAsync(connection, WebSocketCloseStatus.PolicyViolation, $"idle for {timeout.TotalSeconds:0} s");
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        if (connection.Socket.State != WebSocketState.Closed) connection.Socket.Abort();
+    }
+
     private async Task CloseAsync(ClientConnection connection, WebSocketCloseStatus status, string reason)
     {
         connection.Complete();
+        if (connection.Socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived)) return;
         try
         {
             await connection.Socket.CloseOutputAsync(status, reason, CancellationToken.None);
         }
-        catch (WebSocketException e)
+        catch (Exception e) when (e is WebSocketException or InvalidOperationException or ObjectDisposedException)
         {
             logger.LogDebug(e, "Closing {Connection} failed; the client is gone", connection.Id);
         }
