@@ -53,7 +53,7 @@ public static class MessagesApi
             logger.LogWarning("Message {MessageId} refused: the broker did not take it ({Reason})", message.MessageId, e.Error.Reason);
             http.Response.Headers.RetryAfter = "5";
             return Problems.Status(StatusCodes.Status503ServiceUnavailable, "Service unavailable",
-                "The message log cannot take messages right now; nothing was accepted. Retry after 5 seconds with the same message_id.");
+                $"The message log cannot take messages right now; nothing was accepted. Retry after 5 seconds with message_id '{message.MessageId}', so a retry can never make two.");
         }
         return TypedResults.Accepted($"/v1/messages/{message.MessageId}/status", new SendMessageResponse(message.MessageId, MessageStatus.Accepted));
     }
