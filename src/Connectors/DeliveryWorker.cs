@@ -142,12 +142,12 @@ internal sealed class DeliveryWorker : BatchConsumer
     }
 
     private Task ReceiptAsync(ConnectorDelivery delivery, string status, string detail, CancellationToken ct) =>
-        _producer.ProduceAsync(Topics.Receipts, delivery.ConversationId, new StatusEvent
+        _producer.PublishReceiptAsync(new StatusEvent
         {
             EventId = $"{delivery.DeliveryId}/{status}", MessageId = delivery.MessageId, ConversationId = delivery.ConversationId,
             SequenceNumber = delivery.SequenceNumber, From = delivery.From, Recipient = delivery.Recipient, Channel = delivery.Channel,
             Status = status, Detail = detail, At = Timestamp.FromDateTimeOffset(_clock.GetUtcNow()),
-        }, EventTypes.Receipt, $"{delivery.DeliveryId}/{status}", ct);
+        }, ct);
 
     public override void Dispose()
     {

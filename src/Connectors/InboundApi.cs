@@ -101,12 +101,12 @@ public sealed class InboundMessages(IMetadataStore metadata, IMessageStore store
             logger.LogInformation("{Channel} receipt for {PlatformId} ({Status}) ignored: not a message of ours, or not a status we track", channel, platformId, status);
             return;
         }
-        await producer.ProduceAsync(Topics.Receipts, view.Message.ConversationId, new Shared.Events.StatusEvent
+        await producer.PublishReceiptAsync(new Shared.Events.StatusEvent
         {
             EventId = $"{string.Join('/', reference!)}/{status}", MessageId = view.Message.MessageId, ConversationId = view.Message.ConversationId,
             SequenceNumber = view.Message.SequenceNumber, From = view.Message.From, Recipient = reference![1], Channel = channel, Status = status,
             Detail = $"{channel} receipt for {platformId}", At = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(clock.GetUtcNow()),
-        }, EventTypes.Receipt, $"{string.Join('/', reference)}/{status}", ct);
+        }, ct);
     }
 
     public async Task<bool> AcceptAsync(string channel, string externalId, string messageId, string text, CancellationToken ct)

@@ -27,6 +27,15 @@ internal sealed class WebhookDispatcher(
     private readonly ConcurrentDictionary<string, byte> _inFlight = new();
     private readonly ConcurrentDictionary<string, (int Failures, DateTimeOffset RestUntil)> _health = new();
 
+    private (IReadOnlyList<WebhookRegistration> List, DateTimeOffset ReadAt) _webhooks = ([], DateTimeOffset.MinValue);
+
+    /// <summary>The registrations, read again at most once a second rather than on every 50 ms tick.</summary>
+    private async Task<IReadOnlyList<WebhookRegistration>> WebhooksAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        if (now - _webhooks.ReadAt >= TimeSpan.FromSeconds(1)) _webhooks = (await metadata.WebhooksAsync(ct), now);
+        return _webhooks.List;
+    }
+
     private bool Resting(string webhookId, DateTimeOffset now) => _health.TryGetValue(webhookId, out var h) && h.RestUntil > now;
 
     /// <summary>Consecutive failures per endpoint; enough of them and it rests, so a dead endpoint costs the others nothing.</summary>
@@ -51,7 +60,7 @@ internal sealed class WebhookDispatcher(
             try
             {
                 var now = clock.GetUtcNow();
-                foreach (var webhook in await metadata.WebhooksAsync(stoppingToken))
+                foreach (var webhook in await WebhooksAsync(now, stoppingToken))
                 {
                     if (webhook.Disabled || Resting(webhook.WebhookId, now)) continue;
                     foreach (var delivery in await store.DueWebhookDeliveriesAsync(webhook.WebhookId, now, 100, stoppingToken))

@@ -141,10 +141,10 @@ internal sealed class ClientFrameHandler(IMessageStore store, EventProducer prod
 
     private static (string, string) NotMember(string conversationId) => ("forbidden", $"You are not a member of conversation '{conversationId}'.");
 
-    private async Task ProduceReceiptAsync(StatusEvent receipt, CancellationToken ct)
+    private Task ProduceReceiptAsync(StatusEvent receipt, CancellationToken ct)
     {
         receipt.At = Timestamp.FromDateTimeOffset(clock.GetUtcNow());
-        await producer.ProduceAsync(Topics.Receipts, receipt.ConversationId, receipt, EventTypes.Receipt, receipt.EventId, ct);
+        return producer.PublishReceiptAsync(receipt, ct);
     }
 
     private static string? String(JsonElement frame, string name) =>

@@ -39,6 +39,16 @@ public sealed class EventProducer : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// A delivered/read/failed receipt for the Router to persist: on chat.receipts, keyed by conversation
+    /// (so it follows that conversation's earlier receipts), stamped now if it carries no time.
+    /// </summary>
+    public Task PublishReceiptAsync(Chat.Shared.Events.StatusEvent receipt, CancellationToken cancellationToken = default)
+    {
+        receipt.At ??= Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(DateTime.UtcNow);
+        return ProduceAsync(Topics.Receipts, receipt.ConversationId, receipt, EventTypes.Receipt, receipt.EventId, cancellationToken);
+    }
+
     /// <summary>Produces many records and waits until the broker acknowledged all of them.</summary>
     public Task ProduceAllAsync(IEnumerable<(string Topic, string Key, IMessage Value, string EventType, string EventId)> records,
         CancellationToken cancellationToken = default) =>
