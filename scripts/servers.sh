@@ -1,9 +1,11 @@
-# Sourced, not run: installs (Debian packages) and starts redis-server and etcd, each on a free
-# loopback port with a throwaway data directory, exports CHAT_TEST_REDIS and CHAT_TEST_ETCD, and
+# Sourced, not run: installs (Debian packages) and starts redis-server, etcd and an S3 server
+# (Ceph's RADOS Gateway, scripts/s3-rgw.sh), each on a free loopback port with a throwaway data
+# directory, exports CHAT_TEST_REDIS, CHAT_TEST_ETCD and CHAT_TEST_S3 (endpoint,access,secret), and
 # stops them when the sourcing shell exits. Callers define fail().
 need=()
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v etcd >/dev/null || need+=(etcd-server)
+command -v radosgw >/dev/null || need+=(radosgw ceph-mon ceph-osd)
 if [ ${#need[@]} -gt 0 ]; then
   echo "==> Installing ${need[*]}"
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
@@ -14,7 +16,12 @@ fi
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 servers=$(mktemp -d /tmp/chat-servers.XXXXXX)
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$servers"; }
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
+  # The Ceph daemons detach themselves; their pid files say where they went.
+  for pidfile in "$servers"/rgw/run/*.pid; do [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null; done
+  wait 2>/dev/null; rm -rf "$servers"
+}
 trap cleanup EXIT
 
 redis_port=$(free_port)
@@ -34,5 +41,11 @@ redis-cli -p "$redis_port" ping >/dev/null 2>&1 || { cat "$servers/redis.log"; f
 curl -sf "http://127.0.0.1:$etcd_port/health" >/dev/null || { cat "$servers/etcd.log"; fail "etcd did not start."; }
 export CHAT_TEST_REDIS="127.0.0.1:$redis_port"
 export CHAT_TEST_ETCD="http://127.0.0.1:$etcd_port"
-echo "==> redis at $CHAT_TEST_REDIS, etcd at $CHAT_TEST_ETCD"
+
+echo "==> Starting an S3 server (Ceph RADOS Gateway, about 15 s)"
+s3_port=$(free_port)
+scripts/s3-rgw.sh "$servers/rgw" "$s3_port" "$(free_port)" chat-test-access chat-test-secret-key >"$servers/rgw.log" 2>&1 \
+  || { cat "$servers/rgw.log"; fail "The S3 server (radosgw) did not start; see above."; }
+export CHAT_TEST_S3="http://127.0.0.1:$s3_port,chat-test-access,chat-test-secret-key"
+echo "==> redis at $CHAT_TEST_REDIS, etcd at $CHAT_TEST_ETCD, S3 at http://127.0.0.1:$s3_port"
 

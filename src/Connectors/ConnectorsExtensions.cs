@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Chat.Connectors.Mock;
 using Chat.Connectors.Telegram;
+using Chat.Files;
 using Chat.Shared.Http;
 using Microsoft.Extensions.Options;
 
@@ -21,6 +22,8 @@ public static class ConnectorsExtensions
                  { ("whatsapp", o => o.WhatsApp), ("instagram", o => o.Instagram), ("messenger", o => o.Messenger) })
             builder.Services.AddSingleton<IConnector>(sp => new MockConnector(channel, select(sp.GetRequiredService<IOptions<ConnectorsOptions>>().Value),
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger($"Chat.Connectors.Mock.{channel}")));
+        builder.AddObjectStore();
+        builder.Services.AddSingleton<FileLinks>();
         builder.Services.AddSingleton<ConnectorPipelines>();
         builder.Services.AddSingleton<InboundMessages>();
         builder.Services.AddSingleton(TimeProvider.System);

@@ -30,6 +30,7 @@ internal sealed class DeliveryWorker : BatchConsumer
     private readonly ConnectorsOptions _options;
     private readonly TimeProvider _clock;
     private readonly ILogger<DeliveryWorker> _logger;
+    private readonly FileLinks _files;
 
     // Delivered lately by this process. After a crash the same delivery can come twice at once (the
     // uncommitted record replayed, and its scheduled retry); the store learns of a success only
@@ -37,7 +38,7 @@ internal sealed class DeliveryWorker : BatchConsumer
     private readonly MemoryCache _deliveredLately = new(new MemoryCacheOptions { SizeLimit = 100_000 });
 
     public DeliveryWorker(IEnumerable<IConnector> connectors, ConnectorPipelines pipelines, IMessageStore store, EventProducer producer,
-        IOptions<KafkaOptions> kafka, IOptions<ConnectorsOptions> options, TimeProvider clock, ILogger<DeliveryWorker> logger)
+        IOptions<KafkaOptions> kafka, IOptions<ConnectorsOptions> options, TimeProvider clock, FileLinks files, ILogger<DeliveryWorker> logger)
         : base(Topics.Deliveries, options.Value.ConsumerGroup, kafka.Value, producer, logger)
     {
         _connectors = connectors.ToDictionary(c => c.Channel);
@@ -47,6 +48,7 @@ internal sealed class DeliveryWorker : BatchConsumer
         _options = options.Value;
         _clock = clock;
         _logger = logger;
+        _files = files;
         MaxBatchSize = 100;
     }
 
@@ -91,7 +93,13 @@ internal sealed class DeliveryWorker : BatchConsumer
     {
         try
         {
-            var text = delivery.Payload?.Text is { Length: > 0 } t ? t : "(a file)";
+            if (delivery.Payload?.Type == "file")
+            {
+                var file = await _files.LinkAsync(delivery.Payload, ct);
+                if (file is null) return SendResult.Failed($"File '{delivery.Payload.FileId}' is gone.", permanent: true);
+                return await _pipelines.For(delivery.Channel).ExecuteAsync(async token => await connector.SendFileAsync(delivery.ExternalId, file, delivery.DeliveryId, token), ct);
+            }
+            var text = delivery.Payload?.Text ?? "";
             return await _pipelines.For(delivery.Channel).ExecuteAsync(async token => await connector.SendTextAsync(delivery.ExternalId, text, delivery.DeliveryId, token), ct);
         }
         catch (BrokenCircuitException e)

@@ -16,4 +16,11 @@ public interface IConnector
 
     /// <param name="reference">Our id for this delivery; a platform that echoes a reference in its receipts may carry it.</param>
     Task<SendResult> SendTextAsync(string externalId, string text, string reference, CancellationToken cancellationToken);
+
+    /// <summary>A file message. The platform fetches the bytes from the download URL itself; one that cannot take documents gets the link as text.</summary>
+    Task<SendResult> SendFileAsync(string externalId, OutgoingFile file, string reference, CancellationToken cancellationToken) =>
+        SendTextAsync(externalId, (file.Caption is { Length: > 0 } caption ? caption + "\n" : "") + $"{file.FileName}: {file.DownloadUrl}", reference, cancellationToken);
 }
+
+/// <param name="DownloadUrl">A presigned GET, valid for an hour.</param>
+public sealed record OutgoingFile(string FileName, string ContentType, long Size, Uri DownloadUrl, string? Caption);

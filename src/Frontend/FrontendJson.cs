@@ -12,7 +12,8 @@ public sealed record ConversationResponse(string ConversationId, string Type, IR
 
 public sealed record ConversationPage(IReadOnlyList<ConversationResponse> Items, string? NextCursor);
 
-public sealed record PayloadBody(string? Type, string? Text, string? FileId);
+/// <param name="File">In answers only: what a file message's file is (name, type, size, SHA-256); GET /v1/files/{file_id} gives a download URL.</param>
+public sealed record PayloadBody(string? Type, string? Text, string? FileId, FileSummary? File = null);
 
 public sealed record SendMessageRequest(
     string? MessageId, string? ConversationId, string? From, List<string?>? To, List<string?>? Channels, PayloadBody? Payload);
@@ -24,7 +25,7 @@ public sealed record MessageResponse(
     IReadOnlyList<string> Channels, PayloadBody Payload, DateTimeOffset SentAt)
 {
     public static MessageResponse Of(StoredMessage m) => new(m.MessageId, m.ConversationId, m.SequenceNumber, m.From, m.To, m.Channels,
-        new PayloadBody(m.Payload.Type, m.Payload.Text, m.Payload.FileId), m.SentAt);
+        new PayloadBody(m.Payload.Type, m.Payload.Text, m.Payload.FileId, m.Payload.File), m.SentAt);
 }
 
 public sealed record MessagePage(IReadOnlyList<MessageResponse> Items, long NextAfterSeq);

@@ -22,7 +22,7 @@ public static class MessagesApi
     /// <summary>202 only once the event is on the broker; 503 with Retry-After when the broker cannot take it.</summary>
     private static async Task<Results<Accepted<SendMessageResponse>, ProblemHttpResult>> Send(
         HttpRequest request, HttpContext http, ConversationCache conversations, MessageSender sender, IOptions<MessagesOptions> options,
-        TimeProvider clock, ILogger<MessageSender> logger, CancellationToken ct)
+        IMetadataStore metadata, IMessageStore store, TimeProvider clock, ILogger<MessageSender> logger, CancellationToken ct)
     {
         var (body, problem) = await JsonBody.ReadAsync(request, FrontendJsonContext.Default.SendMessageRequest);
         if (problem is not null) return problem;
@@ -40,10 +40,19 @@ public static class MessagesApi
         var recipients = SendMessageRules.Recipients(body, conversation, from, errors);
         if (errors.Any) return errors.ToProblem();
 
+        FileSummary? file = null;
+        if (body.Payload!.FileId is { } fileId && body.Payload.Type == "file")
+        {
+            // Whether the upload completed is the Router's to decide (it fails the message if not); here only: may the sender pass it on?
+            var record = await metadata.FindFileAsync(fileId, ct);
+            if (record is null || !await record.MayReadAsync(caller, store, ct)) return Problems.NotFound($"No file '{fileId}' that '{from}' may send.", "payload.file_id");
+            file = new FileSummary(record.FileName, record.ContentType, record.Size, record.Sha256);
+        }
+
         var message = new NewMessage(
             body.MessageId ?? Ids.New(), conversation.ConversationId, from, recipients,
             body.Channels is { Count: > 0 } channels ? channels.Select(c => c!).Distinct().ToList() : [Channels.App],
-            new MessagePayload(body.Payload!.Type!, body.Payload.Text, body.Payload.FileId), clock.GetUtcNow());
+            new MessagePayload(body.Payload.Type!, body.Payload.Text, body.Payload.Type == "file" ? body.Payload.FileId : null, file), clock.GetUtcNow());
         try
         {
             await sender.SendAsync(message, ct);

@@ -41,7 +41,8 @@ internal static class SendMessageRules
                 else if (payload.Text.Length > limits.MaxTextLength) errors.Add("payload.text", $"Must be at most {limits.MaxTextLength} characters.");
                 break;
             case { Type: "file" }:
-                errors.Add("payload.type", "File messages need the Files service, which this deployment does not run yet.");
+                if (string.IsNullOrWhiteSpace(payload.FileId)) errors.Add("payload.file_id", "Is required for a file message: the file_id POST /v1/files/initiate gave.");
+                if (payload.Text is { } caption && caption.Length > limits.MaxTextLength) errors.Add("payload.text", $"A caption must be at most {limits.MaxTextLength} characters.");
                 break;
             default:
                 errors.Add("payload.type", payload.Type is null ? "Is required: 'text' or 'file'." : "Must be 'text' or 'file'.");

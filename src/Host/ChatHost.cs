@@ -1,5 +1,6 @@
 using Chat.Auth;
 using Chat.Connectors;
+using Chat.Files;
 using Chat.Frontend;
 using Chat.Presence;
 using Chat.Router;
@@ -27,6 +28,7 @@ public static class ChatHost
         builder.AddFrontend();
         builder.AddRouter();
         builder.AddPresence();
+        builder.AddFiles();
         // Connectors:Enabled=false leaves the connector workers to a separate Connectors process.
         var connectors = builder.Configuration.GetValue("Connectors:Enabled", true);
         if (connectors) builder.AddConnectors();
@@ -40,6 +42,7 @@ public static class ChatHost
         app.MapAuthApi();
         app.MapFrontend();
         app.MapPresenceApi();
+        app.MapFiles();
         if (connectors) app.MapConnectors();
         if (webhooks) app.MapWebhooksApi();
         return app;

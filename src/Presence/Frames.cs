@@ -8,7 +8,7 @@ namespace Chat.Presence;
 public static class Frames
 {
     public static byte[] MessageNew(StoredMessage m) => Serialize(new MessageNewFrame("message.new", new FrameMessage(
-        m.MessageId, m.ConversationId, m.SequenceNumber, m.From, new FramePayload(m.Payload.Type, m.Payload.Text, m.Payload.FileId), m.SentAt)));
+        m.MessageId, m.ConversationId, m.SequenceNumber, m.From, new FramePayload(m.Payload.Type, m.Payload.Text, m.Payload.FileId, m.Payload.File), m.SentAt)));
 
     public static byte[] MessageStatus(string messageId, string conversationId, string recipient, string channel, string status) =>
         Serialize(new MessageStatusFrame("message.status", messageId, conversationId, recipient, channel, status));
@@ -29,7 +29,7 @@ public static class Frames
     private static byte[] Serialize<T>(T frame) => JsonSerializer.SerializeToUtf8Bytes(frame, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>)FrameJsonContext.Default.GetTypeInfo(typeof(T))!);
 }
 
-public sealed record FramePayload(string Type, string? Text, string? FileId);
+public sealed record FramePayload(string Type, string? Text, string? FileId, FileSummary? File);
 public sealed record FrameMessage(string MessageId, string ConversationId, long SequenceNumber, string From, FramePayload Payload, DateTimeOffset SentAt);
 public sealed record MessageNewFrame(string Type, FrameMessage Message);
 public sealed record MessageStatusFrame(string Type, string MessageId, string ConversationId, string Recipient, string Channel, string Status);

@@ -83,6 +83,13 @@ internal sealed class MessageRouterWorker : BatchConsumer
     private async Task<IReadOnlyList<Delivery>> RouteAsync(NewMessage message, Dictionary<string, IReadOnlyList<ChannelMapping>> mappings, CancellationToken ct)
     {
         var deliveries = new List<Delivery>();
+        if (message.Payload.Type == "file" && await CheckFileAsync(message, ct) is { } refusal)
+        {
+            foreach (var recipient in message.To)
+                foreach (var channel in message.Channels)
+                    deliveries.Add(new Delivery(recipient, channel, MessageStatus.Failed, refusal));
+            return deliveries;
+        }
         foreach (var recipient in message.To)
             foreach (var channel in message.Channels)
             {
@@ -99,6 +106,20 @@ internal sealed class MessageRouterWorker : BatchConsumer
         return deliveries;
     }
 
+    /// <summary>
+    /// Null when the file may go out: its upload completed. It is then recorded as shared in the
+    /// conversation before the message is stored, so recipients may fetch it as soon as they see it.
+    /// </summary>
+    private async Task<string?> CheckFileAsync(NewMessage message, CancellationToken ct)
+    {
+        var file = message.Payload.FileId is { } id ? await _metadata.FindFileAsync(id, ct) : null;
+        if (file is null) return $"File '{message.Payload.FileId}' does not exist (its upload was refused or removed).";
+        if (file.Status != FileRecord.Completed)
+            return $"File '{file.FileId}' is {file.Status}, not completed: POST /v1/files/complete before sending it.";
+        await _metadata.ShareFileAsync(file.FileId, message.ConversationId, ct);
+        return null;
+    }
+
     /// <summary>The message a record carries, or why it carries none.</summary>
     private static (NewMessage? Message, string? Problem) Parse(ConsumeResult<string, byte[]> record)
     {
@@ -112,7 +133,7 @@ internal sealed class MessageRouterWorker : BatchConsumer
         }.OfType<string>().ToList();
         if (missing.Count > 0) return (null, "MessageEvent without " + string.Join(", ", missing));
         return (new NewMessage(e.MessageId, e.ConversationId, e.From, e.To.ToList(), e.Channels.ToList(),
-            new MessagePayload(e.Payload!.Type, e.Payload.Text.Length > 0 ? e.Payload.Text : null, e.Payload.FileId.Length > 0 ? e.Payload.FileId : null),
+            MessageEvents.FromPayload(e.Payload!),
             e.AcceptedAt!.ToDateTimeOffset()), null);
     }
 

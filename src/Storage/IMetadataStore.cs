@@ -45,4 +45,15 @@ public interface IMetadataStore
     Task<bool> DeleteWebhookAsync(string webhookId, CancellationToken cancellationToken = default);
 
     Task DisableWebhookAsync(string webhookId, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates or replaces a file's record (its <see cref="FileRecord.SharedIn"/> is ignored: shares are added one by one).</summary>
+    Task PutFileAsync(FileRecord file, CancellationToken cancellationToken = default);
+
+    /// <summary>The file with every conversation it was shared in, or null.</summary>
+    Task<FileRecord?> FindFileAsync(string fileId, CancellationToken cancellationToken = default);
+
+    Task<bool> DeleteFileAsync(string fileId, CancellationToken cancellationToken = default);
+
+    /// <summary>Records that a message carried the file to the conversation; safe to repeat, and concurrent shares all stick.</summary>
+    Task ShareFileAsync(string fileId, string conversationId, CancellationToken cancellationToken = default);
 }

@@ -22,6 +22,12 @@ public static class MessageEvents
         var result = new Payload { Type = payload.Type };
         if (payload.Text is { } text) result.Text = text;
         if (payload.FileId is { } fileId) result.FileId = fileId;
+        if (payload.File is { } file)
+            result.File = new Chat.Shared.Events.FileSummary { FileName = file.FileName, ContentType = file.ContentType, Size = file.Size, Sha256 = file.Sha256 };
         return result;
     }
+
+    public static MessagePayload FromPayload(Payload payload) => new(payload.Type,
+        payload.Text.Length > 0 ? payload.Text : null, payload.FileId.Length > 0 ? payload.FileId : null,
+        payload.File is { } f ? new FileSummary(f.FileName, f.ContentType, f.Size, f.Sha256) : null);
 }

@@ -11,7 +11,10 @@ public sealed record Conversation(
     public bool HasMember(string username) => Members.Contains(username, StringComparer.Ordinal);
 }
 
-public sealed record MessagePayload(string Type, string? Text, string? FileId);
+/// <param name="File">For a file message: what the file is, as it was when the message was sent.</param>
+public sealed record MessagePayload(string Type, string? Text, string? FileId, FileSummary? File = null);
+
+public sealed record FileSummary(string FileName, string ContentType, long Size, string Sha256);
 
 /// <summary>A message as the Frontend accepted it, before it has a sequence number.</summary>
 public sealed record NewMessage(
@@ -88,3 +91,16 @@ public sealed record WebhookDelivery(
 }
 
 public sealed record WebhookAttempt(string DeliveryId, int Attempt, DateTimeOffset At, int? StatusCode, double LatencyMs, string? Error);
+
+/// <summary>
+/// An uploaded (or uploading) file. <see cref="Status"/> moves <c>uploading → completed</c> once the
+/// stored bytes matched the declared size and SHA-256; <see cref="SharedIn"/> lists the
+/// conversations a file message carried it to (their members may read it).
+/// </summary>
+public sealed record FileRecord(
+    string FileId, string Owner, string FileName, string ContentType, long Size, string Sha256, string ObjectKey, string Status,
+    string? UploadId, DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt, IReadOnlyList<string> SharedIn)
+{
+    public const string Uploading = "uploading";
+    public const string Completed = "completed";
+}

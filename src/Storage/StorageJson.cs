@@ -8,4 +8,6 @@ namespace Chat.Storage;
 [JsonSerializable(typeof(IntegratorClient))]
 [JsonSerializable(typeof(ChannelMapping))]
 [JsonSerializable(typeof(WebhookRegistration))]
+[JsonSerializable(typeof(FileRecord))]
+[JsonSerializable(typeof(FileSummary))]
 internal sealed partial class StorageJsonContext : JsonSerializerContext;

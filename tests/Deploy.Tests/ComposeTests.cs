@@ -76,7 +76,8 @@ public sealed partial class ComposeTests
     {
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var options in new[] { typeof(KafkaOptions), typeof(AuthOptions), typeof(ChatOptions), typeof(PresenceOptions), typeof(RouterOptions),
-                     typeof(MessagesOptions), typeof(ConnectorsOptions), typeof(Chat.Webhooks.WebhooksOptions) })
+                     typeof(MessagesOptions), typeof(ConnectorsOptions), typeof(Chat.Webhooks.WebhooksOptions),
+                     typeof(Chat.Files.FilesOptions), typeof(Chat.Files.ObjectStoreOptions) })
             AddProperties(names, (string)options.GetField("Section")!.GetValue(null)!, options);
         foreach (var file in Directory.EnumerateFiles(Path.Combine(Root, "src"), "*.cs", SearchOption.AllDirectories))
             foreach (Match literal in ConfigurationLiteral().Matches(File.ReadAllText(file)))

@@ -106,6 +106,28 @@ public abstract class MetadataStoreContract : IDisposable
         Assert.Null(await store.FindUserByChannelAsync("telegram", "1000"));
     }
 
+    [Fact]
+    public async Task A_file_keeps_its_record_and_every_concurrent_share()
+    {
+        var stores = Enumerable.Range(0, 4).Select(_ => Open()).ToList();
+        var file = new FileRecord("f1", "alice", "report.pdf", "application/pdf", 1234, new string('a', 64), "files/f1", FileRecord.Uploading,
+            null, DateTimeOffset.UtcNow, null, []);
+        await stores[0].PutFileAsync(file);
+        await stores[1].PutFileAsync(file with { Status = FileRecord.Completed, CompletedAt = DateTimeOffset.UtcNow });
+
+        await Task.WhenAll(Enumerable.Range(0, 12).Select(i => Task.Run(() => stores[i % 4].ShareFileAsync("f1", $"c{i % 6}"))));
+        var found = await stores[2].FindFileAsync("f1");
+        Assert.NotNull(found);
+        Assert.Equal(FileRecord.Completed, found.Status);
+        Assert.Equal(1234, found.Size);
+        Assert.Equal(["c0", "c1", "c2", "c3", "c4", "c5"], found.SharedIn);
+        Assert.Null(await stores[0].FindFileAsync("f2"));
+
+        Assert.True(await stores[3].DeleteFileAsync("f1"));
+        Assert.Null(await stores[0].FindFileAsync("f1"));
+        Assert.False(await stores[0].DeleteFileAsync("f1"));
+    }
+
     public void Dispose() => Data.Dispose();
 }
 

@@ -11,7 +11,8 @@ namespace Chat.Testing;
 /// </summary>
 public sealed class FakeTelegram : IAsyncDisposable
 {
-    public sealed record Call(string ChatId, string Text, DateTimeOffset At, bool Answered);
+    /// <param name="Document">For sendDocument: the URL Telegram would fetch the file from.</param>
+    public sealed record Call(string ChatId, string Text, DateTimeOffset At, bool Answered, string? Document = null);
 
     private WebApplication _app = null!;
     private int _nextId;
@@ -23,7 +24,11 @@ public sealed class FakeTelegram : IAsyncDisposable
     public static async Task<FakeTelegram> StartAsync()
     {
         var fake = new FakeTelegram();
-        (fake._app, fake.BaseAddress) = await LoopbackApp.StartAsync(app => app.MapPost("/bot{token}/sendMessage", fake.SendMessageAsync));
+        (fake._app, fake.BaseAddress) = await LoopbackApp.StartAsync(app =>
+        {
+            app.MapPost("/bot{token}/sendMessage", fake.SendMessageAsync);
+            app.MapPost("/bot{token}/sendDocument", fake.SendDocumentAsync);
+        });
         return fake;
     }
 
@@ -38,6 +43,21 @@ public sealed class FakeTelegram : IAsyncDisposable
         {
             ["message_id"] = Interlocked.Increment(ref _nextId), ["date"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
             ["chat"] = new JsonObject { ["id"] = long.Parse(chatId), ["type"] = "private" }, ["text"] = text,
+        };
+        return Results.Json(new JsonObject { ["ok"] = true, ["result"] = result });
+    }
+
+    private async Task<IResult> SendDocumentAsync(HttpRequest request)
+    {
+        var body = (await JsonNode.ParseAsync(request.Body))!;
+        var chatId = body["chat_id"]!.ToJsonString().Trim('"');
+        var document = body["document"]!.GetValue<string>();
+        var caption = body["caption"]?.GetValue<string>() ?? "";
+        Calls.Enqueue(new Call(chatId, caption, DateTimeOffset.UtcNow, true, document));
+        var result = new JsonObject
+        {
+            ["message_id"] = Interlocked.Increment(ref _nextId), ["date"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            ["chat"] = new JsonObject { ["id"] = long.Parse(chatId), ["type"] = "private" }, ["caption"] = caption,
         };
         return Results.Json(new JsonObject { ["ok"] = true, ["result"] = result });
     }

@@ -10,6 +10,17 @@ public static class TestServers
 
     public static string Etcd => Require("CHAT_TEST_ETCD", "etcd");
 
+    /// <summary>The S3 server (Ceph RGW): settings for <c>ObjectStore:Kind=s3</c>, with a bucket of the caller's own.</summary>
+    public static Dictionary<string, string?> S3(string bucket)
+    {
+        var parts = Require("CHAT_TEST_S3", "the S3 server (radosgw)").Split(',');
+        return new()
+        {
+            ["ObjectStore:Kind"] = "s3", ["ObjectStore:Endpoint"] = parts[0], ["ObjectStore:AccessKey"] = parts[1],
+            ["ObjectStore:SecretKey"] = parts[2], ["ObjectStore:Bucket"] = bucket,
+        };
+    }
+
     /// <summary>Testcontainers needs a Docker engine; where there is none, Docker-only tests skip and say so.</summary>
     public static bool DockerAvailable =>
         File.Exists("/var/run/docker.sock") || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOCKER_HOST"));

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Telegram.Bot;
 using Telegram.Bot.Exceptions;
+using Telegram.Bot.Types;
 
 namespace Chat.Connectors.Telegram;
 
@@ -17,12 +18,26 @@ internal sealed class TelegramConnector : IConnector
 
     public string Channel => "telegram";
 
-    public async Task<SendResult> SendTextAsync(string externalId, string text, string reference, CancellationToken cancellationToken)
+    public Task<SendResult> SendTextAsync(string externalId, string text, string reference, CancellationToken cancellationToken) =>
+        SendAsync(externalId, chatId => _bot.SendMessage(chatId, text, cancellationToken: cancellationToken));
+
+    /// <summary>
+    /// As a document Telegram fetches from the presigned URL; above the 20 MB Telegram fetches by URL, as a link.
+    /// (https://core.telegram.org/bots/api#sending-files)
+    /// </summary>
+    public Task<SendResult> SendFileAsync(string externalId, OutgoingFile file, string reference, CancellationToken cancellationToken) =>
+        file.Size > MaxFetchedBytes
+            ? ((IConnector)this).SendFileAsync(externalId, file, reference, cancellationToken)
+            : SendAsync(externalId, chatId => _bot.SendDocument(chatId, InputFile.FromUri(file.DownloadUrl), caption: file.Caption, cancellationToken: cancellationToken));
+
+    private const long MaxFetchedBytes = 20L << 20;
+
+    private static async Task<SendResult> SendAsync(string externalId, Func<long, Task<global::Telegram.Bot.Types.Message>> send)
     {
         if (!long.TryParse(externalId, out var chatId)) return SendResult.Failed($"'{externalId}' is not a Telegram chat id.", permanent: true);
         try
         {
-            var sent = await _bot.SendMessage(chatId, text, cancellationToken: cancellationToken);
+            var sent = await send(chatId);
             return SendResult.Accepted(sent.Id.ToString());
         }
         catch (ApiRequestException e) when (e.ErrorCode == 429)

@@ -17,6 +17,7 @@ public static class Topics
     /// <summary>DeadLetter: records a consumer could not process, with the reason.</summary>
     public const string DeadLetters = "chat.dlq";
 
+    /// <summary>FileEvent: uploads that completed, key = file_id.</summary>
     public const string Files = "chat.files";
     public const string Presence = "chat.presence";
 
@@ -32,4 +33,5 @@ public static class EventTypes
     public const string Receipt = "chat.message.receipt.v1";
     public const string Delivery = "chat.connector.delivery.v1";
     public const string Presence = "chat.presence.v1";
+    public const string FileCompleted = "chat.file.completed.v1";
 }

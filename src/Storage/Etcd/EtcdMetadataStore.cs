@@ -169,6 +169,29 @@ internal sealed class EtcdMetadataStore : IMetadataStore, IDisposable
             await CreateWebhookAsync(webhook with { Disabled = true }, cancellationToken);
     }
 
+    // A file's shares are keys of their own (file-shares/{file}/{conversation}), so concurrent shares never overwrite each other.
+    public Task PutFileAsync(FileRecord file, CancellationToken cancellationToken = default) =>
+        _client.PutAsync(_prefix + "files/" + file.FileId, JsonSerializer.Serialize(file with { SharedIn = [] }, StorageJsonContext.Default.FileRecord),
+            cancellationToken: cancellationToken);
+
+    public async Task<FileRecord?> FindFileAsync(string fileId, CancellationToken cancellationToken = default)
+    {
+        if (await GetJsonAsync(_prefix + "files/" + fileId, StorageJsonContext.Default.FileRecord, cancellationToken) is not { } file) return null;
+        var sharesPrefix = _prefix + "file-shares/" + fileId + "/";
+        var shares = (await _client.GetRangeAsync(sharesPrefix, cancellationToken: cancellationToken)).Kvs
+            .Select(kv => kv.Key.ToStringUtf8()[sharesPrefix.Length..]).Order(StringComparer.Ordinal).ToList();
+        return file with { SharedIn = shares };
+    }
+
+    public async Task<bool> DeleteFileAsync(string fileId, CancellationToken cancellationToken = default)
+    {
+        await _client.DeleteRangeAsync(_prefix + "file-shares/" + fileId + "/", cancellationToken: cancellationToken);
+        return (await _client.DeleteAsync(_prefix + "files/" + fileId, cancellationToken: cancellationToken)).Deleted > 0;
+    }
+
+    public Task ShareFileAsync(string fileId, string conversationId, CancellationToken cancellationToken = default) =>
+        _client.PutAsync(_prefix + "file-shares/" + fileId + "/" + conversationId, "", cancellationToken: cancellationToken);
+
     public void Dispose()
     {
         _client.CancelWatch(_watch);

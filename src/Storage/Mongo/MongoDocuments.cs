@@ -33,7 +33,7 @@ internal sealed class MessageDocument
     public required List<RecipientDocument> Recipients { get; init; }
 
     public StoredMessage ToModel() => new(Id, ConversationId, SequenceNumber, From, To, Channels,
-        new MessagePayload(Payload.Type, Payload.Text, Payload.FileId),
+        new MessagePayload(Payload.Type, Payload.Text, Payload.FileId, Payload.File),
         new DateTimeOffset(AcceptedAt, TimeSpan.Zero), new DateTimeOffset(SentAt, TimeSpan.Zero));
 }
 
@@ -42,6 +42,7 @@ internal sealed class PayloadDocument
     public required string Type { get; init; }
     [BsonIgnoreIfNull] public string? Text { get; init; }
     [BsonIgnoreIfNull] public string? FileId { get; init; }
+    [BsonIgnoreIfNull] public FileSummary? File { get; init; }
 }
 
 internal sealed class RecipientDocument

@@ -130,7 +130,7 @@ internal sealed class MongoMessageStore : IMessageStore
                 await _messages.InsertOneAsync(s, new MessageDocument
                 {
                     Id = m.MessageId, ConversationId = m.ConversationId, SequenceNumber = seq, From = m.From, To = m.To.ToList(), Channels = m.Channels.ToList(),
-                    Payload = new PayloadDocument { Type = m.Payload.Type, Text = m.Payload.Text, FileId = m.Payload.FileId },
+                    Payload = new PayloadDocument { Type = m.Payload.Type, Text = m.Payload.Text, FileId = m.Payload.FileId, File = m.Payload.File },
                     AcceptedAt = m.AcceptedAt.UtcDateTime, SentAt = now.UtcDateTime,
                     Recipients = deliveries.Select(d => new RecipientDocument { Username = d.Recipient, Channel = d.Channel, Status = d.Status, UpdatedAt = now.UtcDateTime }).ToList(),
                 }, cancellationToken: ct);

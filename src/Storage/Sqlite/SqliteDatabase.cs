@@ -12,7 +12,8 @@ internal sealed class SqliteDatabase
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writer = new(1, 1);
 
-    public SqliteDatabase(string path, string schema)
+    /// <param name="addedColumns">Columns added to a table after its first release: added to an older file that lacks them.</param>
+    public SqliteDatabase(string path, string schema, params (string Table, string Column, string Definition)[] addedColumns)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         _connectionString = new SqliteConnectionStringBuilder
@@ -24,6 +25,11 @@ internal sealed class SqliteDatabase
         using var connection = Open();
         Execute(connection, "PRAGMA journal_mode = WAL;");
         Execute(connection, schema);
+        foreach (var (table, column, definition) in addedColumns)
+        {
+            using var info = connection.Command($"SELECT count(*) FROM pragma_table_info('{table}') WHERE name = $c", null, ("$c", column));
+            if ((long)info.ExecuteScalar()! == 0) Execute(connection, $"ALTER TABLE {table} ADD COLUMN {column} {definition}");
+        }
     }
 
     public SqliteConnection Open()

@@ -33,6 +33,7 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
             file_id         TEXT,
             accepted_at     TEXT NOT NULL,
             sent_at         TEXT NOT NULL,
+            file_meta       TEXT,
             UNIQUE (conversation_id, sequence_number)
         );
         CREATE TABLE IF NOT EXISTS message_recipients (
@@ -75,13 +76,13 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
         """;
 
     private const string MessageColumns =
-        "m.message_id, m.conversation_id, m.sequence_number, m.sender, m.recipients, m.channels, m.payload_type, m.text, m.file_id, m.accepted_at, m.sent_at";
+        "m.message_id, m.conversation_id, m.sequence_number, m.sender, m.recipients, m.channels, m.payload_type, m.text, m.file_id, m.accepted_at, m.sent_at, m.file_meta";
 
     private const string ChangeSelect =
         "SELECT h.id, h.message_id, m.conversation_id, m.sequence_number, m.sender, h.status, h.at, h.recipient, h.channel, h.detail " +
         "FROM status_history h JOIN messages m ON m.message_id = h.message_id";
 
-    private readonly SqliteDatabase _db = new(path, Schema);
+    private readonly SqliteDatabase _db = new(path, Schema, ("messages", "file_meta", "TEXT"));
 
     public Task<(Conversation Conversation, bool Created)> CreateConversationAsync(Conversation draft, CancellationToken cancellationToken = default) =>
         _db.WriteAsync((connection, tx) =>
@@ -138,9 +139,10 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
             using var nextSequence = connection.Command(
                 "UPDATE conversations SET last_seq = last_seq + 1 WHERE conversation_id = $c RETURNING last_seq", tx, ("$c", ""));
             using var insertMessage = connection.Command(
-                "INSERT INTO messages VALUES ($id, $c, $seq, $from, $to, $channels, $type, $text, $file, $accepted, $sent)", tx,
+                "INSERT INTO messages (message_id, conversation_id, sequence_number, sender, recipients, channels, payload_type, text, file_id, accepted_at, sent_at, file_meta) " +
+                "VALUES ($id, $c, $seq, $from, $to, $channels, $type, $text, $file, $accepted, $sent, $meta)", tx,
                 ("$id", ""), ("$c", ""), ("$seq", 0L), ("$from", ""), ("$to", ""), ("$channels", ""), ("$type", ""),
-                ("$text", null), ("$file", null), ("$accepted", ""), ("$sent", now.Iso()));
+                ("$text", null), ("$file", null), ("$accepted", ""), ("$sent", now.Iso()), ("$meta", null));
             using var insertRecipient = connection.Command(
                 "INSERT INTO message_recipients VALUES ($id, $u, $ch, $s, $at)", tx,
                 ("$id", ""), ("$u", ""), ("$ch", ""), ("$s", ""), ("$at", now.Iso()));
@@ -166,7 +168,7 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
                 }
                 Bind(insertMessage, ("$id", m.MessageId), ("$c", m.ConversationId), ("$seq", seq), ("$from", m.From),
                     ("$to", JsonSerializer.Serialize(m.To)), ("$channels", JsonSerializer.Serialize(m.Channels)),
-                    ("$type", m.Payload.Type), ("$text", m.Payload.Text), ("$file", m.Payload.FileId), ("$accepted", m.AcceptedAt.Iso()));
+                    ("$type", m.Payload.Type), ("$text", m.Payload.Text), ("$file", m.Payload.FileId), ("$meta", m.Payload.File is { } f ? JsonSerializer.Serialize(f, StorageJsonContext.Default.FileSummary) : null), ("$accepted", m.AcceptedAt.Iso()));
                 insertMessage.ExecuteNonQuery();
                 // "accepted" is the Frontend's 202: history, not news, so it is born published.
                 Bind(insertHistory, ("$id", m.MessageId), ("$s", MessageStatus.Accepted), ("$at", m.AcceptedAt.Iso()),
@@ -235,7 +237,8 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
     private static StoredMessage ReadMessage(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetString(3),
         JsonSerializer.Deserialize<string[]>(r.GetString(4))!, JsonSerializer.Deserialize<string[]>(r.GetString(5))!,
-        new MessagePayload(r.GetString(6), r.StringOrNull(7), r.StringOrNull(8)), r.Time(9), r.Time(10));
+        new MessagePayload(r.GetString(6), r.StringOrNull(7), r.StringOrNull(8),
+            r.StringOrNull(11) is { } meta ? JsonSerializer.Deserialize(meta, StorageJsonContext.Default.FileSummary) : null), r.Time(9), r.Time(10));
 
     private static StatusChange ReadChange(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetString(4), r.GetString(5), r.Time(6),

@@ -35,6 +35,8 @@ internal sealed class SqliteMetadataStore(string path) : IMetadataStore
         );
         CREATE INDEX IF NOT EXISTS ix_channel_mappings_external ON channel_mappings (channel, external_id);
         CREATE TABLE IF NOT EXISTS webhooks (webhook_id TEXT PRIMARY KEY, registration TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS files (file_id TEXT PRIMARY KEY, record TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS file_shares (file_id TEXT NOT NULL, conversation_id TEXT NOT NULL, PRIMARY KEY (file_id, conversation_id));
         """;
 
     private readonly SqliteDatabase _db = new(path, Schema);
@@ -170,4 +172,39 @@ internal sealed class SqliteMetadataStore(string path) : IMetadataStore
         if ((await WebhooksAsync(cancellationToken)).FirstOrDefault(w => w.WebhookId == webhookId) is { } webhook)
             await PutWebhookAsync(webhook with { Disabled = true }, cancellationToken);
     }
+
+    public Task PutFileAsync(FileRecord file, CancellationToken cancellationToken = default) =>
+        _db.WriteAsync((connection, tx) =>
+        {
+            using var upsert = connection.Command("INSERT INTO files VALUES ($id, $r) ON CONFLICT (file_id) DO UPDATE SET record = $r", tx,
+                ("$id", file.FileId), ("$r", System.Text.Json.JsonSerializer.Serialize(file with { SharedIn = [] }, StorageJsonContext.Default.FileRecord)));
+            return upsert.ExecuteNonQuery();
+        }, cancellationToken);
+
+    public Task<FileRecord?> FindFileAsync(string fileId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_db.Read(connection =>
+        {
+            var file = connection.Command("SELECT record FROM files WHERE file_id = $id", null, ("$id", fileId))
+                .Query(r => System.Text.Json.JsonSerializer.Deserialize(r.GetString(0), StorageJsonContext.Default.FileRecord)!).FirstOrDefault();
+            if (file is null) return null;
+            var shares = connection.Command("SELECT conversation_id FROM file_shares WHERE file_id = $id ORDER BY conversation_id", null, ("$id", fileId))
+                .Query(r => r.GetString(0)).ToList();
+            return file with { SharedIn = shares };
+        }));
+
+    public Task<bool> DeleteFileAsync(string fileId, CancellationToken cancellationToken = default) =>
+        _db.WriteAsync((connection, tx) =>
+        {
+            using var shares = connection.Command("DELETE FROM file_shares WHERE file_id = $id", tx, ("$id", fileId));
+            shares.ExecuteNonQuery();
+            using var delete = connection.Command("DELETE FROM files WHERE file_id = $id", tx, ("$id", fileId));
+            return delete.ExecuteNonQuery() == 1;
+        }, cancellationToken);
+
+    public Task ShareFileAsync(string fileId, string conversationId, CancellationToken cancellationToken = default) =>
+        _db.WriteAsync((connection, tx) =>
+        {
+            using var insert = connection.Command("INSERT INTO file_shares VALUES ($f, $c) ON CONFLICT DO NOTHING", tx, ("$f", fileId), ("$c", conversationId));
+            return insert.ExecuteNonQuery();
+        }, cancellationToken);
 }

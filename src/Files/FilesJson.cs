@@ -1,0 +1,27 @@
+using System.Text.Json.Serialization;
+
+namespace Chat.Files;
+
+public sealed record InitiateUploadRequest(string? Filename, string? ContentType, long? Size, string? Sha256);
+
+public sealed record PartUrl(int PartNumber, Uri Url);
+
+/// <summary>Either <see cref="UploadUrl"/> (one PUT of the whole file, with the <see cref="Headers"/>) or <see cref="Parts"/> (one PUT per <see cref="PartSize"/> bytes).</summary>
+public sealed record InitiateUploadResponse(
+    string FileId, string Status, DateTimeOffset ExpiresAt, Uri? UploadUrl = null, IReadOnlyDictionary<string, string>? Headers = null,
+    string? UploadId = null, long? PartSize = null, IReadOnlyList<PartUrl>? Parts = null);
+
+public sealed record CompletedPart(int? PartNumber, string? Etag);
+
+public sealed record CompleteUploadRequest(string? FileId, List<CompletedPart?>? Parts);
+
+public sealed record FileResponse(
+    string FileId, string Filename, string ContentType, long Size, string Sha256, string Status, string Owner, DateTimeOffset CreatedAt,
+    DateTimeOffset? CompletedAt, Uri? DownloadUrl = null, DateTimeOffset? DownloadExpiresAt = null);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(InitiateUploadRequest))]
+[JsonSerializable(typeof(InitiateUploadResponse))]
+[JsonSerializable(typeof(CompleteUploadRequest))]
+[JsonSerializable(typeof(FileResponse))]
+internal sealed partial class FilesJsonContext : JsonSerializerContext;

@@ -1,0 +1,51 @@
+namespace Chat.Files;
+
+/// <summary>Section <c>Files</c>: what may be uploaded and how long URLs live.</summary>
+public sealed class FilesOptions
+{
+    public const string Section = "Files";
+
+    /// <summary>The largest file accepted (default 5 GiB: S3's limit for one part is that, and 10,000 parts of <see cref="PartSize"/> go far above).</summary>
+    public long MaxSize { get; set; } = 5L << 30;
+
+    /// <summary>Files above this size are uploaded in parts (S3 accepts parts of 5 MiB and more).</summary>
+    public long MultipartThreshold { get; set; } = 64L << 20;
+
+    public long PartSize { get; set; } = 16L << 20;
+
+    /// <summary>Media types a client may declare (parameters such as <c>charset</c> are ignored).</summary>
+    public List<string> AllowedContentTypes { get; set; } =
+    [
+        "image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain", "text/csv", "application/json",
+        "application/zip", "application/octet-stream", "audio/mpeg", "audio/ogg", "video/mp4", "video/webm",
+    ];
+
+    public TimeSpan UploadUrlLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
+    public TimeSpan DownloadUrlLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Embedded mode: the address clients reach this service at, for the URLs it signs (unset: the request's own).</summary>
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>Embedded mode: base64 HMAC key for the URLs it signs (unset: a key kept under <c>Chat:DataDir/keys</c>).</summary>
+    public string? SigningKey { get; set; }
+}
+
+/// <summary>Section <c>ObjectStore</c>: <c>Kind</c> <c>local</c> (embedded) or <c>s3</c>.</summary>
+public sealed class ObjectStoreOptions
+{
+    public const string Section = "ObjectStore";
+
+    public string Kind { get; set; } = "local";
+
+    /// <summary>The S3 endpoint this service talks to, e.g. <c>http://minio:9000</c>.</summary>
+    public string? Endpoint { get; set; }
+
+    /// <summary>The endpoint clients reach for presigned URLs, when it differs from <see cref="Endpoint"/> (a proxy, a public name).</summary>
+    public string? PublicEndpoint { get; set; }
+
+    public string? AccessKey { get; set; }
+    public string? SecretKey { get; set; }
+    public string Bucket { get; set; } = "chat-files";
+    public string Region { get; set; } = "us-east-1";
+}
