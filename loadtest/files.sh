@@ -42,7 +42,7 @@ for store in s3 local; do
     start "files-$store" Files "$port" Auth__JwksUrl="$jwks" ObjectStore__Kind=local
   fi
   echo "==> $store"
-  dotnet loadtest/FilesBench/bin/Release/net10.0/FilesBench.dll --files-url "http://127.0.0.1:$port" --auth-url "http://127.0.0.1:$auth_port" \
+  dotnet loadtest/FilesBench/bin/Release/net10.0/Chat.FilesBench.dll --files-url "http://127.0.0.1:$port" --auth-url "http://127.0.0.1:$auth_port" \
     --files-pid "$last_pid" --label "$store" "$@" || status=1
   kill "$last_pid"
 done

@@ -9,12 +9,19 @@ namespace Chat.Router;
 /// wherever those are connected. Best effort by design: a push that finds no one leaves the
 /// message pending in the store, and the client gets it on connect or with <c>sync</c>.
 /// </summary>
-public sealed class LiveDelivery(LivePush live, ILogger<LiveDelivery> logger)
+public sealed class LiveDelivery(LivePush live, TimeProvider clock, ILogger<LiveDelivery> logger)
 {
-    public Task NewMessagesAsync(IReadOnlyList<StoredMessage> messages, CancellationToken cancellationToken) =>
-        SendAsync(messages.Where(m => m.Channels.Contains(Channels.App))
-            .Select(m => new Push(m.To, Frames.MessageNew(m), new PushedMessage(m.MessageId, m.ConversationId, m.SequenceNumber)))
-            .ToList(), cancellationToken);
+    private static readonly System.Diagnostics.Metrics.Histogram<double> PushedLatency = ChatTelemetry.Meter.CreateHistogram<double>(
+        "chat.message.pushed_latency", "s", "From the Frontend's accept (POST) to the hand-off to the recipients' WebSocket nodes");
+
+    public async Task NewMessagesAsync(IReadOnlyList<StoredMessage> messages, CancellationToken cancellationToken)
+    {
+        var app = messages.Where(m => m.Channels.Contains(Channels.App)).ToList();
+        await SendAsync(app.Select(m => new Push(m.To, Frames.MessageNew(m), new PushedMessage(m.MessageId, m.ConversationId, m.SequenceNumber))).ToList(),
+            cancellationToken);
+        var now = clock.GetUtcNow();
+        foreach (var m in app) PushedLatency.Record((now - m.AcceptedAt).TotalSeconds);
+    }
 
     public Task StatusChangesAsync(IReadOnlyList<StatusChange> changes, CancellationToken cancellationToken) =>
         SendAsync(changes.Where(c => c is { Recipient: not null, Channel: not null })

@@ -19,6 +19,8 @@ namespace Chat.Router;
 internal sealed class MessageRouterWorker : BatchConsumer
 {
     private static readonly Counter<long> Outcomes = ChatTelemetry.Meter.CreateCounter<long>("chat.router.messages", description: "Messages by outcome");
+    private static readonly Histogram<double> StoredLatency = ChatTelemetry.Meter.CreateHistogram<double>("chat.message.stored_latency", "s",
+        "From the Frontend's accept (POST) to the Router's store commit");
 
     private readonly IMessageStore _store;
     private readonly StatusOutbox _outbox;
@@ -43,6 +45,7 @@ internal sealed class MessageRouterWorker : BatchConsumer
         activity?.SetTag("messaging.system", "kafka");
         activity?.SetTag("messaging.consumer.group.name", GroupId);
         activity?.SetTag("messaging.batch.message_count", batch.Count);
+        using var spans = new MessageSpans(batch, GroupId);
 
         var toStore = new List<MessageToStore>(batch.Count);
         var mappings = new Dictionary<string, IReadOnlyList<ChannelMapping>>();
@@ -60,10 +63,12 @@ internal sealed class MessageRouterWorker : BatchConsumer
             sources.TryAdd(message.MessageId, record);
         }
 
-        var results = await _store.StoreAsync(toStore, cancellationToken);
+        var results = await spans.StepAsync("store write", () => _store.StoreAsync(toStore, cancellationToken),
+            new KeyValuePair<string, object?>("db.operation.name", "store messages"), new KeyValuePair<string, object?>("db.operation.batch.size", toStore.Count));
         foreach (var result in results)
         {
             Outcomes.Add(1, new KeyValuePair<string, object?>("outcome", result.Outcome.ToString().ToLowerInvariant()));
+            if (result.Outcome == StoreOutcome.Stored) StoredLatency.Record((result.StoredAt - result.Message.AcceptedAt).TotalSeconds);
             if (result.Outcome == StoreOutcome.UnknownConversation)
                 await DeadLetterAsync(sources[result.Message.MessageId], $"Conversation '{result.Message.ConversationId}' does not exist.", cancellationToken);
         }
@@ -71,7 +76,8 @@ internal sealed class MessageRouterWorker : BatchConsumer
         await _outbox.PublishAsync(changes, cancellationToken);
         // Duplicates are pushed again too: after a crash between store and push, the replay is the
         // only push the recipient gets. Sockets skip what they already sent.
-        await _live.NewMessagesAsync(results.Where(r => r.Outcome is StoreOutcome.Stored or StoreOutcome.Duplicate).Select(r => r.ToStored()).ToList(), cancellationToken);
+        await spans.StepAsync("websocket push", () => _live.NewMessagesAsync(
+            results.Where(r => r.Outcome is StoreOutcome.Stored or StoreOutcome.Duplicate).Select(r => r.ToStored()).ToList(), cancellationToken));
         await _live.StatusChangesAsync(changes, cancellationToken);
     }
 

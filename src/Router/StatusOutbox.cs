@@ -16,7 +16,8 @@ namespace Chat.Router;
 /// </summary>
 public sealed class StatusOutbox(IMessageStore store, EventProducer producer, DeliveryHandoff handoff)
 {
-    private static readonly Counter<long> Published = ChatTelemetry.Meter.CreateCounter<long>("chat.status.published");
+    private static readonly Counter<long> Published = ChatTelemetry.Meter.CreateCounter<long>("chat.status.published",
+        description: "Status transitions published, by status (sent, delivered, read, failed) and channel");
 
     /// <summary>Publishes changes the caller just stored, then marks them published.</summary>
     public async Task PublishAsync(IReadOnlyList<StatusChange> changes, CancellationToken cancellationToken)
@@ -29,7 +30,8 @@ public sealed class StatusOutbox(IMessageStore store, EventProducer producer, De
             return (Topics.Status, c.ConversationId, (Google.Protobuf.IMessage)@event, EventTypes.MessageStatus, @event.EventId);
         }).Concat(deliveries), cancellationToken);
         await store.MarkPublishedAsync(changes.Select(c => c.Id).ToList(), cancellationToken);
-        Published.Add(changes.Count);
+        foreach (var group in changes.GroupBy(c => (c.Status, c.Channel)))
+            Published.Add(group.Count(), new KeyValuePair<string, object?>("status", group.Key.Status), new KeyValuePair<string, object?>("channel", group.Key.Channel ?? "none"));
     }
 
     /// <summary>Publishes whatever is still unpublished from before <paramref name="recordedBefore"/> (a crash's leftovers); returns it.</summary>

@@ -33,7 +33,8 @@ public sealed class ChatServer : IAsyncDisposable
 
     public string BootstrapServers => Broker.BootstrapServers;
 
-    public static async Task<ChatServer> StartAsync(IDictionary<string, string?>? settings = null)
+    /// <param name="configure">Runs on the builder after the settings (a test adds an exporter, say).</param>
+    public static async Task<ChatServer> StartAsync(IDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null)
     {
         var data = new TempDirectory();
         var app = ChatHost.Build(["--urls", "http://127.0.0.1:0"], builder =>
@@ -46,6 +47,7 @@ public sealed class ChatServer : IAsyncDisposable
             });
             if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            configure?.Invoke(builder);
         });
         await app.StartAsync();
         return new ChatServer(app, data, LoopbackApp.AddressOf(app));

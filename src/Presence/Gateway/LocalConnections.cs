@@ -7,14 +7,19 @@ internal sealed class LocalConnections
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, ClientConnection>> _byUser = new(StringComparer.Ordinal);
 
+    private static readonly System.Diagnostics.Metrics.UpDownCounter<long> Open =
+        Chat.Shared.ChatTelemetry.Meter.CreateUpDownCounter<long>("chat.websocket.connections", description: "Open WebSocket connections on this node");
+
     public int Count => _byUser.Values.Sum(c => c.Count);
 
-    public void Add(ClientConnection connection) =>
-        _byUser.GetOrAdd(connection.Username, _ => new()).TryAdd(connection.Id, connection);
+    public void Add(ClientConnection connection)
+    {
+        if (_byUser.GetOrAdd(connection.Username, _ => new()).TryAdd(connection.Id, connection)) Open.Add(1);
+    }
 
     public void Remove(ClientConnection connection)
     {
-        if (_byUser.TryGetValue(connection.Username, out var connections)) connections.TryRemove(connection.Id, out _);
+        if (_byUser.TryGetValue(connection.Username, out var connections) && connections.TryRemove(connection.Id, out _)) Open.Add(-1);
     }
 
     public IEnumerable<ClientConnection> All() => _byUser.Values.SelectMany(c => c.Values);

@@ -23,6 +23,14 @@ public abstract class BatchConsumer(string topic, string groupId, KafkaOptions o
     private static readonly Counter<long> OffsetResets = ChatTelemetry.Meter.CreateCounter<long>(
         "chat.consumer.offset_resets", description: "Offsets found out of range: records may have been lost from the log");
 
+    // Per group, topic and partition: the log end offset less the next offset to process, after each batch.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Group, string Topic, int Partition), long> Lag = new();
+
+    static BatchConsumer() => ChatTelemetry.Meter.CreateObservableGauge("chat.consumer.lag",
+        () => Lag.Select(l => new Measurement<long>(l.Value, new KeyValuePair<string, object?>("group", l.Key.Group),
+            new KeyValuePair<string, object?>("topic", l.Key.Topic), new KeyValuePair<string, object?>("partition", l.Key.Partition))),
+        description: "Records in the log not yet processed by the group, per partition");
+
     private readonly HashSet<TopicPartition> _revokedDuringBatch = [];
     private readonly HashSet<TopicPartition> _assigned = [];
     private long _recordsProcessed;
@@ -68,6 +76,7 @@ public abstract class BatchConsumer(string topic, string groupId, KafkaOptions o
                 ProcessUntilDone(batch, stoppingToken);
                 foreach (var record in batch) StoreOffset(consumer, record);
                 Interlocked.Add(ref _recordsProcessed, batch.Count);
+                RecordLag(consumer, batch);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -81,9 +90,20 @@ public abstract class BatchConsumer(string topic, string groupId, KafkaOptions o
         }
     }
 
+    private void RecordLag(IConsumer<string, byte[]> consumer, List<ConsumeResult<string, byte[]>> batch)
+    {
+        foreach (var last in batch.GroupBy(r => r.TopicPartition).Select(g => g.Last()))
+        {
+            // The watermarks the last fetch brought: no broker round trip.
+            var high = consumer.GetWatermarkOffsets(last.TopicPartition).High;
+            if (high != Offset.Unset) Lag[(groupId, last.Topic, last.Partition.Value)] = Math.Max(0, high.Value - (last.Offset.Value + 1));
+        }
+    }
+
     private void Revoke(IEnumerable<TopicPartition> partitions)
     {
         var list = partitions.ToList();
+        foreach (var partition in list) Lag.TryRemove((groupId, partition.Topic, partition.Partition.Value), out _);
         lock (_revokedDuringBatch) _revokedDuringBatch.UnionWith(list);
         lock (_assigned) _assigned.ExceptWith(list);
     }
