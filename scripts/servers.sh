@@ -1,4 +1,5 @@
-# Sourced, not run: installs (Debian packages) and starts redis-server, etcd and an S3 server
+# Sourced, not run: installs (Debian packages) nginx and promtool (which tests start themselves) and
+# installs and starts redis-server, etcd and an S3 server
 # (Ceph's RADOS Gateway, scripts/s3-rgw.sh), each on a free loopback port with a throwaway data
 # directory, exports CHAT_TEST_REDIS, CHAT_TEST_ETCD and CHAT_TEST_S3 (endpoint,access,secret), and
 # stops them when the sourcing shell exits. Callers define fail().
@@ -6,6 +7,9 @@ need=()
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v etcd >/dev/null || need+=(etcd-server)
 command -v radosgw >/dev/null || need+=(radosgw ceph-mon ceph-osd)
+command -v nginx >/dev/null || need+=(nginx)
+command -v promtool >/dev/null || need+=(prometheus)
+command -v openssl >/dev/null || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
   echo "==> Installing ${need[*]}"
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
@@ -46,6 +50,7 @@ echo "==> Starting an S3 server (Ceph RADOS Gateway, about 15 s)"
 s3_port=$(free_port)
 scripts/s3-rgw.sh "$servers/rgw" "$s3_port" "$(free_port)" chat-test-access chat-test-secret-key >"$servers/rgw.log" 2>&1 \
   || { cat "$servers/rgw.log"; fail "The S3 server (radosgw) did not start; see above."; }
+export CHAT_TEST_NGINX=$(command -v nginx) CHAT_TEST_PROMTOOL=$(command -v promtool)
 export CHAT_TEST_S3="http://127.0.0.1:$s3_port,chat-test-access,chat-test-secret-key"
 echo "==> redis at $CHAT_TEST_REDIS, etcd at $CHAT_TEST_ETCD, S3 at http://127.0.0.1:$s3_port"
 

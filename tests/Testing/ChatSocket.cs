@@ -25,9 +25,10 @@ public sealed class ChatSocket : IAsyncDisposable
 
     public WebSocketState State => _socket.State;
 
-    public static async Task<ChatSocket> ConnectAsync(Uri server, string? accessToken, bool tokenInQuery = false)
+    public static async Task<ChatSocket> ConnectAsync(Uri server, string? accessToken, bool tokenInQuery = false, Action<ClientWebSocketOptions>? configure = null)
     {
         var socket = new ClientWebSocket();
+        configure?.Invoke(socket.Options);
         var uri = new UriBuilder(server) { Scheme = server.Scheme == "https" ? "wss" : "ws", Path = "/v1/ws" };
         if (accessToken is not null)
         {

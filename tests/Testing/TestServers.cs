@@ -10,6 +10,12 @@ public static class TestServers
 
     public static string Etcd => Require("CHAT_TEST_ETCD", "etcd");
 
+    /// <summary>The nginx binary (Debian's package); tests start it with the project's gateway config.</summary>
+    public static string Nginx => Require("CHAT_TEST_NGINX", "nginx");
+
+    /// <summary>Prometheus' rule checker (Debian's prometheus package).</summary>
+    public static string Promtool => Require("CHAT_TEST_PROMTOOL", "promtool");
+
     /// <summary>The S3 server (Ceph RGW): settings for <c>ObjectStore:Kind=s3</c>, with a bucket of the caller's own.</summary>
     public static Dictionary<string, string?> S3(string bucket)
     {
