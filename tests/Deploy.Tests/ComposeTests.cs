@@ -19,7 +19,7 @@ namespace Chat.Deploy.Tests;
 /// </summary>
 public sealed partial class ComposeTests
 {
-    private static readonly string Root = FindRoot();
+    public static readonly string Root = FindRoot();
     private static readonly Dictionary<object, object> Compose = Load(Path.Combine(Root, "docker-compose.yml"));
     private static Dictionary<object, object> Services => (Dictionary<object, object>)Compose["services"];
 
@@ -42,12 +42,11 @@ public sealed partial class ComposeTests
     [Fact]
     public void Every_setting_passed_to_a_service_is_a_configuration_name_the_code_reads()
     {
-        var known = KnownConfigurationNames();
         foreach (var (name, service) in ChatServices)
             foreach (var key in ((Dictionary<object, object>)service["environment"]).Keys.Cast<string>())
             {
                 var setting = key.Replace("__", ":");
-                Assert.True(known.Contains(setting), $"{name} sets {key} ({setting}), which no code reads");
+                Assert.True(IsKnownConfigurationName(setting), $"{name} sets {key} ({setting}), which no code reads");
             }
     }
 
@@ -71,7 +70,15 @@ public sealed partial class ComposeTests
         Assert.Equal(Topics.All.Order(), TopicList().Match(command).Groups[1].Value.Split(' ').Order());
     }
 
-    /// <summary>Properties of every options class (Section:Property), plus every "Section:Key" literal in src/.</summary>
+    /// <summary>
+    /// Properties of every options class (Section:Property), plus every "Section:Key" literal in src/,
+    /// plus the OpenTelemetry SDK's own OTEL_* variables.
+    /// </summary>
+    public static bool IsKnownConfigurationName(string setting) =>
+        setting.StartsWith("OTEL_", StringComparison.Ordinal) || Known.Value.Contains(setting);
+
+    private static readonly Lazy<HashSet<string>> Known = new(KnownConfigurationNames);
+
     private static HashSet<string> KnownConfigurationNames()
     {
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -102,7 +109,7 @@ public sealed partial class ComposeTests
         return new DeserializerBuilder().Build().Deserialize<Dictionary<object, object>>(new MergingParser(new Parser(reader)));
     }
 
-    private static string FindRoot()
+    public static string FindRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Chat.sln"))) dir = dir.Parent;
