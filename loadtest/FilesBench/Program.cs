@@ -95,9 +95,12 @@ async Task UploadAsync()
     }
     else
     {
-        var content = new ByteArrayContent(data);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        (await storage.PutAsync(initiated["upload_url"]!.GetValue<string>(), content)).EnsureSuccessStatusCode();
+        // Exactly the headers initiate names: they are signed (with S3, the SHA-256 the store enforces).
+        var request = new HttpRequestMessage(HttpMethod.Put, initiated["upload_url"]!.GetValue<string>()) { Content = new ByteArrayContent(data) };
+        foreach (var (name, value) in initiated["headers"]!.AsObject())
+            if (name == "content-type") request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(value!.GetValue<string>());
+            else request.Headers.TryAddWithoutValidation(name, value!.GetValue<string>());
+        (await storage.SendAsync(request)).EnsureSuccessStatusCode();
         complete = new { file_id = fileId };
     }
     await Expect(await files.PostAsJsonAsync("/v1/files/complete", complete));

@@ -19,8 +19,12 @@ public interface IConnector
 
     /// <summary>A file message. The platform fetches the bytes from the download URL itself; one that cannot take documents gets the link as text.</summary>
     Task<SendResult> SendFileAsync(string externalId, OutgoingFile file, string reference, CancellationToken cancellationToken) =>
-        SendTextAsync(externalId, (file.Caption is { Length: > 0 } caption ? caption + "\n" : "") + $"{file.FileName}: {file.DownloadUrl}", reference, cancellationToken);
+        SendTextAsync(externalId, file.AsText(), reference, cancellationToken);
 }
 
 /// <param name="DownloadUrl">A presigned GET, valid for an hour.</param>
-public sealed record OutgoingFile(string FileName, string ContentType, long Size, Uri DownloadUrl, string? Caption);
+public sealed record OutgoingFile(string FileName, string ContentType, long Size, Uri DownloadUrl, string? Caption)
+{
+    /// <summary>The caption, then the name and the link: for platforms (or sizes) that take no documents.</summary>
+    public string AsText() => (Caption is { Length: > 0 } caption ? caption + "\n" : "") + $"{FileName}: {DownloadUrl}";
+}

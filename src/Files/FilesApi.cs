@@ -49,16 +49,20 @@ public static class FilesApi
         }
         else
         {
-            // The content type is part of the signature: the PUT must send the same Content-Type header.
-            answer = new InitiateUploadResponse(fileId, FileRecord.Uploading, expiresAt, await objects.PresignPutAsync(key, contentType, expiresAt, ct),
-                new Dictionary<string, string> { ["content-type"] = contentType });
+            // The PUT must send exactly these headers: they are part of the signature (the content type, and with S3 the SHA-256 it enforces).
+            var upload = await objects.PresignPutAsync(key, contentType, body.Sha256!.ToLowerInvariant(), expiresAt, ct);
+            answer = new InitiateUploadResponse(fileId, FileRecord.Uploading, expiresAt, upload.Url, upload.Headers);
         }
         await metadata.PutFileAsync(new FileRecord(fileId, caller.Subject, fileName, contentType, size, body.Sha256!.ToLowerInvariant(), key,
             FileRecord.Uploading, uploadId, now, null, []), ct);
         return TypedResults.Created($"/v1/files/{fileId}", answer);
     }
 
-    /// <summary>Joins the parts (multipart), then reads the stored bytes once: a size, SHA-256 or content-type mismatch removes them (422).</summary>
+    /// <summary>
+    /// A single upload's bytes were checked against the SHA-256 by the store as they arrived, so only
+    /// their size and first bytes are read here. A multipart upload's parts are joined, then read
+    /// once to hash them. A size, SHA-256 or content-type mismatch removes the object (422).
+    /// </summary>
     private static async Task<Results<Ok<FileResponse>, ProblemHttpResult>> Complete(
         HttpContext http, IObjectStore objects, IMetadataStore metadata, EventProducer producer, TimeProvider clock, ILogger<FileRecord> logger, CancellationToken ct)
     {
@@ -84,7 +88,9 @@ public static class FilesApi
             }
         }
 
-        var stored = await objects.InspectAsync(file.ObjectKey, ct);
+        var stored = file.UploadId is null
+            ? await objects.DescribeAsync(file.ObjectKey, ct) is { } summary ? new StoredObject(summary.Size, file.Sha256, summary.Head) : null
+            : await objects.InspectAsync(file.ObjectKey, ct);
         if (stored is null)
             return Problems.Conflict(file.UploadId is null ? "Nothing was uploaded yet: PUT the bytes to upload_url first." : "The parts were joined but no object is there; initiate again.", "file_id");
         var mismatch = stored.Size != file.Size ? $"{stored.Size} bytes were stored but {file.Size} were declared."

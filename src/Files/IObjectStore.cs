@@ -7,8 +7,12 @@ namespace Chat.Files;
 /// </summary>
 public interface IObjectStore
 {
-    /// <summary>A URL that accepts one <c>PUT</c> of the whole object until <paramref name="expiresAt"/>.</summary>
-    Task<Uri> PresignPutAsync(string key, string contentType, DateTimeOffset expiresAt, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// A URL that accepts one <c>PUT</c> of the whole object until <paramref name="expiresAt"/>, with the
+    /// headers the client must send. The store itself refuses a body whose SHA-256 is not
+    /// <paramref name="sha256"/>: what it keeps is the declared bytes or nothing, and no one has to read them back.
+    /// </summary>
+    Task<PresignedUpload> PresignPutAsync(string key, string contentType, string sha256, DateTimeOffset expiresAt, CancellationToken cancellationToken = default);
 
     /// <summary>Starts a multipart upload; returns its upload id.</summary>
     Task<string> StartMultipartAsync(string key, string contentType, CancellationToken cancellationToken = default);
@@ -24,6 +28,9 @@ public interface IObjectStore
     /// <summary>Reads the stored object once: its size, SHA-256 and first bytes; null when there is none.</summary>
     Task<StoredObject?> InspectAsync(string key, CancellationToken cancellationToken = default);
 
+    /// <summary>The stored object's size and first bytes, without reading the rest; null when there is none.</summary>
+    Task<ObjectSummary?> DescribeAsync(string key, CancellationToken cancellationToken = default);
+
     /// <summary>A URL that answers one <c>GET</c> with the object until <paramref name="expiresAt"/>, offered for saving as <paramref name="fileName"/>.</summary>
     Task<Uri> PresignGetAsync(string key, string fileName, DateTimeOffset expiresAt, CancellationToken cancellationToken = default);
 
@@ -33,6 +40,11 @@ public interface IObjectStore
 
 public sealed record UploadedPart(int PartNumber, string ETag);
 
+public sealed record PresignedUpload(Uri Url, IReadOnlyDictionary<string, string> Headers);
+
+/// <param name="Head">Up to the first 16 bytes, to check what the content really is.</param>
+public sealed record ObjectSummary(long Size, byte[] Head);
+
 /// <param name="Head">Up to the first 16 bytes, to check what the content really is.</param>
 public sealed record StoredObject(long Size, string Sha256, byte[] Head);
 
@@ -41,12 +53,14 @@ public sealed class ObjectStoreException(string message, Exception? inner = null
 
 public static class StoredObjects
 {
+    public const int HeadLength = 16;
+
     /// <summary>Reads a stream to its end once, hashing as it goes and keeping the first bytes.</summary>
     public static async Task<StoredObject> ReadAsync(Stream content, CancellationToken cancellationToken)
     {
         using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
         var buffer = new byte[81920];
-        var head = new byte[16];
+        var head = new byte[HeadLength];
         int headLength = 0, read;
         long size = 0;
         while ((read = await content.ReadAsync(buffer, cancellationToken)) > 0)

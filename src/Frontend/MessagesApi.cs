@@ -64,6 +64,7 @@ public static class MessagesApi
             return Problems.Status(StatusCodes.Status503ServiceUnavailable, "Service unavailable",
                 $"The message log cannot take messages right now; nothing was accepted. Retry after 5 seconds with message_id '{message.MessageId}', so a retry can never make two.");
         }
+        logger.LogDebug("Accepted message {MessageId} from {From} into {ConversationId}", message.MessageId, from, message.ConversationId);
         return TypedResults.Accepted($"/v1/messages/{message.MessageId}/status", new SendMessageResponse(message.MessageId, MessageStatus.Accepted));
     }
 

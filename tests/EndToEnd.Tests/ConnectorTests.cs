@@ -81,14 +81,14 @@ public sealed class ConnectorTests(ConnectorFixture fixture) : IClassFixture<Con
     [Fact]
     public async Task A_file_message_goes_to_Telegram_as_a_document_whose_link_serves_the_bytes()
     {
-        var (alice, _, conversation) = await PairOnTelegramAsync("doc", "7373");
+        var (alice, _, conversation) = await PairOnTelegramAsync("doc", "868686");
         var bytes = System.Text.Encoding.UTF8.GetBytes("quarterly numbers\n1,2,3\n");
         var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
         var initiated = await ApiClient.ExpectAsync(await alice.PostJsonAsync("/v1/files/initiate",
             new { filename = "q3.csv", content_type = "text/csv", size = bytes.Length, sha256 = sha }), HttpStatusCode.Created);
         using var anonymous = new HttpClient();
         var upload = new ByteArrayContent(bytes);
-        upload.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
+        upload.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(initiated["headers"]!["content-type"]!.GetValue<string>());
         Assert.True((await anonymous.PutAsync(initiated["upload_url"]!.GetValue<string>(), upload)).IsSuccessStatusCode);
         var fileId = initiated["file_id"]!.GetValue<string>();
         await ApiClient.ExpectAsync(await alice.PostJsonAsync("/v1/files/complete", new { file_id = fileId }), HttpStatusCode.OK);
@@ -99,7 +99,7 @@ public sealed class ConnectorTests(ConnectorFixture fixture) : IClassFixture<Con
         }), HttpStatusCode.Accepted))["message_id"]!.GetValue<string>();
 
         await Eventually.UntilAsync(() => ChannelStatusesAsync(alice, id), s => s.GetValueOrDefault("telegram") == "delivered", Deadline, "telegram delivered");
-        var call = Assert.Single(fixture.Telegram.Calls, c => c.ChatId == "7373");
+        var call = Assert.Single(fixture.Telegram.Calls, c => c.ChatId == "868686");
         Assert.Equal("Q3", call.Text);
         Assert.NotNull(call.Document);
         Assert.Equal(bytes, await anonymous.GetByteArrayAsync(call.Document));

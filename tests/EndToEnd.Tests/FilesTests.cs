@@ -14,7 +14,11 @@ public abstract class FilesFixture : IAsyncLifetime
 
     protected abstract Dictionary<string, string?> Settings();
 
-    public async Task InitializeAsync() => Server = await ChatServer.StartAsync(Settings());
+    // Parts from 8 MiB, of 5 MiB (S3's smallest), so a 9 MiB file already goes in parts.
+    public async Task InitializeAsync() => Server = await ChatServer.StartAsync(new Dictionary<string, string?>(Settings())
+    {
+        ["Files:MultipartThreshold"] = (8 << 20).ToString(), ["Files:PartSize"] = (5 << 20).ToString(),
+    });
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 }
@@ -78,11 +82,19 @@ public abstract class FilesContract(ChatServer server)
             }
             return await client.PostJsonAsync("/v1/files/complete", new { file_id = fileId, parts = etags });
         }
-        var content = new ByteArrayContent(bytes);
-        content.Headers.ContentType = MediaTypeHeaderValue.Parse(initiated["headers"]!["content-type"]!.GetValue<string>());
-        var upload = await Anonymous.PutAsync(initiated["upload_url"]!.GetValue<string>(), content);
+        var upload = await PutWholeAsync(initiated, bytes);
         Assert.True(upload.IsSuccessStatusCode, $"PUT: {(int)upload.StatusCode} {await upload.Content.ReadAsStringAsync()}");
         return await client.PostJsonAsync("/v1/files/complete", new { file_id = fileId });
+    }
+
+    /// <summary>One PUT to upload_url with exactly the headers initiate asked for.</summary>
+    private static Task<HttpResponseMessage> PutWholeAsync(JsonNode initiated, byte[] bytes)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, initiated["upload_url"]!.GetValue<string>()) { Content = new ByteArrayContent(bytes) };
+        foreach (var (name, value) in initiated["headers"]!.AsObject())
+            if (name == "content-type") request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(value!.GetValue<string>());
+            else request.Headers.TryAddWithoutValidation(name, value!.GetValue<string>());
+        return Anonymous.SendAsync(request);
     }
 
     private static async Task<byte[]> DownloadAsync(ApiClient client, string fileId)
@@ -118,11 +130,29 @@ public abstract class FilesContract(ChatServer server)
     }
 
     [Fact]
-    public async Task A_wrong_checksum_is_422_and_the_stored_object_is_removed()
+    public async Task A_single_upload_whose_bytes_differ_from_the_declared_SHA_256_is_refused_by_the_store_and_nothing_is_kept()
     {
         var alice = await UserAsync("fc");
-        var bytes = Bytes(64 * 1024, 7);
-        var response = await UploadAsync(alice, bytes, declaredSha256: Sha256(Bytes(64 * 1024, 8)));
+        var declared = Bytes(64 * 1024, 7);
+        var initiated = await ApiClient.ExpectAsync(await InitiateAsync(alice, "a.bin", "application/octet-stream", declared.Length, Sha256(declared)), HttpStatusCode.Created);
+        var fileId = initiated["file_id"]!.GetValue<string>();
+
+        var put = await PutWholeAsync(initiated, Bytes(64 * 1024, 8));
+        Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
+        Assert.Null(await server.Services.GetRequiredService<IObjectStore>().InspectAsync("files/" + fileId));
+        Assert.Equal(HttpStatusCode.Conflict, (await alice.PostJsonAsync("/v1/files/complete", new { file_id = fileId })).StatusCode);
+
+        // The same URL still takes the declared bytes.
+        Assert.Equal(HttpStatusCode.OK, (await PutWholeAsync(initiated, declared)).StatusCode);
+        await ApiClient.ExpectAsync(await alice.PostJsonAsync("/v1/files/complete", new { file_id = fileId }), HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task A_multipart_upload_with_a_wrong_checksum_is_422_and_the_stored_object_is_removed()
+    {
+        var alice = await UserAsync("fm");
+        var bytes = Bytes(9 << 20, 9);
+        var response = await UploadAsync(alice, bytes, declaredSha256: Sha256(Bytes(1024, 10)));
         var problem = await ApiClient.ExpectAsync(response, HttpStatusCode.UnprocessableEntity);
         Assert.NotNull(problem["errors"]!["sha256"]);
         var fileId = await LastFileIdAsync(response);
@@ -154,13 +184,10 @@ public abstract class FilesContract(ChatServer server)
         var store = server.Services.GetRequiredService<IObjectStore>();
         var key = "files/expiry-" + Guid.NewGuid().ToString("N");
         await store.StartMultipartAsync("files/warm-" + Guid.NewGuid().ToString("N"), "text/plain"); // makes the bucket, as initiate would
-        var url = await store.PresignPutAsync(key, "text/plain", DateTimeOffset.UtcNow.AddSeconds(2));
-        async Task<HttpStatusCode> PutAsync()
-        {
-            var content = new ByteArrayContent("hello"u8.ToArray());
-            content.Headers.ContentType = new MediaTypeHeaderValue("text/plain");
-            return (await Anonymous.PutAsync(url, content)).StatusCode;
-        }
+        var hello = "hello"u8.ToArray();
+        var upload = await store.PresignPutAsync(key, "text/plain", Sha256(hello), DateTimeOffset.UtcNow.AddSeconds(2));
+        var initiated = new JsonObject { ["upload_url"] = upload.Url.ToString(), ["headers"] = new JsonObject(upload.Headers.Select(h => KeyValuePair.Create(h.Key, (JsonNode?)h.Value))) };
+        async Task<HttpStatusCode> PutAsync() => (await PutWholeAsync(initiated, hello)).StatusCode;
         Assert.Equal(HttpStatusCode.OK, await PutAsync());
         Assert.Equal(HttpStatusCode.Forbidden, await Eventually.UntilAsync(PutAsync, s => s != HttpStatusCode.OK, Deadline, "the URL to expire"));
     }

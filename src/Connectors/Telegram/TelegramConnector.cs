@@ -27,7 +27,7 @@ internal sealed class TelegramConnector : IConnector
     /// </summary>
     public Task<SendResult> SendFileAsync(string externalId, OutgoingFile file, string reference, CancellationToken cancellationToken) =>
         file.Size > MaxFetchedBytes
-            ? ((IConnector)this).SendFileAsync(externalId, file, reference, cancellationToken)
+            ? SendTextAsync(externalId, file.AsText(), reference, cancellationToken)
             : SendAsync(externalId, chatId => _bot.SendDocument(chatId, InputFile.FromUri(file.DownloadUrl), caption: file.Caption, cancellationToken: cancellationToken));
 
     private const long MaxFetchedBytes = 20L << 20;

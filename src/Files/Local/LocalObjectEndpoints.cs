@@ -25,7 +25,8 @@ internal static class LocalObjectEndpoints
         var q = http.Request.Query;
         int? part = int.TryParse(q["part_number"], out var n) ? n : null;
         string? uploadId = q["upload_id"];
-        if (signer.Check("PUT", key, uploadId, part, null, q["expires"], q["signature"]) is { } refusal) return Refused(refusal);
+        string? sha256 = q["sha256"];
+        if (signer.Check("PUT", key, uploadId, part, null, sha256, q["expires"], q["signature"]) is { } refusal) return Refused(refusal);
         var limit = part is null ? options.Value.MaxSize : options.Value.PartSize;
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = limit;
 
@@ -36,23 +37,21 @@ internal static class LocalObjectEndpoints
                 return Problems.NotFound($"No multipart upload '{uploadId}' (completed or aborted already?).", "upload_id");
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             var temp = target + "." + Guid.NewGuid().ToString("N") + ".part";
-            string etag;
-            await using (var file = File.Create(temp))
-            using (var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+            try
             {
-                var buffer = new byte[81920];
-                int read;
-                while ((read = await http.Request.Body.ReadAsync(buffer, ct)) > 0)
-                {
-                    sha.AppendData(buffer, 0, read);
-                    await file.WriteAsync(buffer.AsMemory(0, read), ct);
-                }
-                etag = Convert.ToHexStringLower(sha.GetHashAndReset());
+                var etag = await ReceiveAsync(http.Request.Body, temp, ct);
+                if (sha256 is not null && etag != sha256)
+                    return Problems.Status(StatusCodes.Status400BadRequest, "Checksum mismatch",
+                        $"The body's SHA-256 is {etag}, not the {sha256} this URL was signed for: nothing was stored.", "sha256");
+                File.Move(temp, target, overwrite: true);
+                http.Response.Headers.ETag = $"\"{etag}\"";
+                if (uploadId is not null) await File.WriteAllTextAsync(target + ".etag", etag, ct);
+                return Results.Ok();
             }
-            File.Move(temp, target, overwrite: true);
-            if (uploadId is not null) await File.WriteAllTextAsync(target + ".etag", etag, ct);
-            http.Response.Headers.ETag = $"\"{etag}\"";
-            return Results.Ok();
+            finally
+            {
+                File.Delete(temp); // a refused or broken upload leaves nothing behind
+            }
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -64,11 +63,26 @@ internal static class LocalObjectEndpoints
         }
     }
 
+    /// <summary>Writes the body to <paramref name="path"/>, hashing as it goes; returns the SHA-256 (the part's ETag).</summary>
+    private static async Task<string> ReceiveAsync(Stream body, string path, CancellationToken ct)
+    {
+        await using var file = File.Create(path);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await body.ReadAsync(buffer, ct)) > 0)
+        {
+            sha.AppendData(buffer, 0, read);
+            await file.WriteAsync(buffer.AsMemory(0, read), ct);
+        }
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
     private static IResult Get(string key, HttpContext http, IObjectStore store, LocalUrlSigner signer)
     {
         var q = http.Request.Query;
         string? fileName = q["filename"];
-        if (signer.Check("GET", key, null, null, fileName, q["expires"], q["signature"]) is { } refusal) return Refused(refusal);
+        if (signer.Check("GET", key, null, null, fileName, null, q["expires"], q["signature"]) is { } refusal) return Refused(refusal);
         var path = ((LocalObjectStore)store).PathOf(key);
         if (!File.Exists(path)) return Problems.NotFound("The object is gone.");
         http.Response.Headers.ContentDisposition = ContentDisposition.Attachment(fileName ?? Path.GetFileName(path));

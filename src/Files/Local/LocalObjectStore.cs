@@ -13,8 +13,9 @@ internal sealed class LocalObjectStore(string root, LocalUrlSigner signer, Files
 {
     public const string RoutePrefix = "/v1/files/objects/";
 
-    public Task<Uri> PresignPutAsync(string key, string contentType, DateTimeOffset expiresAt, CancellationToken cancellationToken = default) =>
-        Task.FromResult(Url("PUT", key, null, null, null, expiresAt));
+    /// <summary>The declared SHA-256 is in the signed URL; the PUT handler hashes the body as it arrives and keeps it only on a match.</summary>
+    public Task<PresignedUpload> PresignPutAsync(string key, string contentType, string sha256, DateTimeOffset expiresAt, CancellationToken cancellationToken = default) =>
+        Task.FromResult(new PresignedUpload(Url("PUT", key, null, null, expiresAt, sha256: sha256), new Dictionary<string, string> { ["content-type"] = contentType }));
 
     public Task<string> StartMultipartAsync(string key, string contentType, CancellationToken cancellationToken = default)
     {
@@ -24,7 +25,7 @@ internal sealed class LocalObjectStore(string root, LocalUrlSigner signer, Files
     }
 
     public Task<Uri> PresignPartAsync(string key, string uploadId, int partNumber, DateTimeOffset expiresAt, CancellationToken cancellationToken = default) =>
-        Task.FromResult(Url("PUT", key, uploadId, partNumber, null, expiresAt));
+        Task.FromResult(Url("PUT", key, uploadId, partNumber, expiresAt));
 
     public async Task CompleteMultipartAsync(string key, string uploadId, IReadOnlyList<UploadedPart> parts, CancellationToken cancellationToken = default)
     {
@@ -64,8 +65,17 @@ internal sealed class LocalObjectStore(string root, LocalUrlSigner signer, Files
         return await StoredObjects.ReadAsync(content, cancellationToken);
     }
 
+    public async Task<ObjectSummary?> DescribeAsync(string key, CancellationToken cancellationToken = default)
+    {
+        if (!File.Exists(PathOf(key))) return null;
+        await using var content = File.OpenRead(PathOf(key));
+        var head = new byte[(int)Math.Min(content.Length, StoredObjects.HeadLength)];
+        await content.ReadExactlyAsync(head, cancellationToken);
+        return new ObjectSummary(content.Length, head);
+    }
+
     public Task<Uri> PresignGetAsync(string key, string fileName, DateTimeOffset expiresAt, CancellationToken cancellationToken = default) =>
-        Task.FromResult(Url("GET", key, null, null, fileName, expiresAt));
+        Task.FromResult(Url("GET", key, null, null, expiresAt, fileName: fileName));
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
@@ -86,15 +96,16 @@ internal sealed class LocalObjectStore(string root, LocalUrlSigner signer, Files
 
     public string PartPath(string uploadId, int partNumber) => Path.Combine(UploadDirectory(uploadId), partNumber.ToString("D5"));
 
-    private Uri Url(string method, string key, string? uploadId, int? partNumber, string? fileName, DateTimeOffset expiresAt)
+    private Uri Url(string method, string key, string? uploadId, int? partNumber, DateTimeOffset expiresAt, string? fileName = null, string? sha256 = null)
     {
         var expires = expiresAt.ToUnixTimeSeconds();
         var query = new QueryBuilder();
         if (uploadId is not null) query.Add("upload_id", uploadId);
         if (partNumber is { } part) query.Add("part_number", part.ToString());
         if (fileName is not null) query.Add("filename", fileName);
+        if (sha256 is not null) query.Add("sha256", sha256);
         query.Add("expires", expires.ToString());
-        query.Add("signature", signer.Sign(method, key, uploadId, partNumber, fileName, expires));
+        query.Add("signature", signer.Sign(method, key, uploadId, partNumber, fileName, sha256, expires));
         return new Uri(BaseUrl() + RoutePrefix + key + query);
     }
 

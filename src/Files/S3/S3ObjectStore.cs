@@ -17,20 +17,22 @@ internal sealed class S3ObjectStore : IObjectStore, IDisposable
     private readonly AmazonS3Client _signer;
     private readonly Protocol _publicProtocol;
     private readonly string _bucket;
+    private readonly S3UploadSigner _uploads;
     private volatile bool _bucketReady;
 
     public S3ObjectStore(ObjectStoreOptions options)
     {
         var endpoint = options.Endpoint ?? throw new InvalidOperationException("ObjectStore:Kind is 's3' but ObjectStore:Endpoint is not set (e.g. http://minio:9000).");
-        var credentials = new BasicAWSCredentials(
-            options.AccessKey ?? throw new InvalidOperationException("ObjectStore:AccessKey is not set."),
-            options.SecretKey ?? throw new InvalidOperationException("ObjectStore:SecretKey is not set."));
+        if (options.AccessKey is null || options.SecretKey is null)
+            throw new InvalidOperationException("ObjectStore:Kind is 's3' but ObjectStore:AccessKey or ObjectStore:SecretKey is not set.");
+        var credentials = new BasicAWSCredentials(options.AccessKey, options.SecretKey);
         _client = new AmazonS3Client(credentials, Config(endpoint, options.Region));
         var publicEndpoint = options.PublicEndpoint ?? endpoint;
         // A presigned URL signs the host it names: clients that reach the store by another name need URLs signed for that name.
         _signer = publicEndpoint == endpoint ? _client : new AmazonS3Client(credentials, Config(publicEndpoint, options.Region));
         _publicProtocol = publicEndpoint.StartsWith("https:", StringComparison.OrdinalIgnoreCase) ? Protocol.HTTPS : Protocol.HTTP;
         _bucket = options.Bucket;
+        _uploads = new S3UploadSigner(new Uri(publicEndpoint), _bucket, options.AccessKey, options.SecretKey, options.Region);
     }
 
     private static AmazonS3Config Config(string endpoint, string region) => new()
@@ -42,10 +44,11 @@ internal sealed class S3ObjectStore : IObjectStore, IDisposable
         ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
     };
 
-    public async Task<Uri> PresignPutAsync(string key, string contentType, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+    public async Task<PresignedUpload> PresignPutAsync(string key, string contentType, string sha256, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
     {
         await EnsureBucketAsync(cancellationToken);
-        return await PresignAsync(new GetPreSignedUrlRequest { Key = key, Verb = HttpVerb.PUT, ContentType = contentType }, expiresAt);
+        return new PresignedUpload(_uploads.PresignPut(key, contentType, sha256, DateTimeOffset.UtcNow, expiresAt),
+            new Dictionary<string, string> { ["content-type"] = contentType, [S3UploadSigner.ContentSha256] = sha256 });
     }
 
     public async Task<string> StartMultipartAsync(string key, string contentType, CancellationToken cancellationToken = default)
@@ -92,6 +95,26 @@ internal sealed class S3ObjectStore : IObjectStore, IDisposable
         {
             using var response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = _bucket, Key = key }, cancellationToken);
             return await StoredObjects.ReadAsync(response.ResponseStream, cancellationToken);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    public async Task<ObjectSummary?> DescribeAsync(string key, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var size = (await _client.GetObjectMetadataAsync(_bucket, key, cancellationToken)).ContentLength;
+            if (size == 0) return new ObjectSummary(0, []);
+            using var first = await _client.GetObjectAsync(new GetObjectRequest
+            {
+                BucketName = _bucket, Key = key, ByteRange = new ByteRange(0, Math.Min(size, StoredObjects.HeadLength) - 1),
+            }, cancellationToken);
+            var head = new byte[(int)Math.Min(size, StoredObjects.HeadLength)];
+            await first.ResponseStream.ReadExactlyAsync(head, cancellationToken);
+            return new ObjectSummary(size, head);
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
