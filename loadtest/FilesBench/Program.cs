@@ -8,7 +8,7 @@ using System.Text.Json.Nodes;
 // Concurrent uploads through the presigned flow (initiate → PUT the bytes where the URL says →
 // complete, which checks size and SHA-256). Reports throughput and the CPU the Files
 // service process spent, read from the OS before and after, so it counts that process alone.
-//   dotnet run -c Release --project loadtest/FilesBench -- --files-url URL --auth-url URL --files-pid PID [--uploads 50] [--size-mb 10] [--label s3]
+//   dotnet run -c Release --project loadtest/FilesBench -- --files-url URL --auth-url URL --files-pid PID [--uploads 50] [--size-mb 10] [--warmup 5] [--label s3]
 var options = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--", StringComparison.Ordinal) && x.i + 1 < args.Length)
     .ToDictionary(x => x.a[2..], x => args[x.i + 1]);
 if (!options.ContainsKey("files-url") || !options.ContainsKey("auth-url") || !options.ContainsKey("files-pid"))
@@ -41,6 +41,11 @@ var sha = Convert.ToHexStringLower(SHA256.HashData(data));
 var done = 0;
 var failures = 0;
 var latencies = new double[uploads];
+
+// Warm-up, not measured: the first requests pay for JIT compilation and connection set-up.
+var warmup = int.Parse(options.GetValueOrDefault("warmup", "5"), CultureInfo.InvariantCulture);
+Console.WriteLine($"  warming up with {warmup} uploads");
+for (var i = 0; i < warmup; i++) await UploadAsync();
 
 var cpuBefore = Refresh(filesProcess);
 var clock = Stopwatch.StartNew();

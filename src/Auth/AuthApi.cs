@@ -12,8 +12,10 @@ public static class AuthApi
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("/v1/auth").AllowAnonymous().WithTags("Auth").RequireRateLimiting(RateLimitPolicy);
-        auth.MapPost("/register", Register);
-        auth.MapPost("/token", Token).DisableAntiforgery();
+        auth.MapPost("/register", Register)
+            .AcceptsJson<RegisterRequest>("""{"username":"alice","password":"correct horse battery","display_name":"Alice"}""");
+        auth.MapPost("/token", Token).DisableAntiforgery()
+            .AcceptsJson<TokenRequest>("""{"grant_type":"password","username":"alice","password":"correct horse battery"}""");
         auth.MapPost("/logout", Logout).DisableAntiforgery();
         app.MapGet("/.well-known/jwks.json", (KeyRing keys) => Results.Text(keys.PublicKeySetJson(), "application/jwk-set+json"))
             .AllowAnonymous().WithTags("Auth");

@@ -26,7 +26,7 @@ public static class StorageExtensions
                 builder.Configuration["Mongo:Database"] ?? "chat", TimeProvider.System),
             _ => throw new InvalidOperationException($"Store:Kind '{kind}' is unknown; use 'sqlite' or 'mongo'."),
         });
-        builder.Services.AddHealthChecks().AddCheck<MessageStoreHealthCheck>("message-store", tags: [Chat.Shared.Http.HealthTags.Ready]);
+        StoreHealthCheck.Add(builder.Services, "message-store", (sp, ct) => sp.GetRequiredService<IMessageStore>().FindConversationAsync("health-probe", ct));
         return builder;
     }
 
@@ -43,7 +43,7 @@ public static class StorageExtensions
                 builder.Configuration["Etcd:Prefix"] ?? "/chat/", TimeProvider.System),
             _ => throw new InvalidOperationException($"Metadata:Kind '{kind}' is unknown; use 'sqlite' or 'etcd'."),
         });
-        builder.Services.AddHealthChecks().AddCheck<MetadataStoreHealthCheck>("metadata-store", tags: [Chat.Shared.Http.HealthTags.Ready]);
+        StoreHealthCheck.Add(builder.Services, "metadata-store", (sp, ct) => sp.GetRequiredService<IMetadataStore>().FindUserAsync("health-probe", ct));
         return builder;
     }
 }

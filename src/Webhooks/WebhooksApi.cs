@@ -20,7 +20,8 @@ public static class WebhooksApi
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
     {
         var webhooks = app.MapGroup("/v1/webhooks").WithTags("Webhooks");
-        webhooks.MapPost("/", Register);
+        webhooks.MapPost("/", Register).AcceptsJson<RegisterWebhookRequest>(
+            """{"url":"https://crm.example.com/chat/events","events":["message.status"],"description":"Acme CRM"}""");
         webhooks.MapGet("/", List);
         webhooks.MapDelete("/{webhookId}", Delete);
         webhooks.MapGet("/{webhookId}/deliveries", Deliveries);

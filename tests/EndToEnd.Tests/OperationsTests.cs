@@ -44,6 +44,11 @@ public sealed class OperationsTests(ChatServerFixture fixture) : IClassFixture<C
                      "/v1/auth/register", "/v1/auth/token", "/v1/webhooks", "/v1/users/{username}/channels/{channel}", "/v1/presence/{username}",
                      "/v1/files/initiate", "/v1/files/complete", "/v1/files/{fileId}" })
             Assert.Contains(path, paths);
+        var send = document["paths"]!["/v1/messages"]!["post"]!;
+        Assert.NotNull(send["requestBody"]!["content"]!["application/json"]!["schema"]);
+        Assert.Equal("text", send["requestBody"]!["content"]!["application/json"]!["example"]!["payload"]!["type"]!.GetValue<string>());
+        Assert.Contains("202", send["responses"]!.AsObject().Select(r => r.Key));
+
         var docs = await anonymous.GetAsync("/api-docs");
         Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
         Assert.Equal("text/html", docs.Content.Headers.ContentType?.MediaType);

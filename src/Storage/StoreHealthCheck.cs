@@ -1,0 +1,26 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Chat.Storage;
+
+/// <summary>Readiness: a store answers a read (of something that cannot exist).</summary>
+internal sealed class StoreHealthCheck(string store, Func<CancellationToken, Task> probe) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await probe(cancellationToken);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return HealthCheckResult.Unhealthy($"The {store} does not answer.", e);
+        }
+    }
+
+    /// <summary>Registers the check as <paramref name="name"/>, tagged for readiness.</summary>
+    public static void Add(IServiceCollection services, string name, Func<IServiceProvider, CancellationToken, Task> probe) =>
+        services.AddHealthChecks().Add(new HealthCheckRegistration(name,
+            sp => new StoreHealthCheck(name.Replace('-', ' '), ct => probe(sp, ct)), HealthStatus.Unhealthy, [Chat.Shared.Http.HealthTags.Ready]));
+}
