@@ -13,9 +13,9 @@ public static class AuthApi
     {
         var auth = app.MapGroup("/v1/auth").AllowAnonymous().WithTags("Auth").RequireRateLimiting(RateLimitPolicy);
         auth.MapPost("/register", Register)
-            .AcceptsJson<RegisterRequest>("""{"username":"alice","password":"correct horse battery","display_name":"Alice"}""");
+            .DescribeBody<RegisterRequest>("""{"username":"alice","password":"correct horse battery","display_name":"Alice"}""");
         auth.MapPost("/token", Token).DisableAntiforgery()
-            .AcceptsJson<TokenRequest>("""{"grant_type":"password","username":"alice","password":"correct horse battery"}""");
+            .DescribeBody<TokenRequest>("""{"grant_type":"password","username":"alice","password":"correct horse battery"}""", "application/json", "application/x-www-form-urlencoded");
         auth.MapPost("/logout", Logout).DisableAntiforgery();
         app.MapGet("/.well-known/jwks.json", (KeyRing keys) => Results.Text(keys.PublicKeySetJson(), "application/jwk-set+json"))
             .AllowAnonymous().WithTags("Auth");

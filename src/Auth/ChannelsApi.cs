@@ -15,7 +15,7 @@ public static class ChannelsApi
     {
         var channels = app.MapGroup("/v1/users/{username}/channels").WithTags("Channels");
         channels.MapGet("/", List);
-        channels.MapPut("/{channel}", Put).AcceptsJson<ChannelMappingRequest>("""{"external_id":"123456789"}""");
+        channels.MapPut("/{channel}", Put).DescribeBody<ChannelMappingRequest>("""{"external_id":"123456789"}""");
         channels.MapDelete("/{channel}", Delete);
         return app;
     }

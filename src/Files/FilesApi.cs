@@ -15,9 +15,9 @@ public static class FilesApi
     public static IEndpointRouteBuilder MapFilesApi(this IEndpointRouteBuilder app)
     {
         var files = app.MapGroup("/v1/files").WithTags("Files");
-        files.MapPost("/initiate", Initiate).AcceptsJson<InitiateUploadRequest>(
+        files.MapPost("/initiate", Initiate).DescribeBody<InitiateUploadRequest>(
             """{"filename":"photo.png","content_type":"image/png","size":48213,"sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}""");
-        files.MapPost("/complete", Complete).AcceptsJson<CompleteUploadRequest>(
+        files.MapPost("/complete", Complete).DescribeBody<CompleteUploadRequest>(
             """{"file_id":"0196f1c2-7b1a-7c3e-9a55-2f4f1d0e8a11","parts":[{"part_number":1,"etag":"\"5d41402abc4b2a76b9719d911017c592\""}]}""");
         files.MapGet("/{fileId}", Get);
         return app;

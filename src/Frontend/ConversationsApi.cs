@@ -13,7 +13,7 @@ public static class ConversationsApi
     public static IEndpointRouteBuilder MapConversationsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/conversations").WithTags("Conversations");
-        group.MapPost("/", Create).AcceptsJson<CreateConversationRequest>("""{"type":"direct","members":["alice","bob"]}""");
+        group.MapPost("/", Create).DescribeBody<CreateConversationRequest>("""{"type":"direct","members":["alice","bob"]}""");
         group.MapGet("/", List);
         group.MapGet("/{conversationId}/messages", History);
         return app;

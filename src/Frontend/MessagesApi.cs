@@ -14,7 +14,7 @@ public static class MessagesApi
     {
         var limits = app.ServiceProvider.GetRequiredService<IOptions<MessagesOptions>>().Value;
         var group = app.MapGroup("/v1/messages").WithTags("Messages");
-        group.MapPost("/", Send).WithMetadata(new RequestSizeLimitAttribute(limits.MaxRequestBytes)).AcceptsJson<SendMessageRequest>(
+        group.MapPost("/", Send).WithMetadata(new RequestSizeLimitAttribute(limits.MaxRequestBytes)).DescribeBody<SendMessageRequest>(
             """{"message_id":"order-1042-confirmation","conversation_id":"0196f1c2-7b1a-7c3e-9a55-2f4f1d0e8a11","from":"alice","to":["bob"],"channels":["app","telegram"],"payload":{"type":"text","text":"Your order shipped."}}""");
         group.MapGet("/{messageId}/status", Status);
         return app;

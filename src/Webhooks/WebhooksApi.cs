@@ -20,7 +20,7 @@ public static class WebhooksApi
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
     {
         var webhooks = app.MapGroup("/v1/webhooks").WithTags("Webhooks");
-        webhooks.MapPost("/", Register).AcceptsJson<RegisterWebhookRequest>(
+        webhooks.MapPost("/", Register).DescribeBody<RegisterWebhookRequest>(
             """{"url":"https://crm.example.com/chat/events","events":["message.status"],"description":"Acme CRM"}""");
         webhooks.MapGet("/", List);
         webhooks.MapDelete("/{webhookId}", Delete);

@@ -28,6 +28,18 @@ public sealed class IdentityTests(IdentityFixture fixture) : IClassFixture<Ident
     private async Task<JsonNode> LoginAsync(ApiClient client, string username) => await ApiClient.ExpectAsync(
         await client.PostJsonAsync("/v1/auth/token", new { grant_type = "password", username, password = ApiClient.Password }), HttpStatusCode.OK);
 
+    [Fact]
+    public async Task The_token_endpoint_takes_an_OAuth_form_as_well_as_JSON()
+    {
+        var client = await Server.Client().SignUpAsync("formuser");
+        var form = await client.Http.PostAsync("/v1/auth/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "password", ["username"] = "formuser", ["password"] = ApiClient.Password,
+        }));
+        var body = await ApiClient.ExpectAsync(form, HttpStatusCode.OK);
+        Assert.Equal("Bearer", body["token_type"]!.GetValue<string>());
+    }
+
     private static Task<HttpResponseMessage> RefreshAsync(ApiClient client, string refreshToken) =>
         client.PostJsonAsync("/v1/auth/token", new { grant_type = "refresh_token", refresh_token = refreshToken });
 

@@ -1,29 +1,33 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
 namespace Chat.Shared.Http;
 
-/// <summary>An example request body, as an endpoint's metadata, for the OpenAPI document.</summary>
-public sealed record JsonBodyExample(string Json);
+/// <summary>The JSON body an endpoint reads, with an example, for the OpenAPI document.</summary>
+public sealed record JsonBodyDescription(Type BodyType, string[] ContentTypes, string Example);
 
 public static class OpenApiExamples
 {
     /// <summary>
-    /// Declares the JSON body an endpoint reads (endpoints read bodies through <see cref="JsonBody"/>,
-    /// which the OpenAPI generator cannot see) with an example a reader can paste.
+    /// Describes the JSON body an endpoint reads (endpoints read bodies through <see cref="JsonBody"/>,
+    /// which the OpenAPI generator cannot see) with an example a reader can paste. Only the document
+    /// learns of it: routing does not, so a wrong content type still reaches the endpoint and gets its
+    /// problem detail naming the field.
     /// </summary>
-    public static RouteHandlerBuilder AcceptsJson<T>(this RouteHandlerBuilder endpoint, string example) where T : notnull =>
-        endpoint.Accepts<T>("application/json").WithMetadata(new JsonBodyExample(example));
+    public static RouteHandlerBuilder DescribeBody<T>(this RouteHandlerBuilder endpoint, string example, params string[] contentTypes) =>
+        endpoint.WithMetadata(new JsonBodyDescription(typeof(T), contentTypes.Length > 0 ? contentTypes : ["application/json"], example));
 
-    /// <summary>Puts each endpoint's <see cref="JsonBodyExample"/> into its request body's example.</summary>
-    public static OpenApiOptions AddBodyExamples(this OpenApiOptions options) => options.AddOperationTransformer((operation, context, _) =>
+    /// <summary>Writes each endpoint's <see cref="JsonBodyDescription"/> into its operation's request body.</summary>
+    public static OpenApiOptions AddBodyExamples(this OpenApiOptions options) => options.AddOperationTransformer(async (operation, context, ct) =>
     {
-        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<JsonBodyExample>().FirstOrDefault() is { } example
-            && operation.RequestBody?.Content is { } content && content.TryGetValue("application/json", out var media))
-            media.Example = JsonNode.Parse(example.Json);
-        return Task.CompletedTask;
+        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<JsonBodyDescription>().FirstOrDefault() is not { } body) return;
+        var schema = await context.GetOrCreateSchemaAsync(body.BodyType, null, ct);
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Content = body.ContentTypes.ToDictionary(t => t, _ => new OpenApiMediaType { Schema = schema, Example = JsonNode.Parse(body.Example) }),
+        };
     });
 }
