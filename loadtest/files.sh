@@ -43,7 +43,7 @@ for store in s3 local; do
   fi
   echo "==> $store"
   dotnet loadtest/FilesBench/bin/Release/net10.0/Chat.FilesBench.dll --files-url "http://127.0.0.1:$port" --auth-url "http://127.0.0.1:$auth_port" \
-    --files-pid "$last_pid" --label "$store" "$@" 2>/dev/null || status=1
+    --files-pid "$last_pid" --label "$store" "$@" || status=1
   kill "$last_pid"
 done
 rm -rf "$data"
