@@ -19,7 +19,7 @@ namespace Chat.Deploy.Tests;
 /// </summary>
 public sealed partial class ComposeTests
 {
-    public static readonly string Root = FindRoot();
+    public static readonly string Root = RepositoryRoot.Path;
     private static readonly Dictionary<object, object> Compose = Load(Path.Combine(Root, "docker-compose.yml"));
     private static Dictionary<object, object> Services => (Dictionary<object, object>)Compose["services"];
 
@@ -107,13 +107,6 @@ public sealed partial class ComposeTests
     {
         using var reader = new StreamReader(path);
         return new DeserializerBuilder().Build().Deserialize<Dictionary<object, object>>(new MergingParser(new Parser(reader)));
-    }
-
-    public static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Chat.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Chat.sln not found above the test binaries.");
     }
 
     [GeneratedRegex("\"([A-Z][A-Za-z]+(?::[A-Z][A-Za-z]+)+)\"")]

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 
 namespace Chat.EndToEnd.Tests;
 
@@ -19,13 +18,13 @@ public sealed class GatewayFixture : IAsyncLifetime
     {
         Server = await ChatServer.StartAsync();
         _dir = new TempDirectory();
-        var source = Path.Combine(RepositoryRoot(), "nginx");
+        var source = Path.Combine(RepositoryRoot.Path, "nginx");
         foreach (var file in Directory.GetFiles(source, "*.conf")) File.Copy(file, Path.Combine(_dir.Path, Path.GetFileName(file)));
         var host = $"127.0.0.1:{Server.BaseAddress.Port}";
         // Every service is the one Host here.
         File.WriteAllText(Path.Combine(_dir.Path, "upstreams.conf"), string.Join("\n",
             new[] { "frontend", "auth", "presence", "files", "webhooks", "connectors" }.Select(s => $"upstream chat_{s} {{ server {host}; keepalive 8; }}")));
-        var port = FreePort();
+        var port = ServiceProcess.FreePort();
         File.WriteAllText(Path.Combine(_dir.Path, "listen.conf"),
             File.ReadAllText(Path.Combine(source, "listen.conf")).Replace("listen 8443 ", $"listen 127.0.0.1:{port} "));
         Run("bash", Path.Combine(source, "make-dev-cert.sh"), Path.Combine(_dir.Path, "certs"));
@@ -56,25 +55,11 @@ public sealed class GatewayFixture : IAsyncLifetime
     public HttpClient Http() =>
         new(new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true } }) { BaseAddress = Gateway };
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     private static void Run(string file, params string[] args)
     {
         using var process = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
         process.WaitForExit();
         if (process.ExitCode != 0) throw new InvalidOperationException($"{file} {string.Join(' ', args)}: {process.StandardError.ReadToEnd()}");
-    }
-
-    public static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Chat.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Chat.sln not found above the test binaries.");
     }
 
     public async Task DisposeAsync()

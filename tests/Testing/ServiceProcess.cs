@@ -76,10 +76,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     private static string DllOf(string service)
     {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Chat.sln"))) root = root.Parent;
-        var dll = Path.Combine(root?.FullName ?? throw new InvalidOperationException("Chat.sln not found above the test binaries."),
-            "src", service, "bin", configuration, "net10.0", $"Chat.{service}.dll");
+        var dll = Path.Combine(RepositoryRoot.Path, "src", service, "bin", configuration, "net10.0", $"Chat.{service}.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"{dll} is missing: build the solution in {configuration} first.");
     }
 
