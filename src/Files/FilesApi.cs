@@ -35,8 +35,9 @@ public static class FilesApi
         if (!caller.Has(Scopes.MessagesSend)) return Problems.Forbidden($"This client's token lacks the {Scopes.MessagesSend} scope.", "scope");
 
         var fileId = Ids.New();
+        var sha256 = body!.Sha256!.ToLowerInvariant();
         var key = "files/" + fileId;
-        var size = body!.Size!.Value;
+        var size = body.Size!.Value;
         var now = clock.GetUtcNow();
         var expiresAt = now + limits.UploadUrlLifetime;
         InitiateUploadResponse answer;
@@ -52,10 +53,10 @@ public static class FilesApi
         else
         {
             // The PUT must send exactly these headers: they are part of the signature (the content type, and with S3 the SHA-256 it enforces).
-            var upload = await objects.PresignPutAsync(key, contentType, body.Sha256!.ToLowerInvariant(), expiresAt, ct);
+            var upload = await objects.PresignPutAsync(key, contentType, sha256, expiresAt, ct);
             answer = new InitiateUploadResponse(fileId, FileRecord.Uploading, expiresAt, upload.Url, upload.Headers);
         }
-        await metadata.PutFileAsync(new FileRecord(fileId, caller.Subject, fileName, contentType, size, body.Sha256!.ToLowerInvariant(), key,
+        await metadata.PutFileAsync(new FileRecord(fileId, caller.Subject, fileName, contentType, size, sha256, key,
             FileRecord.Uploading, uploadId, now, null, []), ct);
         return TypedResults.Created($"/v1/files/{fileId}", answer);
     }
@@ -90,22 +91,16 @@ public static class FilesApi
             }
         }
 
-        var stored = file.UploadId is null
-            ? await objects.DescribeAsync(file.ObjectKey, ct) is { } summary ? new StoredObject(summary.Size, file.Sha256, summary.Head) : null
-            : await objects.InspectAsync(file.ObjectKey, ct);
+        // A single upload's SHA-256 was the store's to check on write: only a multipart object is hashed here.
+        var stored = file.UploadId is null ? await objects.DescribeAsync(file.ObjectKey, ct) : await objects.InspectAsync(file.ObjectKey, ct);
         if (stored is null)
             return Problems.Conflict(file.UploadId is null ? "Nothing was uploaded yet: PUT the bytes to upload_url first." : "The parts were joined but no object is there; initiate again.", "file_id");
-        var mismatch = stored.Size != file.Size ? $"{stored.Size} bytes were stored but {file.Size} were declared."
-            : stored.Sha256 != file.Sha256 ? $"The stored bytes have SHA-256 {stored.Sha256}, not the declared {file.Sha256}."
-            : !FileRules.ContentMatches(file.ContentType, stored.Head) ? $"The bytes are not {file.ContentType}: they do not begin as such a file does."
-            : null;
-        if (mismatch is not null)
+        if (Mismatch(file, stored) is { } mismatch)
         {
             await objects.DeleteAsync(file.ObjectKey, ct);
             await metadata.DeleteFileAsync(file.FileId, ct);
-            logger.LogInformation("Upload {FileId} refused and removed: {Reason}", file.FileId, mismatch);
-            return Problems.Status(StatusCodes.Status422UnprocessableEntity, "Upload does not match", mismatch + " The upload was removed; initiate again.",
-                mismatch.Contains("SHA-256") ? "sha256" : mismatch.Contains("bytes are not") ? "content_type" : "size");
+            logger.LogInformation("Upload {FileId} refused and removed: {Reason}", file.FileId, mismatch.Detail);
+            return Problems.Status(StatusCodes.Status422UnprocessableEntity, "Upload does not match", mismatch.Detail + " The upload was removed; initiate again.", mismatch.Field);
         }
 
         var completed = file with { Status = FileRecord.Completed, CompletedAt = clock.GetUtcNow() };
@@ -118,6 +113,13 @@ public static class FilesApi
         await producer.ProduceAsync(Topics.Files, file.FileId, fileEvent, EventTypes.FileCompleted, file.FileId, CancellationToken.None);
         return TypedResults.Ok(ToResponse(completed));
     }
+
+    /// <summary>The declared field the stored bytes contradict, and how; null when they are what was declared.</summary>
+    private static (string Field, string Detail)? Mismatch(FileRecord file, StoredObject stored) =>
+        stored.Size != file.Size ? ("size", $"{stored.Size} bytes were stored but {file.Size} were declared.")
+        : stored.Sha256 is { } sha256 && sha256 != file.Sha256 ? ("sha256", $"The stored bytes have SHA-256 {sha256}, not the declared {file.Sha256}.")
+        : !FileRules.ContentMatches(file.ContentType, stored.Head) ? ("content_type", $"The bytes are not {file.ContentType}: they do not begin as such a file does.")
+        : null;
 
     private static (List<UploadedPart> Parts, ValidationErrors Errors) CheckParts(List<CompletedPart?>? parts)
     {

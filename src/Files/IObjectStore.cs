@@ -28,8 +28,8 @@ public interface IObjectStore
     /// <summary>Reads the stored object once: its size, SHA-256 and first bytes; null when there is none.</summary>
     Task<StoredObject?> InspectAsync(string key, CancellationToken cancellationToken = default);
 
-    /// <summary>The stored object's size and first bytes, without reading the rest; null when there is none.</summary>
-    Task<ObjectSummary?> DescribeAsync(string key, CancellationToken cancellationToken = default);
+    /// <summary>The stored object's size and first bytes, without reading the rest (so no SHA-256); null when there is none.</summary>
+    Task<StoredObject?> DescribeAsync(string key, CancellationToken cancellationToken = default);
 
     /// <summary>A URL that answers one <c>GET</c> with the object until <paramref name="expiresAt"/>, offered for saving as <paramref name="fileName"/>.</summary>
     Task<Uri> PresignGetAsync(string key, string fileName, DateTimeOffset expiresAt, CancellationToken cancellationToken = default);
@@ -43,10 +43,8 @@ public sealed record UploadedPart(int PartNumber, string ETag);
 public sealed record PresignedUpload(Uri Url, IReadOnlyDictionary<string, string> Headers);
 
 /// <param name="Head">Up to the first 16 bytes, to check what the content really is.</param>
-public sealed record ObjectSummary(long Size, byte[] Head);
-
-/// <param name="Head">Up to the first 16 bytes, to check what the content really is.</param>
-public sealed record StoredObject(long Size, string Sha256, byte[] Head);
+/// <param name="Sha256">Null when the object was not read whole (<see cref="IObjectStore.DescribeAsync"/>).</param>
+public sealed record StoredObject(long Size, string? Sha256, byte[] Head);
 
 /// <summary>The store refused what was asked for a reason the client caused (a missing part, a wrong ETag).</summary>
 public sealed class ObjectStoreException(string message, Exception? inner = null) : Exception(message, inner);

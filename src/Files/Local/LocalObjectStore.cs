@@ -65,13 +65,13 @@ internal sealed class LocalObjectStore(string root, LocalUrlSigner signer, Files
         return await StoredObjects.ReadAsync(content, cancellationToken);
     }
 
-    public async Task<ObjectSummary?> DescribeAsync(string key, CancellationToken cancellationToken = default)
+    public async Task<StoredObject?> DescribeAsync(string key, CancellationToken cancellationToken = default)
     {
         if (!File.Exists(PathOf(key))) return null;
         await using var content = File.OpenRead(PathOf(key));
         var head = new byte[(int)Math.Min(content.Length, StoredObjects.HeadLength)];
         await content.ReadExactlyAsync(head, cancellationToken);
-        return new ObjectSummary(content.Length, head);
+        return new StoredObject(content.Length, null, head);
     }
 
     public Task<Uri> PresignGetAsync(string key, string fileName, DateTimeOffset expiresAt, CancellationToken cancellationToken = default) =>

@@ -102,19 +102,19 @@ internal sealed class S3ObjectStore : IObjectStore, IDisposable
         }
     }
 
-    public async Task<ObjectSummary?> DescribeAsync(string key, CancellationToken cancellationToken = default)
+    public async Task<StoredObject?> DescribeAsync(string key, CancellationToken cancellationToken = default)
     {
         try
         {
             var size = (await _client.GetObjectMetadataAsync(_bucket, key, cancellationToken)).ContentLength;
-            if (size == 0) return new ObjectSummary(0, []);
+            if (size == 0) return new StoredObject(0, null, []);
             using var first = await _client.GetObjectAsync(new GetObjectRequest
             {
                 BucketName = _bucket, Key = key, ByteRange = new ByteRange(0, Math.Min(size, StoredObjects.HeadLength) - 1),
             }, cancellationToken);
             var head = new byte[(int)Math.Min(size, StoredObjects.HeadLength)];
             await first.ResponseStream.ReadExactlyAsync(head, cancellationToken);
-            return new ObjectSummary(size, head);
+            return new StoredObject(size, null, head);
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
