@@ -1,5 +1,4 @@
 using Chat.Shared.Http;
-using Chat.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Chat.Auth;
@@ -19,7 +18,7 @@ public static class AdminApi
 
     /// <summary>The secret is in this answer only: it is stored hashed.</summary>
     private static async Task<Results<Created<ClientResponse>, ProblemHttpResult>> CreateClient(
-        HttpRequest request, IMetadataStore metadata, TimeProvider clock, CancellationToken ct)
+        HttpRequest request, IAccountStore metadata, TimeProvider clock, CancellationToken ct)
     {
         var (body, problem) = await JsonBody.ReadAsync(request, AuthJsonContext.Default.CreateClientRequest);
         if (problem is not null) return problem;

@@ -1,5 +1,4 @@
 using Chat.Shared.Http;
-using Chat.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Chat.Auth;
@@ -25,7 +24,7 @@ public static class AuthApi
     }
 
     private static async Task<Results<Created<UserResponse>, ProblemHttpResult>> Register(
-        HttpRequest request, IMetadataStore metadata, PasswordHasher passwords, TimeProvider clock, CancellationToken ct)
+        HttpRequest request, IAccountStore metadata, PasswordHasher passwords, TimeProvider clock, CancellationToken ct)
     {
         var (body, problem) = await JsonBody.ReadAsync(request, AuthJsonContext.Default.RegisterRequest);
         if (problem is not null) return problem;
@@ -44,7 +43,7 @@ public static class AuthApi
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Token(
-        HttpContext http, IMetadataStore metadata, PasswordHasher passwords, TokenIssuer issuer, RefreshTokens refreshTokens,
+        HttpContext http, IAccountStore metadata, PasswordHasher passwords, TokenIssuer issuer, RefreshTokens refreshTokens,
         LoginThrottle throttle, CancellationToken ct)
     {
         TokenRequest body;
@@ -78,7 +77,7 @@ public static class AuthApi
         };
     }
 
-    private static async Task<object> PasswordGrantAsync(TokenRequest body, string? address, IMetadataStore metadata, PasswordHasher passwords,
+    private static async Task<object> PasswordGrantAsync(TokenRequest body, string? address, IAccountStore metadata, PasswordHasher passwords,
         TokenIssuer issuer, LoginThrottle throttle, HttpContext http, CancellationToken ct)
     {
         var errors = new ValidationErrors();
@@ -103,7 +102,7 @@ public static class AuthApi
         return await issuer.ForUserAsync(user!.Username, familyId: null, ct);
     }
 
-    private static async Task<object> ClientGrantAsync(TokenRequest body, IMetadataStore metadata, TokenIssuer issuer, CancellationToken ct)
+    private static async Task<object> ClientGrantAsync(TokenRequest body, IAccountStore metadata, TokenIssuer issuer, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(body.ClientId) || string.IsNullOrEmpty(body.ClientSecret))
             return Problems.Invalid(string.IsNullOrEmpty(body.ClientId) ? "client_id" : "client_secret", "Is required.");

@@ -10,6 +10,8 @@ public static class AuthExtensions
     /// <summary>Token issuing and its key ring (also handed to this process's token validation), clients, mappings, throttling.</summary>
     public static IHostApplicationBuilder AddAuth(this IHostApplicationBuilder builder)
     {
+        builder.AddAccountStore();
+        builder.AddChannelMappingStore();
         builder.Services.AddSingleton<KeyRing>();
         builder.Services.AddSingleton<TokenIssuer>();
         builder.Services.AddSingleton<RefreshTokens>();

@@ -1,6 +1,5 @@
 using Chat.Shared;
 using Chat.Shared.Http;
-using Chat.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Chat.Auth;
@@ -30,7 +29,7 @@ public static class ChannelsApi
         return null;
     }
 
-    private static async Task<Results<Ok<ChannelMappingList>, ProblemHttpResult>> List(string username, HttpContext http, IMetadataStore metadata, CancellationToken ct)
+    private static async Task<Results<Ok<ChannelMappingList>, ProblemHttpResult>> List(string username, HttpContext http, IChannelMappingStore metadata, CancellationToken ct)
     {
         if (Check(http, username, null) is { } problem) return problem;
         var mappings = await metadata.ChannelMappingsAsync(username.ToLowerInvariant(), ct);
@@ -38,7 +37,7 @@ public static class ChannelsApi
     }
 
     private static async Task<Results<Ok<ChannelMappingResponse>, ProblemHttpResult>> Put(
-        string username, string channel, HttpContext http, IMetadataStore metadata, TimeProvider clock, CancellationToken ct)
+        string username, string channel, HttpContext http, IChannelMappingStore metadata, IUserDirectory users, TimeProvider clock, CancellationToken ct)
     {
         if (Check(http, username, channel) is { } problem) return problem;
         var (body, bodyProblem) = await JsonBody.ReadAsync(http.Request, AuthJsonContext.Default.ChannelMappingRequest);
@@ -46,13 +45,13 @@ public static class ChannelsApi
         if (string.IsNullOrWhiteSpace(body!.ExternalId) || body.ExternalId.Length > 256)
             return Problems.Invalid("external_id", "Is required: the user's id on that platform, at most 256 characters.");
         var name = username.ToLowerInvariant();
-        if (await metadata.FindUserAsync(name, ct) is null) return Problems.NotFound($"No user '{username}'.", "username");
+        if ((await users.ExistingUsersAsync([name], ct)).Count == 0) return Problems.NotFound($"No user '{username}'.", "username");
         var mapping = new ChannelMapping(name, channel, body.ExternalId.Trim(), clock.GetUtcNow());
         await metadata.SetChannelMappingAsync(mapping, ct);
         return TypedResults.Ok(Response(mapping));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(string username, string channel, HttpContext http, IMetadataStore metadata, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(string username, string channel, HttpContext http, IChannelMappingStore metadata, CancellationToken ct)
     {
         if (Check(http, username, channel) is { } problem) return problem;
         return await metadata.DeleteChannelMappingAsync(username.ToLowerInvariant(), channel, ct)

@@ -1,11 +1,9 @@
 using Chat.Auth;
 using Chat.Shared.Http;
-using Chat.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddChatAuthentication();
-builder.AddMetadataStore();
 builder.AddAuth();
 
 var app = builder.Build();

@@ -1,4 +1,3 @@
-using Chat.Storage;
 
 namespace Chat.Auth;
 
@@ -7,7 +6,7 @@ namespace Chat.Auth;
 /// Presenting a used token means it was stolen or replayed, so the whole family is revoked and
 /// the event logged as a security event.
 /// </summary>
-public sealed class RefreshTokens(IMetadataStore metadata, TokenIssuer issuer, TimeProvider clock, ILogger<RefreshTokens> logger)
+public sealed class RefreshTokens(IAccountStore metadata, TokenIssuer issuer, TimeProvider clock, ILogger<RefreshTokens> logger)
 {
     public async Task<IssuedTokens?> RedeemAsync(string presented, string? address, CancellationToken ct)
     {

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using Chat.Shared;
 using Chat.Shared.Http;
-using Chat.Storage;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -12,7 +11,7 @@ namespace Chat.Auth;
 public sealed record IssuedTokens(string AccessToken, TimeSpan Lifetime, string? RefreshToken, string? Scope = null);
 
 /// <summary>Access tokens (ES256 JWT, 1 hour) and rotating refresh tokens (30 days, one family per login).</summary>
-public sealed class TokenIssuer(KeyRing keys, IMetadataStore metadata, IOptions<AuthOptions> options, TimeProvider clock)
+public sealed class TokenIssuer(KeyRing keys, IAccountStore metadata, IOptions<AuthOptions> options, TimeProvider clock)
 {
     private readonly JsonWebTokenHandler _handler = new();
 

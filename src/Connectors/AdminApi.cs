@@ -1,7 +1,6 @@
 using Chat.Shared.Events;
 using Chat.Shared.Http;
 using Chat.Shared.Kafka;
-using Chat.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Chat.Connectors;
@@ -25,12 +24,12 @@ public static class ConnectorsAdminApi
         return app;
     }
 
-    private static async Task<Ok<DeadDeliveryList>> List(IMessageStore store, CancellationToken ct) =>
+    private static async Task<Ok<DeadDeliveryList>> List(IConnectorDeliveryStore store, CancellationToken ct) =>
         TypedResults.Ok(new DeadDeliveryList((await store.DeadDeliveriesAsync(500, ct))
             .Select(d => new DeadDeliveryResponse(d.Id, d.MessageId, d.Channel, d.Recipient, d.Reason, d.FailedAt)).ToList()));
 
     /// <summary>Sends the delivery again from its first attempt.</summary>
-    private static async Task<Results<Accepted, ProblemHttpResult>> Replay(string id, IMessageStore store, EventProducer producer, CancellationToken ct)
+    private static async Task<Results<Accepted, ProblemHttpResult>> Replay(string id, IConnectorDeliveryStore store, EventProducer producer, CancellationToken ct)
     {
         var dead = await store.TakeDeadDeliveryAsync(Uri.UnescapeDataString(id), ct);
         if (dead is null) return Problems.NotFound($"No dead delivery '{id}'.", "id");

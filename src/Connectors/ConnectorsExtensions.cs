@@ -1,3 +1,5 @@
+using Chat.Storage;
+using Chat.Auth;
 using System.Text.Json.Serialization;
 using Chat.Connectors.Mock;
 using Chat.Connectors.Telegram;
@@ -12,6 +14,10 @@ public static class ConnectorsExtensions
     /// <summary>Telegram (when <c>Connectors:Telegram:BotToken</c> is set), the mock platforms, the delivery worker, retries and inbound webhooks.</summary>
     public static IHostApplicationBuilder AddConnectors(this IHostApplicationBuilder builder)
     {
+        builder.AddConnectorDeliveryStore();
+        builder.AddChannelDirectory();
+        builder.AddFileDirectory();
+        builder.AddMessageStore();
         builder.Services.AddOptions<ConnectorsOptions>().BindConfiguration(ConnectorsOptions.Section)
             .Validate(o => o.Delays().Count > 0, "Connectors:RetryDelays needs at least one delay, like 1s,2s,4s,8s.")
             .ValidateOnStart();

@@ -25,7 +25,8 @@ internal sealed class DeliveryWorker : BatchConsumer
 
     private readonly IReadOnlyDictionary<string, IConnector> _connectors;
     private readonly ConnectorPipelines _pipelines;
-    private readonly IMessageStore _store;
+    private readonly IConnectorDeliveryStore _store;
+    private readonly IMessageStore _messages;
     private readonly EventProducer _producer;
     private readonly ConnectorsOptions _options;
     private readonly TimeProvider _clock;
@@ -37,13 +38,14 @@ internal sealed class DeliveryWorker : BatchConsumer
     // through the receipt, a moment later, so this remembers it meanwhile.
     private readonly MemoryCache _deliveredLately = new(new MemoryCacheOptions { SizeLimit = 100_000 });
 
-    public DeliveryWorker(IEnumerable<IConnector> connectors, ConnectorPipelines pipelines, IMessageStore store, EventProducer producer,
+    public DeliveryWorker(IEnumerable<IConnector> connectors, ConnectorPipelines pipelines, IConnectorDeliveryStore store, IMessageStore messages, EventProducer producer,
         IOptions<KafkaOptions> kafka, IOptions<ConnectorsOptions> options, TimeProvider clock, FileLinks files, ILogger<DeliveryWorker> logger)
         : base(Topics.Deliveries, options.Value.ConsumerGroup, kafka.Value, producer, logger)
     {
         _connectors = connectors.ToDictionary(c => c.Channel);
         _pipelines = pipelines;
         _store = store;
+        _messages = messages;
         _producer = producer;
         _options = options.Value;
         _clock = clock;
@@ -120,7 +122,7 @@ internal sealed class DeliveryWorker : BatchConsumer
     private async Task<bool> AlreadySettledAsync(ConnectorDelivery delivery, CancellationToken ct)
     {
         if (_deliveredLately.TryGetValue(delivery.DeliveryId, out _)) return true;
-        var view = await _store.GetStatusAsync(delivery.MessageId, ct);
+        var view = await _messages.GetStatusAsync(delivery.MessageId, ct);
         var status = view?.Recipients.FirstOrDefault(r => r.Username == delivery.Recipient && r.Channel == delivery.Channel)?.Status;
         return status is MessageStatus.Delivered or MessageStatus.Read;
     }

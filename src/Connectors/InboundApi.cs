@@ -1,3 +1,4 @@
+using Chat.Auth;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -89,7 +90,7 @@ public static class InboundApi
 }
 
 /// <summary>Turns a platform user's text into an accepted message on chat.messages (idempotent by the platform's own id).</summary>
-public sealed class InboundMessages(IMetadataStore metadata, IMessageStore store, EventProducer producer, TimeProvider clock, ILogger<InboundMessages> logger)
+public sealed class InboundMessages(IChannelDirectory channels, IMessageStore store, EventProducer producer, TimeProvider clock, ILogger<InboundMessages> logger)
 {
     /// <summary>A platform's delivered/read receipt for a message we sent there; the Router keeps statuses from moving backwards.</summary>
     public async Task PlatformReceiptAsync(string channel, string platformId, string status, CancellationToken ct)
@@ -111,7 +112,7 @@ public sealed class InboundMessages(IMetadataStore metadata, IMessageStore store
 
     public async Task<bool> AcceptAsync(string channel, string externalId, string messageId, string text, CancellationToken ct)
     {
-        var user = await metadata.FindUserByChannelAsync(channel, externalId, ct);
+        var user = await channels.FindUserByChannelAsync(channel, externalId, ct);
         var conversationId = user is null ? null : await store.LastConversationOnChannelAsync(user, channel, ct);
         var conversation = conversationId is null ? null : await store.FindConversationAsync(conversationId, ct);
         if (user is null || conversation is null)

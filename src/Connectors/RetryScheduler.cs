@@ -1,11 +1,10 @@
 using Chat.Shared.Events;
 using Chat.Shared.Kafka;
-using Chat.Storage;
 
 namespace Chat.Connectors;
 
 /// <summary>Puts deliveries whose retry time has come back on chat.deliveries, then forgets them (so a crash between repeats, never loses).</summary>
-internal sealed class RetryScheduler(IMessageStore store, EventProducer producer, TimeProvider clock, ILogger<RetryScheduler> logger) : BackgroundService
+internal sealed class RetryScheduler(IConnectorDeliveryStore store, EventProducer producer, TimeProvider clock, ILogger<RetryScheduler> logger) : BackgroundService
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(50);
 

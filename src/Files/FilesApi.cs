@@ -24,7 +24,7 @@ public static class FilesApi
     }
 
     private static async Task<Results<Created<InitiateUploadResponse>, ProblemHttpResult>> Initiate(
-        HttpContext http, IObjectStore objects, IMetadataStore metadata, IOptions<FilesOptions> options, TimeProvider clock, CancellationToken ct)
+        HttpContext http, IObjectStore objects, IFileRecordStore metadata, IOptions<FilesOptions> options, TimeProvider clock, CancellationToken ct)
     {
         var (body, problem) = await JsonBody.ReadAsync(http.Request, FilesJsonContext.Default.InitiateUploadRequest);
         if (problem is not null) return problem;
@@ -67,7 +67,7 @@ public static class FilesApi
     /// once to hash them. A size, SHA-256 or content-type mismatch removes the object (422).
     /// </summary>
     private static async Task<Results<Ok<FileResponse>, ProblemHttpResult>> Complete(
-        HttpContext http, IObjectStore objects, IMetadataStore metadata, EventProducer producer, TimeProvider clock, ILogger<FileRecord> logger, CancellationToken ct)
+        HttpContext http, IObjectStore objects, IFileRecordStore metadata, EventProducer producer, TimeProvider clock, ILogger<FileRecord> logger, CancellationToken ct)
     {
         var (body, problem) = await JsonBody.ReadAsync(http.Request, FilesJsonContext.Default.CompleteUploadRequest);
         if (problem is not null) return problem;
@@ -137,7 +137,7 @@ public static class FilesApi
 
     /// <summary>The uploader, and members of every conversation a message carried the file to, may read it; a download URL once it is complete.</summary>
     private static async Task<Results<Ok<FileResponse>, ProblemHttpResult>> Get(
-        string fileId, HttpContext http, IObjectStore objects, IMetadataStore metadata, IMessageStore messages, IOptions<FilesOptions> options,
+        string fileId, HttpContext http, IObjectStore objects, IFileRecordStore metadata, IMessageStore messages, IOptions<FilesOptions> options,
         TimeProvider clock, CancellationToken ct)
     {
         var caller = http.User.Caller();

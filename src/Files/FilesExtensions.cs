@@ -1,3 +1,4 @@
+using Chat.Storage;
 using Chat.Files.Local;
 using Chat.Files.S3;
 using Chat.Shared;
@@ -10,6 +11,8 @@ public static class FilesExtensions
     /// <summary>The Files API and the object store chosen by <c>ObjectStore:Kind</c> (unset: a directory under <c>Chat:DataDir</c>).</summary>
     public static IHostApplicationBuilder AddFiles(this IHostApplicationBuilder builder)
     {
+        builder.AddFileRecordStore();
+        builder.AddMessageStore();
         builder.AddObjectStore();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, FilesJsonContext.Default));
         return builder;

@@ -1,3 +1,4 @@
+using Chat.Auth;
 using Chat.Shared;
 using Chat.Shared.Http;
 using Chat.Storage;
@@ -21,7 +22,7 @@ public static class ConversationsApi
 
     /// <summary>The caller is always a member; a direct conversation between the same two users is returned (200), not duplicated.</summary>
     private static async Task<Results<Created<ConversationResponse>, Ok<ConversationResponse>, ProblemHttpResult>> Create(
-        HttpRequest request, HttpContext http, IMessageStore store, IMetadataStore metadata, TimeProvider clock, CancellationToken ct)
+        HttpRequest request, HttpContext http, IMessageStore store, IUserDirectory metadata, TimeProvider clock, CancellationToken ct)
     {
         var (body, problem) = await JsonBody.ReadAsync(request, FrontendJsonContext.Default.CreateConversationRequest);
         if (problem is not null) return problem;

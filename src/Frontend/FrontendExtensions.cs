@@ -1,9 +1,15 @@
+using Chat.Storage;
+using Chat.Files;
+using Chat.Auth;
 namespace Chat.Frontend;
 
 public static class FrontendExtensions
 {
     public static IHostApplicationBuilder AddFrontend(this IHostApplicationBuilder builder)
     {
+        builder.AddMessageStore();
+        builder.AddUserDirectory();
+        builder.AddFileDirectory();
         builder.Services.AddOptions<MessagesOptions>().BindConfiguration(MessagesOptions.Section).ValidateOnStart();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, FrontendJsonContext.Default));
         builder.Services.AddMemoryCache();

@@ -1,3 +1,4 @@
+using Chat.Files;
 using Chat.Shared;
 using Chat.Shared.Http;
 using Chat.Storage;
@@ -23,7 +24,7 @@ public static class MessagesApi
     /// <summary>202 only once the event is on the broker; 503 with Retry-After when the broker cannot take it.</summary>
     private static async Task<Results<Accepted<SendMessageResponse>, ProblemHttpResult>> Send(
         HttpRequest request, HttpContext http, ConversationCache conversations, MessageSender sender, IOptions<MessagesOptions> options,
-        IMetadataStore metadata, IMessageStore store, TimeProvider clock, ILogger<MessageSender> logger, CancellationToken ct)
+        IFileDirectory metadata, IMessageStore store, TimeProvider clock, ILogger<MessageSender> logger, CancellationToken ct)
     {
         var (body, problem) = await JsonBody.ReadAsync(request, FrontendJsonContext.Default.SendMessageRequest);
         if (problem is not null) return problem;

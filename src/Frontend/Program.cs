@@ -1,12 +1,9 @@
 using Chat.Frontend;
 using Chat.Shared.Http;
-using Chat.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddChatAuthentication();
-builder.AddMetadataStore();
-builder.AddMessageStore();
 builder.AddFrontend();
 
 var app = builder.Build();

@@ -5,7 +5,6 @@ using Chat.Frontend;
 using Chat.Presence;
 using Chat.Router;
 using Chat.Shared.Http;
-using Chat.Storage;
 using Chat.Webhooks;
 
 namespace Chat.Host;
@@ -22,8 +21,6 @@ public static class ChatHost
         builder.AddServiceDefaults();
         if (builder.Configuration["Chat:Role"] == "broker") return BrokerOnly(builder);
         builder.AddChatAuthentication();
-        builder.AddMetadataStore();
-        builder.AddMessageStore();
         builder.AddAuth();
         builder.AddFrontend();
         builder.AddRouter();

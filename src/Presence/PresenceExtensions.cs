@@ -1,3 +1,4 @@
+using Chat.Auth;
 using System.Text.Json.Serialization;
 using Chat.Presence.Gateway;
 using Chat.Presence.Memory;
@@ -41,6 +42,8 @@ public static class PresenceExtensions
     /// <summary>The WebSocket gateway node: its sockets, their frames, presence announcements.</summary>
     public static IHostApplicationBuilder AddPresence(this IHostApplicationBuilder builder)
     {
+        builder.AddMessageStore();
+        builder.AddUserDirectory();
         builder.AddPresencePorts();
         builder.Services.AddSingleton<LocalConnections>();
         builder.Services.AddSingleton<ClientFrameHandler>();
@@ -71,10 +74,10 @@ public static class PresenceExtensions
         return Results.Empty;
     }
 
-    private static async Task<Results<Ok<PresenceResponse>, ProblemHttpResult>> Get(string username, IPresence presence, IMetadataStore metadata, CancellationToken ct)
+    private static async Task<Results<Ok<PresenceResponse>, ProblemHttpResult>> Get(string username, IPresence presence, IUserDirectory users, CancellationToken ct)
     {
         var name = username.ToLowerInvariant();
-        if (await metadata.FindUserAsync(name, ct) is null) return Problems.NotFound($"No user '{username}'.", "username");
+        if ((await users.ExistingUsersAsync([name], ct)).Count == 0) return Problems.NotFound($"No user '{username}'.", "username");
         var state = await presence.GetAsync(name, ct);
         return TypedResults.Ok(new PresenceResponse(state.Username, state.Online ? "online" : "offline", state.LastSeen));
     }

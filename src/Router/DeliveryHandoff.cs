@@ -1,3 +1,4 @@
+using Chat.Auth;
 using Chat.Shared;
 using Chat.Shared.Events;
 using Chat.Shared.Kafka;
@@ -11,7 +12,7 @@ namespace Chat.Router;
 /// channel other than app becomes a ConnectorDelivery on chat.deliveries. It runs as part of
 /// publishing the outbox, so a crash before it is repaired by the sweep, as for status events.
 /// </summary>
-public sealed class DeliveryHandoff(IMessageStore store, IMetadataStore metadata)
+public sealed class DeliveryHandoff(IMessageStore store, IChannelDirectory channels)
 {
     public async Task<IReadOnlyList<(string Topic, string Key, IMessage Value, string EventType, string EventId)>> DeliveriesForAsync(
         IReadOnlyList<StatusChange> changes, CancellationToken cancellationToken)
@@ -20,7 +21,7 @@ public sealed class DeliveryHandoff(IMessageStore store, IMetadataStore metadata
         foreach (var change in changes.Where(c => c is { Status: MessageStatus.Sent, Channel: not null and not Channels.App, Recipient: not null }))
         {
             var view = await store.GetStatusAsync(change.MessageId, cancellationToken);
-            var mapping = (await metadata.ChannelMappingsAsync(change.Recipient!, cancellationToken)).FirstOrDefault(m => m.Channel == change.Channel);
+            var mapping = (await channels.ChannelMappingsAsync(change.Recipient!, cancellationToken)).FirstOrDefault(m => m.Channel == change.Channel);
             if (view is null || mapping is null) continue; // the mapping went away since routing; the delivery ends as sent
             var delivery = new ConnectorDelivery
             {

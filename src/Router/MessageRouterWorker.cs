@@ -1,3 +1,5 @@
+using Chat.Files;
+using Chat.Auth;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Chat.Shared;
@@ -25,16 +27,18 @@ internal sealed class MessageRouterWorker : BatchConsumer
     private readonly IMessageStore _store;
     private readonly StatusOutbox _outbox;
     private readonly LiveDelivery _live;
-    private readonly IMetadataStore _metadata;
+    private readonly IChannelDirectory _channels;
+    private readonly IFileDirectory _files;
 
     public MessageRouterWorker(IOptions<KafkaOptions> kafka, IOptions<RouterOptions> options, EventProducer producer, IMessageStore store,
-        IMetadataStore metadata, StatusOutbox outbox, LiveDelivery live, ILogger<MessageRouterWorker> logger)
+        IChannelDirectory channels, IFileDirectory files, StatusOutbox outbox, LiveDelivery live, ILogger<MessageRouterWorker> logger)
         : base(Topics.Messages, options.Value.ConsumerGroup, kafka.Value, producer, logger)
     {
         _store = store;
         _outbox = outbox;
         _live = live;
-        _metadata = metadata;
+        _channels = channels;
+        _files = files;
         MaxBatchSize = options.Value.MaxBatchSize;
     }
 
@@ -104,7 +108,7 @@ internal sealed class MessageRouterWorker : BatchConsumer
                     deliveries.Add(new Delivery(recipient, channel, MessageStatus.Sent));
                     continue;
                 }
-                if (!mappings.TryGetValue(recipient, out var theirs)) mappings[recipient] = theirs = await _metadata.ChannelMappingsAsync(recipient, ct);
+                if (!mappings.TryGetValue(recipient, out var theirs)) mappings[recipient] = theirs = await _channels.ChannelMappingsAsync(recipient, ct);
                 deliveries.Add(theirs.Any(m => m.Channel == channel)
                     ? new Delivery(recipient, channel, MessageStatus.Sent)
                     : new Delivery(recipient, channel, MessageStatus.Failed, $"'{recipient}' has no {channel} mapping (PUT /v1/users/{recipient}/channels/{channel})."));
@@ -118,11 +122,11 @@ internal sealed class MessageRouterWorker : BatchConsumer
     /// </summary>
     private async Task<string?> CheckFileAsync(NewMessage message, CancellationToken ct)
     {
-        var file = message.Payload.FileId is { } id ? await _metadata.FindFileAsync(id, ct) : null;
+        var file = message.Payload.FileId is { } id ? await _files.FindFileAsync(id, ct) : null;
         if (file is null) return $"File '{message.Payload.FileId}' does not exist (its upload was refused or removed).";
         if (file.Status != FileRecord.Completed)
             return $"File '{file.FileId}' is {file.Status}, not completed: POST /v1/files/complete before sending it.";
-        await _metadata.ShareFileAsync(file.FileId, message.ConversationId, ct);
+        await _files.ShareFileAsync(file.FileId, message.ConversationId, ct);
         return null;
     }
 

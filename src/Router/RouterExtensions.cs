@@ -1,3 +1,6 @@
+using Chat.Storage;
+using Chat.Files;
+using Chat.Auth;
 using Chat.Presence;
 
 namespace Chat.Router;
@@ -7,6 +10,9 @@ public static class RouterExtensions
     /// <summary>The chat.messages and chat.receipts consumers, the outbox relay, live pushes and connector handoff; needs both stores and Kafka.</summary>
     public static IHostApplicationBuilder AddRouter(this IHostApplicationBuilder builder)
     {
+        builder.AddMessageStore();
+        builder.AddChannelDirectory();
+        builder.AddFileDirectory();
         builder.AddPresencePorts();
         builder.Services.AddSingleton<LiveDelivery>();
         builder.Services.AddSingleton<DeliveryHandoff>();

@@ -39,37 +39,6 @@ public interface IMessageStore
     /// <summary>Everyone who shares a conversation with <paramref name="username"/>.</summary>
     Task<IReadOnlyList<string>> PeersOfAsync(string username, CancellationToken cancellationToken = default);
 
-    /// <summary>Keeps a connector delivery for its next attempt; one entry per delivery id (a newer schedule replaces it).</summary>
-    Task ScheduleDeliveryAsync(ScheduledDelivery delivery, CancellationToken cancellationToken = default);
-
-    Task<IReadOnlyList<ScheduledDelivery>> DueDeliveriesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default);
-
-    /// <summary>Removes the entry as it was read (same due time), not a newer schedule of the same delivery.</summary>
-    Task RemoveScheduledDeliveryAsync(string id, DateTimeOffset dueAt, CancellationToken cancellationToken = default);
-
-    Task AddDeadDeliveryAsync(DeadDelivery dead, CancellationToken cancellationToken = default);
-
-    /// <summary>Newest first.</summary>
-    Task<IReadOnlyList<DeadDelivery>> DeadDeliveriesAsync(int limit, CancellationToken cancellationToken = default);
-
-    /// <summary>Removes and returns a dead delivery (to replay it); null if there is none with that id.</summary>
-    Task<DeadDelivery?> TakeDeadDeliveryAsync(string id, CancellationToken cancellationToken = default);
-
     /// <summary>The conversation of the newest message sent to <paramref name="username"/> on <paramref name="channel"/>: where their replies there belong.</summary>
     Task<string?> LastConversationOnChannelAsync(string username, string channel, CancellationToken cancellationToken = default);
-
-    /// <summary>Adds deliveries not yet known (by id): an event seen twice makes one delivery.</summary>
-    Task AddWebhookDeliveriesAsync(IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken = default);
-
-    /// <summary>One endpoint's pending deliveries whose next attempt is due, oldest first (per endpoint, so none starves another).</summary>
-    Task<IReadOnlyList<WebhookDelivery>> DueWebhookDeliveriesAsync(string webhookId, DateTimeOffset now, int limit, CancellationToken cancellationToken = default);
-
-    /// <summary>Records an attempt and the delivery's new state in one step.</summary>
-    Task RecordWebhookAttemptAsync(WebhookDelivery updated, WebhookAttempt attempt, CancellationToken cancellationToken = default);
-
-    /// <summary>Newest first, each with its attempts.</summary>
-    Task<IReadOnlyList<(WebhookDelivery Delivery, IReadOnlyList<WebhookAttempt> Attempts)>> WebhookDeliveriesAsync(string webhookId, int limit, CancellationToken cancellationToken = default);
-
-    /// <summary>Makes a delivery pending again, due now; false if there is none.</summary>
-    Task<bool> RetryWebhookDeliveryAsync(string webhookId, string deliveryId, DateTimeOffset now, CancellationToken cancellationToken = default);
 }

@@ -1,7 +1,5 @@
 namespace Chat.Storage;
 
-public sealed record User(string Username, string DisplayName, string PasswordHash, DateTimeOffset CreatedAt);
-
 public sealed record Conversation(
     string ConversationId, string Type, IReadOnlyList<string> Members, string? Title, string CreatedBy, DateTimeOffset CreatedAt)
 {
@@ -57,50 +55,3 @@ public sealed record MessageStatusView(
 /// </summary>
 public sealed record Receipt(
     string Status, string Username, string Channel, string ConversationId, string? MessageId, long? UpToSequence, DateTimeOffset At, string? Detail = null);
-
-/// <summary>A connector delivery waiting for its next attempt (durable, so a restart loses none).</summary>
-public sealed record ScheduledDelivery(string Id, byte[] Delivery, DateTimeOffset DueAt);
-
-/// <summary>A connector delivery that failed every attempt, kept for an operator to look at and replay.</summary>
-public sealed record DeadDelivery(string Id, string MessageId, string Channel, string Recipient, byte[] Delivery, string Reason, DateTimeOffset FailedAt);
-
-/// <summary>A refresh token, stored by the SHA-256 of its value. Tokens of one login share a family; rotation uses one up and adds the next.</summary>
-public sealed record RefreshToken(string TokenHash, string FamilyId, string Subject, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, bool Used);
-
-/// <summary>
-/// A third-party system (integrator) with its own credentials. It may do what <see cref="Scopes"/>
-/// allow, on behalf of the users in <see cref="ActAs"/> ("*": any user).
-/// </summary>
-public sealed record IntegratorClient(string ClientId, string Name, string SecretHash, IReadOnlyList<string> Scopes, IReadOnlyList<string> ActAs, DateTimeOffset CreatedAt);
-
-/// <summary>Who a user is on an external platform (their Telegram chat id, WhatsApp number, …).</summary>
-public sealed record ChannelMapping(string Username, string Channel, string ExternalId, DateTimeOffset UpdatedAt);
-
-/// <summary>An integrator's endpoint for status events. <see cref="ActAs"/>: whose messages' events it gets (the owner's, or a client's users).</summary>
-public sealed record WebhookRegistration(
-    string WebhookId, string Owner, IReadOnlyList<string> ActAs, string Url, IReadOnlyList<string> Events, string? Description, string Secret,
-    bool Disabled, DateTimeOffset CreatedAt);
-
-/// <summary>One event for one endpoint: the same <see cref="MessageId"/> (the webhook-id header) on every attempt.</summary>
-public sealed record WebhookDelivery(
-    string DeliveryId, string WebhookId, string MessageId, string Body, int Attempts, DateTimeOffset NextAttemptAt, string State, DateTimeOffset CreatedAt)
-{
-    public const string Pending = "pending";
-    public const string Succeeded = "succeeded";
-    public const string Failed = "failed";
-}
-
-public sealed record WebhookAttempt(string DeliveryId, int Attempt, DateTimeOffset At, int? StatusCode, double LatencyMs, string? Error);
-
-/// <summary>
-/// An uploaded (or uploading) file. <see cref="Status"/> moves <c>uploading → completed</c> once the
-/// stored bytes matched the declared size and SHA-256; <see cref="SharedIn"/> lists the
-/// conversations a file message carried it to (their members may read it).
-/// </summary>
-public sealed record FileRecord(
-    string FileId, string Owner, string FileName, string ContentType, long Size, string Sha256, string ObjectKey, string Status,
-    string? UploadId, DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt, IReadOnlyList<string> SharedIn)
-{
-    public const string Uploading = "uploading";
-    public const string Completed = "completed";
-}

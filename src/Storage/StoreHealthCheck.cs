@@ -4,7 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Chat.Storage;
 
 /// <summary>Readiness: a store answers a read (of something that cannot exist).</summary>
-internal sealed class StoreHealthCheck(string store, Func<CancellationToken, Task> probe) : IHealthCheck
+public sealed class StoreHealthCheck(string store, Func<CancellationToken, Task> probe) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -19,8 +19,14 @@ internal sealed class StoreHealthCheck(string store, Func<CancellationToken, Tas
         }
     }
 
-    /// <summary>Registers the check as <paramref name="name"/>, tagged for readiness.</summary>
-    public static void Add(IServiceCollection services, string name, Func<IServiceProvider, CancellationToken, Task> probe) =>
+    /// <summary>Registers the check as <paramref name="name"/>, tagged for readiness (once, however many services in the process ask).</summary>
+    public static void Add(IServiceCollection services, string name, Func<IServiceProvider, CancellationToken, Task> probe)
+    {
+        if (services.Any(s => s.ImplementationInstance is Registered r && r.Name == name)) return;
+        services.AddSingleton(new Registered(name));
         services.AddHealthChecks().Add(new HealthCheckRegistration(name,
             sp => new StoreHealthCheck(name.Replace('-', ' '), ct => probe(sp, ct)), HealthStatus.Unhealthy, [Chat.Shared.Http.HealthTags.Ready]));
+    }
+
+    private sealed record Registered(string Name);
 }

@@ -4,7 +4,6 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text;
 using Chat.Shared;
-using Chat.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Chat.Webhooks;
@@ -17,7 +16,7 @@ namespace Chat.Webhooks;
 /// Every attempt is logged; retry state lives in the store, so a restart loses none.
 /// </summary>
 internal sealed class WebhookDispatcher(
-    IMessageStore store, IMetadataStore metadata, IHttpClientFactory http, IOptions<WebhooksOptions> options, TimeProvider clock,
+    IWebhookDeliveryLog store, IWebhookRegistrations metadata, IHttpClientFactory http, IOptions<WebhooksOptions> options, TimeProvider clock,
     ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     public const string HttpClientName = "webhooks";

@@ -14,7 +14,7 @@ namespace Chat.Webhooks;
 /// stored; sending is the dispatcher's, so a slow endpoint never holds up this consumer.
 /// </summary>
 internal sealed class WebhookFanout(
-    IMetadataStore metadata, IMessageStore store, EventProducer producer, IOptions<KafkaOptions> kafka, IOptions<WebhooksOptions> options,
+    IWebhookRegistrations metadata, IWebhookDeliveryLog store, EventProducer producer, IOptions<KafkaOptions> kafka, IOptions<WebhooksOptions> options,
     TimeProvider clock, ILogger<WebhookFanout> logger)
     : BatchConsumer(Topics.Status, options.Value.ConsumerGroup, kafka.Value, producer, logger)
 {

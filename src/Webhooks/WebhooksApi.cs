@@ -31,7 +31,7 @@ public static class WebhooksApi
 
     /// <summary>The secret is in this answer only.</summary>
     private static async Task<Results<Created<WebhookResponse>, ProblemHttpResult>> Register(
-        HttpContext http, IMetadataStore metadata, TargetGuard guard, TimeProvider clock, CancellationToken ct)
+        HttpContext http, IWebhookRegistrations metadata, TargetGuard guard, TimeProvider clock, CancellationToken ct)
     {
         var (body, problem) = await JsonBody.ReadAsync(http.Request, WebhooksJsonContext.Default.RegisterWebhookRequest);
         if (problem is not null) return problem;
@@ -51,10 +51,10 @@ public static class WebhooksApi
         return TypedResults.Created($"/v1/webhooks/{webhook.WebhookId}", Response(webhook) with { Secret = webhook.Secret });
     }
 
-    private static async Task<Ok<WebhookList>> List(HttpContext http, IMetadataStore metadata, CancellationToken ct) =>
+    private static async Task<Ok<WebhookList>> List(HttpContext http, IWebhookRegistrations metadata, CancellationToken ct) =>
         TypedResults.Ok(new WebhookList((await OwnAsync(http, metadata, ct)).Select(Response).ToList()));
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(string webhookId, HttpContext http, IMetadataStore metadata, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(string webhookId, HttpContext http, IWebhookRegistrations metadata, CancellationToken ct)
     {
         if ((await OwnAsync(http, metadata, ct)).All(w => w.WebhookId != webhookId)) return NotFound(webhookId);
         await metadata.DeleteWebhookAsync(webhookId, ct);
@@ -62,7 +62,7 @@ public static class WebhooksApi
     }
 
     private static async Task<Results<Ok<DeliveryList>, ProblemHttpResult>> Deliveries(
-        string webhookId, HttpContext http, IMetadataStore metadata, IMessageStore store, CancellationToken ct)
+        string webhookId, HttpContext http, IWebhookRegistrations metadata, IWebhookDeliveryLog store, CancellationToken ct)
     {
         if ((await OwnAsync(http, metadata, ct)).All(w => w.WebhookId != webhookId)) return NotFound(webhookId);
         var log = await store.WebhookDeliveriesAsync(webhookId, 200, ct);
@@ -73,7 +73,7 @@ public static class WebhooksApi
 
     /// <summary>Sends one delivery again now, whatever became of it.</summary>
     private static async Task<Results<Accepted, ProblemHttpResult>> Retry(
-        string webhookId, string deliveryId, HttpContext http, IMetadataStore metadata, IMessageStore store, TimeProvider clock, CancellationToken ct)
+        string webhookId, string deliveryId, HttpContext http, IWebhookRegistrations metadata, IWebhookDeliveryLog store, TimeProvider clock, CancellationToken ct)
     {
         if ((await OwnAsync(http, metadata, ct)).All(w => w.WebhookId != webhookId)) return NotFound(webhookId);
         return await store.RetryWebhookDeliveryAsync(webhookId, deliveryId, clock.GetUtcNow(), ct)
@@ -81,7 +81,7 @@ public static class WebhooksApi
             : Problems.NotFound($"No delivery '{deliveryId}' for webhook '{webhookId}'.", "delivery_id");
     }
 
-    private static async Task<IReadOnlyList<WebhookRegistration>> OwnAsync(HttpContext http, IMetadataStore metadata, CancellationToken ct)
+    private static async Task<IReadOnlyList<WebhookRegistration>> OwnAsync(HttpContext http, IWebhookRegistrations metadata, CancellationToken ct)
     {
         var owner = http.User.Caller().Subject;
         return (await metadata.WebhooksAsync(ct)).Where(w => w.Owner == owner).ToList();

@@ -5,6 +5,7 @@ public static class WebhooksExtensions
     /// <summary>Registration, the chat.status fan-out consumer and the dispatcher.</summary>
     public static IHostApplicationBuilder AddWebhooks(this IHostApplicationBuilder builder)
     {
+        builder.AddWebhookStores();
         builder.Services.AddOptions<WebhooksOptions>().BindConfiguration(WebhooksOptions.Section)
             .Validate(o => o.Schedule().Count > 0, "Webhooks:RetrySchedule needs at least one entry, like 0s,5s,5m.")
             .ValidateOnStart();

@@ -1,3 +1,4 @@
+using Chat.Shared;
 using Chat.Shared.Events;
 using Chat.Shared.Kafka;
 using Chat.Storage;

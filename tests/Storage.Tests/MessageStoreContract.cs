@@ -1,3 +1,4 @@
+using Chat.Shared;
 using Chat.Storage;
 using Testcontainers.MongoDb;
 

@@ -1,3 +1,7 @@
+using Chat.Auth;
+using Chat.Files;
+using Chat.Webhooks;
+
 namespace Chat.Storage.Tests;
 
 /// <summary>What every metadata store must do; one subclass per adapter.</summary>
@@ -5,7 +9,13 @@ public abstract class MetadataStoreContract : IDisposable
 {
     protected readonly TempDirectory Data = new();
 
-    protected abstract IMetadataStore Open();
+    /// <summary>The adapter's settings (none: SQLite under <see cref="Data"/>).</summary>
+    protected virtual IDictionary<string, string?>? Settings => null;
+
+    private IAccountStore OpenAccounts() => Stores.OpenAccountStore(Data.Path, Settings);
+    private IChannelMappingStore OpenMappings() => Stores.OpenChannelMappingStore(Data.Path, Settings);
+    private IWebhookRegistrations OpenWebhooks() => Stores.OpenWebhookRegistrations(Data.Path, Settings);
+    private IFileRecordStore OpenFiles() => Stores.OpenFileRecordStore(Data.Path, Settings);
 
     private static User User(string name) => new(name, name, "hash", DateTimeOffset.UtcNow);
 
@@ -13,7 +23,7 @@ public abstract class MetadataStoreContract : IDisposable
     public async Task Of_20_concurrent_registrations_of_one_name_exactly_one_wins()
     {
         // Separate store instances, as separate processes would have.
-        var stores = Enumerable.Range(0, 4).Select(_ => Open()).ToList();
+        var stores = Enumerable.Range(0, 4).Select(_ => OpenAccounts()).ToList();
         var wins = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() => stores[i % 4].TryCreateUserAsync(User("racer")))));
         Assert.Equal(1, wins.Count(w => w));
     }
@@ -21,7 +31,7 @@ public abstract class MetadataStoreContract : IDisposable
     [Fact]
     public async Task Usernames_are_unique_regardless_of_case()
     {
-        var store = Open();
+        var store = OpenAccounts();
         Assert.True(await store.TryCreateUserAsync(User("zoe")));
         Assert.False(await store.TryCreateUserAsync(User("ZOE")));
         Assert.Equal("zoe", (await store.FindUserAsync("Zoe"))!.Username);
@@ -31,7 +41,7 @@ public abstract class MetadataStoreContract : IDisposable
     [Fact]
     public async Task A_refresh_token_is_used_once_even_by_racing_callers_and_families_can_be_revoked()
     {
-        var stores = Enumerable.Range(0, 4).Select(_ => Open()).ToList();
+        var stores = Enumerable.Range(0, 4).Select(_ => OpenAccounts()).ToList();
         var token = new RefreshToken("hash-1", "family-1", "alice", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(30), Used: false);
         await stores[0].StoreRefreshTokenAsync(token);
 
@@ -49,7 +59,7 @@ public abstract class MetadataStoreContract : IDisposable
     [Fact]
     public async Task Clients_are_created_once_and_found_by_id()
     {
-        var store = Open();
+        var store = OpenAccounts();
         var client = new IntegratorClient("crm", "CRM", "secret-hash", ["messages:send"], ["alice", "bob"], DateTimeOffset.UtcNow);
         Assert.True(await store.TryCreateClientAsync(client));
         Assert.False(await store.TryCreateClientAsync(client with { Name = "Other" }));
@@ -62,7 +72,7 @@ public abstract class MetadataStoreContract : IDisposable
     [Fact]
     public async Task Channel_mappings_are_set_replaced_listed_and_deleted_per_user()
     {
-        var store = Open();
+        var store = OpenMappings();
         await store.SetChannelMappingAsync(new ChannelMapping("alice", "telegram", "111", DateTimeOffset.UtcNow));
         await store.SetChannelMappingAsync(new ChannelMapping("alice", "whatsapp", "+100", DateTimeOffset.UtcNow));
         await store.SetChannelMappingAsync(new ChannelMapping("alice", "telegram", "222", DateTimeOffset.UtcNow));
@@ -78,7 +88,7 @@ public abstract class MetadataStoreContract : IDisposable
     [Fact]
     public async Task Webhooks_are_registered_listed_disabled_and_deleted()
     {
-        var store = Open();
+        var store = OpenWebhooks();
         var hook = new WebhookRegistration("wh_1", "alice", ["alice"], "https://example.com/hook", ["message.status"], "crm", "whsec_x", false, DateTimeOffset.UtcNow);
         await store.CreateWebhookAsync(hook);
         await store.CreateWebhookAsync(hook with { WebhookId = "wh_2", Owner = "bob", ActAs = ["bob"] });
@@ -96,7 +106,7 @@ public abstract class MetadataStoreContract : IDisposable
     [Fact]
     public async Task A_platform_id_finds_its_user_and_follows_a_changed_mapping()
     {
-        var store = Open();
+        var store = OpenMappings();
         await store.SetChannelMappingAsync(new ChannelMapping("erin", "telegram", "999", DateTimeOffset.UtcNow));
         Assert.Equal("erin", await store.FindUserByChannelAsync("telegram", "999"));
         await store.SetChannelMappingAsync(new ChannelMapping("erin", "telegram", "1000", DateTimeOffset.UtcNow));
@@ -109,7 +119,7 @@ public abstract class MetadataStoreContract : IDisposable
     [Fact]
     public async Task A_file_keeps_its_record_and_every_concurrent_share()
     {
-        var stores = Enumerable.Range(0, 4).Select(_ => Open()).ToList();
+        var stores = Enumerable.Range(0, 4).Select(_ => OpenFiles()).ToList();
         var file = new FileRecord("f1", "alice", "report.pdf", "application/pdf", 1234, new string('a', 64), "files/f1", FileRecord.Uploading,
             null, DateTimeOffset.UtcNow, null, []);
         await stores[0].PutFileAsync(file);
@@ -131,18 +141,15 @@ public abstract class MetadataStoreContract : IDisposable
     public void Dispose() => Data.Dispose();
 }
 
-public sealed class SqliteMetadataStoreTests : MetadataStoreContract
-{
-    protected override IMetadataStore Open() => Stores.OpenMetadataStore(Data.Path);
-}
+public sealed class SqliteMetadataStoreTests : MetadataStoreContract;
 
 public sealed class EtcdMetadataStoreTests : MetadataStoreContract
 {
     // Each test its own key space in the shared etcd.
     private readonly string _prefix = $"/chat-test-{Guid.NewGuid():N}/";
 
-    protected override IMetadataStore Open() => Stores.OpenMetadataStore(Data.Path, new Dictionary<string, string?>
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["Metadata:Kind"] = "etcd", ["Etcd:Endpoints"] = TestServers.Etcd, ["Etcd:Prefix"] = _prefix,
-    });
+    };
 }

@@ -32,6 +32,16 @@ public sealed class ApiClient(HttpClient http) : IDisposable
         return this;
     }
 
+    /// <summary>Signs in an existing user with the password grant and sends the token from now on.</summary>
+    public async Task<ApiClient> SignInAsync(string username, string password)
+    {
+        var token = await PostJsonAsync("/v1/auth/token", new { grant_type = "password", username, password });
+        var body = await ExpectAsync(token, HttpStatusCode.OK);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", body["access_token"]!.GetValue<string>());
+        Username = username;
+        return this;
+    }
+
     /// <summary>Acts as <paramref name="signedIn"/> does (same user, same token), against this client's address.</summary>
     public ApiClient ActingAs(ApiClient signedIn)
     {

@@ -34,9 +34,12 @@ public sealed class ChatServer : IAsyncDisposable
     public string BootstrapServers => Broker.BootstrapServers;
 
     /// <param name="configure">Runs on the builder after the settings (a test adds an exporter, say).</param>
-    public static async Task<ChatServer> StartAsync(IDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null)
+    /// <param name="dataFrom">A data directory to start from (copied: the original stays as it was).</param>
+    public static async Task<ChatServer> StartAsync(IDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null,
+        string? dataFrom = null)
     {
         var data = new TempDirectory();
+        if (dataFrom is not null) CopyDirectory(dataFrom, data.Path);
         var app = ChatHost.Build(["--urls", "http://127.0.0.1:0"], builder =>
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -51,6 +54,14 @@ public sealed class ChatServer : IAsyncDisposable
         });
         await app.StartAsync();
         return new ChatServer(app, data, LoopbackApp.AddressOf(app));
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var dir in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
+            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
     }
 
     public ApiClient Client() => new(new HttpClient { BaseAddress = BaseAddress });

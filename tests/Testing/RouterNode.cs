@@ -21,8 +21,6 @@ public sealed class RouterNode : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(Settings(dataDir, bootstrapServers));
         builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning);
         builder.AddKafka();
-        builder.AddMessageStore();
-        builder.AddMetadataStore();
         builder.AddRouter();
         var host = builder.Build();
         await host.StartAsync();

@@ -1,6 +1,11 @@
+using Chat.Auth;
+using Chat.Connectors;
+using Chat.Files;
 using Chat.Storage;
+using Chat.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Chat.Testing;
 
@@ -8,17 +13,32 @@ namespace Chat.Testing;
 public static class Stores
 {
     public static IMessageStore OpenMessageStore(string dataDir, IDictionary<string, string?>? settings = null) =>
-        Open(dataDir, settings, b => b.AddMessageStore()).GetRequiredService<IMessageStore>();
+        Open<IMessageStore>(dataDir, settings, b => b.AddMessageStore());
 
-    public static IMetadataStore OpenMetadataStore(string dataDir, IDictionary<string, string?>? settings = null) =>
-        Open(dataDir, settings, b => b.AddMetadataStore()).GetRequiredService<IMetadataStore>();
+    public static IAccountStore OpenAccountStore(string dataDir, IDictionary<string, string?>? settings = null) =>
+        Open<IAccountStore>(dataDir, settings, b => b.AddAccountStore());
 
-    private static IServiceProvider Open(string dataDir, IDictionary<string, string?>? settings, Action<Microsoft.Extensions.Hosting.IHostApplicationBuilder> add)
+    public static IChannelMappingStore OpenChannelMappingStore(string dataDir, IDictionary<string, string?>? settings = null) =>
+        Open<IChannelMappingStore>(dataDir, settings, b => b.AddChannelMappingStore());
+
+    public static IFileRecordStore OpenFileRecordStore(string dataDir, IDictionary<string, string?>? settings = null) =>
+        Open<IFileRecordStore>(dataDir, settings, b => b.AddFileRecordStore());
+
+    public static IWebhookRegistrations OpenWebhookRegistrations(string dataDir, IDictionary<string, string?>? settings = null) =>
+        Open<IWebhookRegistrations>(dataDir, settings, b => b.AddWebhookStores());
+
+    public static IWebhookDeliveryLog OpenWebhookDeliveryLog(string dataDir, IDictionary<string, string?>? settings = null) =>
+        Open<IWebhookDeliveryLog>(dataDir, settings, b => b.AddWebhookStores());
+
+    public static IConnectorDeliveryStore OpenConnectorDeliveryStore(string dataDir, IDictionary<string, string?>? settings = null) =>
+        Open<IConnectorDeliveryStore>(dataDir, settings, b => b.AddConnectorDeliveryStore());
+
+    private static T Open<T>(string dataDir, IDictionary<string, string?>? settings, Action<IHostApplicationBuilder> add) where T : notnull
     {
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new Microsoft.Extensions.Hosting.HostApplicationBuilderSettings { DisableDefaults = true });
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Chat:DataDir"] = dataDir });
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         add(builder);
-        return builder.Build().Services;
+        return builder.Build().Services.GetRequiredService<T>();
     }
 }

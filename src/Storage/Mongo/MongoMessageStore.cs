@@ -1,4 +1,4 @@
-using MongoDB.Bson.Serialization.Conventions;
+using Chat.Shared;
 using MongoDB.Driver;
 
 namespace Chat.Storage.Mongo;
@@ -15,29 +15,15 @@ internal sealed class MongoMessageStore : IMessageStore
     private readonly IMongoCollection<MessageDocument> _messages;
     private readonly IMongoCollection<HistoryDocument> _history;
     private readonly IMongoCollection<CounterDocument> _counters;
-    private readonly IMongoCollection<ScheduledDocument> _scheduled;
-    private readonly IMongoCollection<DeadDocument> _dead;
-    private readonly IMongoCollection<WebhookDeliveryDocument> _webhookDeliveries;
     private readonly TimeProvider _clock;
-
-    static MongoMessageStore() =>
-        ConventionRegistry.Register("chat", new ConventionPack { new CamelCaseElementNameConvention(), new IgnoreExtraElementsConvention(true) },
-            t => t.Namespace == typeof(MongoMessageStore).Namespace);
 
     public MongoMessageStore(string connectionString, string database, TimeProvider clock)
     {
-        var settings = MongoClientSettings.FromConnectionString(connectionString);
-        settings.WriteConcern = WriteConcern.WMajority;
-        settings.ReadPreference = ReadPreference.PrimaryPreferred;
-        _client = new MongoClient(settings);
-        var db = _client.GetDatabase(database);
+        (_client, var db) = MongoConnection.Open(connectionString, database, typeof(MongoMessageStore).Namespace!);
         _conversations = db.GetCollection<ConversationDocument>("conversations");
         _messages = db.GetCollection<MessageDocument>("messages");
         _history = db.GetCollection<HistoryDocument>("status_history");
         _counters = db.GetCollection<CounterDocument>("counters");
-        _scheduled = db.GetCollection<ScheduledDocument>("scheduled_deliveries");
-        _dead = db.GetCollection<DeadDocument>("dead_deliveries");
-        _webhookDeliveries = db.GetCollection<WebhookDeliveryDocument>("webhook_deliveries");
         _clock = clock;
         CreateIndexes();
     }
@@ -57,11 +43,6 @@ internal sealed class MongoMessageStore : IMessageStore
             new CreateIndexModel<MessageDocument>(m.Ascending(x => x.AcceptedAt)),
             new CreateIndexModel<MessageDocument>(m.Ascending("recipients.username").Ascending("recipients.channel").Ascending("recipients.status")),
         ]);
-        _webhookDeliveries.Indexes.CreateMany([
-            new CreateIndexModel<WebhookDeliveryDocument>(Builders<WebhookDeliveryDocument>.IndexKeys.Ascending(d => d.WebhookId).Ascending(d => d.State).Ascending(d => d.NextAttemptAt)),
-            new CreateIndexModel<WebhookDeliveryDocument>(Builders<WebhookDeliveryDocument>.IndexKeys.Ascending(d => d.WebhookId).Descending(d => d.CreatedAt)),
-        ]);
-        _scheduled.Indexes.CreateOne(new CreateIndexModel<ScheduledDocument>(Builders<ScheduledDocument>.IndexKeys.Ascending(d => d.DueAt)));
         _history.Indexes.CreateMany([
             new CreateIndexModel<HistoryDocument>(Builders<HistoryDocument>.IndexKeys.Ascending(h => h.MessageId).Ascending(h => h.Id)),
             new CreateIndexModel<HistoryDocument>(Builders<HistoryDocument>.IndexKeys.Ascending(h => h.Published).Ascending(h => h.Id)),
@@ -243,67 +224,7 @@ internal sealed class MongoMessageStore : IMessageStore
         return (await members.ToListAsync(cancellationToken)).SelectMany(m => m).Where(m => m != username).Distinct().ToList();
     }
 
-    public Task ScheduleDeliveryAsync(ScheduledDelivery delivery, CancellationToken cancellationToken = default) =>
-        _scheduled.ReplaceOneAsync(d => d.Id == delivery.Id, new ScheduledDocument { Id = delivery.Id, Delivery = delivery.Delivery, DueAt = delivery.DueAt.UtcDateTime },
-            new ReplaceOptions { IsUpsert = true }, cancellationToken);
-
-    public async Task<IReadOnlyList<ScheduledDelivery>> DueDeliveriesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>
-        (await _scheduled.Find(d => d.DueAt <= now.UtcDateTime).SortBy(d => d.DueAt).Limit(limit).ToListAsync(cancellationToken))
-        .Select(d => new ScheduledDelivery(d.Id, d.Delivery, new DateTimeOffset(d.DueAt, TimeSpan.Zero))).ToList();
-
-    public Task RemoveScheduledDeliveryAsync(string id, DateTimeOffset dueAt, CancellationToken cancellationToken = default) =>
-        _scheduled.DeleteOneAsync(d => d.Id == id && d.DueAt == dueAt.UtcDateTime, cancellationToken);
-
-    public Task AddDeadDeliveryAsync(DeadDelivery dead, CancellationToken cancellationToken = default) =>
-        _dead.ReplaceOneAsync(d => d.Id == dead.Id, new DeadDocument
-        {
-            Id = dead.Id, MessageId = dead.MessageId, Channel = dead.Channel, Recipient = dead.Recipient, Delivery = dead.Delivery,
-            Reason = dead.Reason, FailedAt = dead.FailedAt.UtcDateTime,
-        }, new ReplaceOptions { IsUpsert = true }, cancellationToken);
-
-    public async Task<IReadOnlyList<DeadDelivery>> DeadDeliveriesAsync(int limit, CancellationToken cancellationToken = default) =>
-        (await _dead.Find(FilterDefinition<DeadDocument>.Empty).SortByDescending(d => d.FailedAt).Limit(limit).ToListAsync(cancellationToken))
-        .Select(d => d.ToModel()).ToList();
-
-    public async Task<DeadDelivery?> TakeDeadDeliveryAsync(string id, CancellationToken cancellationToken = default) =>
-        (await _dead.FindOneAndDeleteAsync(d => d.Id == id, cancellationToken: cancellationToken))?.ToModel();
-
     public async Task<string?> LastConversationOnChannelAsync(string username, string channel, CancellationToken cancellationToken = default) =>
         (await _messages.Find(Builders<MessageDocument>.Filter.ElemMatch(m => m.Recipients, r => r.Username == username && r.Channel == channel))
             .SortByDescending(m => m.SentAt).Limit(1).FirstOrDefaultAsync(cancellationToken))?.ConversationId;
-
-    public async Task AddWebhookDeliveriesAsync(IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken = default)
-    {
-        if (deliveries.Count == 0) return;
-        // Insert-if-absent by id: an event seen twice makes one delivery.
-        await _webhookDeliveries.BulkWriteAsync(deliveries.Select(d => new UpdateOneModel<WebhookDeliveryDocument>(
-            Builders<WebhookDeliveryDocument>.Filter.Eq(x => x.Id, d.DeliveryId),
-            Builders<WebhookDeliveryDocument>.Update
-                .SetOnInsert(x => x.WebhookId, d.WebhookId).SetOnInsert(x => x.MessageId, d.MessageId).SetOnInsert(x => x.Body, d.Body)
-                .SetOnInsert(x => x.Attempts, d.Attempts).SetOnInsert(x => x.NextAttemptAt, d.NextAttemptAt.UtcDateTime)
-                .SetOnInsert(x => x.State, d.State).SetOnInsert(x => x.CreatedAt, d.CreatedAt.UtcDateTime))
-            { IsUpsert = true }), new BulkWriteOptions { IsOrdered = false }, cancellationToken);
-    }
-
-    public async Task<IReadOnlyList<WebhookDelivery>> DueWebhookDeliveriesAsync(string webhookId, DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>
-        (await _webhookDeliveries.Find(d => d.WebhookId == webhookId && d.State == WebhookDelivery.Pending && d.NextAttemptAt <= now.UtcDateTime).SortBy(d => d.NextAttemptAt).Limit(limit)
-            .ToListAsync(cancellationToken)).Select(d => d.ToModel()).ToList();
-
-    public Task RecordWebhookAttemptAsync(WebhookDelivery updated, WebhookAttempt attempt, CancellationToken cancellationToken = default) =>
-        _webhookDeliveries.UpdateOneAsync(d => d.Id == updated.DeliveryId, Builders<WebhookDeliveryDocument>.Update
-            .Set(d => d.Attempts, updated.Attempts).Set(d => d.NextAttemptAt, updated.NextAttemptAt.UtcDateTime).Set(d => d.State, updated.State)
-            .Push(d => d.Log, new WebhookAttemptDocument
-            {
-                Attempt = attempt.Attempt, At = attempt.At.UtcDateTime, StatusCode = attempt.StatusCode, LatencyMs = attempt.LatencyMs, Error = attempt.Error,
-            }), cancellationToken: cancellationToken);
-
-    public async Task<IReadOnlyList<(WebhookDelivery Delivery, IReadOnlyList<WebhookAttempt> Attempts)>> WebhookDeliveriesAsync(
-        string webhookId, int limit, CancellationToken cancellationToken = default) =>
-        (await _webhookDeliveries.Find(d => d.WebhookId == webhookId).SortByDescending(d => d.CreatedAt).Limit(limit).ToListAsync(cancellationToken))
-        .Select(d => (d.ToModel(), (IReadOnlyList<WebhookAttempt>)d.Log.Select(a =>
-            new WebhookAttempt(d.Id, a.Attempt, new DateTimeOffset(a.At, TimeSpan.Zero), a.StatusCode, a.LatencyMs, a.Error)).ToList())).ToList();
-
-    public async Task<bool> RetryWebhookDeliveryAsync(string webhookId, string deliveryId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        (await _webhookDeliveries.UpdateOneAsync(d => d.Id == deliveryId && d.WebhookId == webhookId, Builders<WebhookDeliveryDocument>.Update
-            .Set(d => d.State, WebhookDelivery.Pending).Set(d => d.NextAttemptAt, now.UtcDateTime), cancellationToken: cancellationToken)).MatchedCount == 1;
 }

@@ -6,31 +6,31 @@ namespace Chat.Storage.Sqlite;
 /// One SQLite file in WAL mode with <c>synchronous=FULL</c>: a committed transaction survives a
 /// crash, which is what lets consumers commit offsets after it. Writers in this process take
 /// turns through <see cref="WriteAsync{T}"/>; other processes wait on the busy timeout.
+/// Opening it runs the component's migrations that the file has not seen yet
+/// (<see cref="SqliteMigrations"/>), so a data directory written by an older release opens.
 /// </summary>
-internal sealed class SqliteDatabase
+public sealed class SqliteDatabase
 {
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writer = new(1, 1);
 
-    /// <param name="addedColumns">Columns added to a table after its first release: added to an older file that lacks them.</param>
-    public SqliteDatabase(string path, string schema, params (string Table, string Column, string Definition)[] addedColumns)
+    /// <param name="component">Whose tables these are (the migrations' key: several components may share a file).</param>
+    public SqliteDatabase(string path, string component, params SqliteMigration[] migrations)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        Path = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         _connectionString = new SqliteConnectionStringBuilder
         {
-            DataSource = path,
+            DataSource = Path,
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
         using var connection = Open();
         Execute(connection, "PRAGMA journal_mode = WAL;");
-        Execute(connection, schema);
-        foreach (var (table, column, definition) in addedColumns)
-        {
-            using var info = connection.Command($"SELECT count(*) FROM pragma_table_info('{table}') WHERE name = $c", null, ("$c", column));
-            if ((long)info.ExecuteScalar()! == 0) Execute(connection, $"ALTER TABLE {table} ADD COLUMN {column} {definition}");
-        }
+        SqliteMigrations.Run(connection, component, migrations);
     }
+
+    public string Path { get; }
 
     public SqliteConnection Open()
     {
@@ -63,15 +63,16 @@ internal sealed class SqliteDatabase
         return work(connection);
     }
 
-    public static void Execute(SqliteConnection connection, string sql)
+    public static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
+        command.Transaction = transaction;
         command.ExecuteNonQuery();
     }
 }
 
-internal static class SqliteCommandExtensions
+public static class SqliteCommandExtensions
 {
     public static SqliteCommand Command(this SqliteConnection connection, string sql, SqliteTransaction? transaction = null, params (string Name, object? Value)[] parameters)
     {
@@ -89,6 +90,12 @@ internal static class SqliteCommandExtensions
             using var reader = command.ExecuteReader();
             while (reader.Read()) yield return map(reader);
         }
+    }
+
+    /// <summary>Sets the values of parameters the command already has (a prepared insert reused for each row).</summary>
+    public static void Bind(this SqliteCommand command, params (string Name, object? Value)[] values)
+    {
+        foreach (var (name, value) in values) command.Parameters[name].Value = value ?? DBNull.Value;
     }
 
     public static string? StringOrNull(this SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);

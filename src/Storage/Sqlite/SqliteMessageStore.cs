@@ -1,3 +1,4 @@
+using Chat.Shared;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
@@ -57,22 +58,6 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
         );
         CREATE INDEX IF NOT EXISTS ix_history_by_message ON status_history (message_id, id);
         CREATE INDEX IF NOT EXISTS ix_history_unpublished ON status_history (id) WHERE published = 0;
-        CREATE TABLE IF NOT EXISTS scheduled_deliveries (id TEXT PRIMARY KEY, delivery BLOB NOT NULL, due_at TEXT NOT NULL);
-        CREATE INDEX IF NOT EXISTS ix_scheduled_due ON scheduled_deliveries (due_at);
-        CREATE TABLE IF NOT EXISTS webhook_deliveries (
-            delivery_id TEXT PRIMARY KEY, webhook_id TEXT NOT NULL, message_id TEXT NOT NULL, body TEXT NOT NULL,
-            attempts INTEGER NOT NULL, next_attempt_at TEXT NOT NULL, state TEXT NOT NULL, created_at TEXT NOT NULL
-        );
-        CREATE INDEX IF NOT EXISTS ix_webhook_deliveries_due ON webhook_deliveries (webhook_id, next_attempt_at) WHERE state = 'pending';
-        CREATE INDEX IF NOT EXISTS ix_webhook_deliveries_by_webhook ON webhook_deliveries (webhook_id, created_at);
-        CREATE TABLE IF NOT EXISTS webhook_attempts (
-            delivery_id TEXT NOT NULL, attempt INTEGER NOT NULL, at TEXT NOT NULL, status_code INTEGER, latency_ms REAL NOT NULL, error TEXT,
-            PRIMARY KEY (delivery_id, attempt)
-        );
-        CREATE TABLE IF NOT EXISTS dead_deliveries (
-            id TEXT PRIMARY KEY, message_id TEXT NOT NULL, channel TEXT NOT NULL, recipient TEXT NOT NULL,
-            delivery BLOB NOT NULL, reason TEXT NOT NULL, failed_at TEXT NOT NULL
-        );
         """;
 
     private const string MessageColumns =
@@ -82,7 +67,9 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
         "SELECT h.id, h.message_id, m.conversation_id, m.sequence_number, m.sender, h.status, h.at, h.recipient, h.channel, h.detail " +
         "FROM status_history h JOIN messages m ON m.message_id = h.message_id";
 
-    private readonly SqliteDatabase _db = new(path, Schema, ("messages", "file_meta", "TEXT"));
+    private readonly SqliteDatabase _db = new(path, "messages",
+        SqliteMigration.Sql(1, "conversations, messages, recipients, status history", Schema),
+        SqliteMigration.AddColumn(2, "messages", "file_meta", "TEXT"));
 
     public Task<(Conversation Conversation, bool Created)> CreateConversationAsync(Conversation draft, CancellationToken cancellationToken = default) =>
         _db.WriteAsync((connection, tx) =>
@@ -166,20 +153,20 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
                     results.Add(new StoreResult(m, StoreOutcome.UnknownConversation, 0));
                     continue;
                 }
-                Bind(insertMessage, ("$id", m.MessageId), ("$c", m.ConversationId), ("$seq", seq), ("$from", m.From),
+                insertMessage.Bind(("$id", m.MessageId), ("$c", m.ConversationId), ("$seq", seq), ("$from", m.From),
                     ("$to", JsonSerializer.Serialize(m.To)), ("$channels", JsonSerializer.Serialize(m.Channels)),
                     ("$type", m.Payload.Type), ("$text", m.Payload.Text), ("$file", m.Payload.FileId), ("$meta", m.Payload.File is { } f ? JsonSerializer.Serialize(f, StorageJsonContext.Default.FileSummary) : null), ("$accepted", m.AcceptedAt.Iso()));
                 insertMessage.ExecuteNonQuery();
                 // "accepted" is the Frontend's 202: history, not news, so it is born published.
-                Bind(insertHistory, ("$id", m.MessageId), ("$s", MessageStatus.Accepted), ("$at", m.AcceptedAt.Iso()),
+                insertHistory.Bind(("$id", m.MessageId), ("$s", MessageStatus.Accepted), ("$at", m.AcceptedAt.Iso()),
                     ("$u", null), ("$ch", null), ("$d", null), ("$p", 1));
                 insertHistory.ExecuteNonQuery();
                 var changes = new List<StatusChange>(deliveries.Count);
                 foreach (var d in deliveries)
                 {
-                    Bind(insertRecipient, ("$id", m.MessageId), ("$u", d.Recipient), ("$ch", d.Channel), ("$s", d.Status));
+                    insertRecipient.Bind(("$id", m.MessageId), ("$u", d.Recipient), ("$ch", d.Channel), ("$s", d.Status));
                     insertRecipient.ExecuteNonQuery();
-                    Bind(insertHistory, ("$s", d.Status), ("$at", now.Iso()), ("$u", d.Recipient), ("$ch", d.Channel), ("$d", d.Detail), ("$p", 0));
+                    insertHistory.Bind(("$s", d.Status), ("$at", now.Iso()), ("$u", d.Recipient), ("$ch", d.Channel), ("$d", d.Detail), ("$p", 0));
                     var changeId = (long)insertHistory.ExecuteScalar()!;
                     changes.Add(new StatusChange(changeId, m.MessageId, m.ConversationId, seq, m.From, d.Status, now, d.Recipient, d.Channel, d.Detail));
                 }
@@ -187,11 +174,6 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
             }
             return results;
         }, cancellationToken);
-
-    private static void Bind(SqliteCommand command, params (string Name, object? Value)[] values)
-    {
-        foreach (var (name, value) in values) command.Parameters[name].Value = value ?? DBNull.Value;
-    }
 
     public Task<IReadOnlyList<StatusChange>> UnpublishedStatusChangesAsync(DateTimeOffset recordedBefore, int limit, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<StatusChange>>(_db.Read(connection => connection.Command(
@@ -294,107 +276,9 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
                 null, ("$u", username))
             .Query(r => r.GetString(0)).ToList()));
 
-    public Task ScheduleDeliveryAsync(ScheduledDelivery delivery, CancellationToken cancellationToken = default) =>
-        _db.WriteAsync((connection, tx) =>
-        {
-            using var upsert = connection.Command(
-                "INSERT INTO scheduled_deliveries VALUES ($id, $d, $due) ON CONFLICT (id) DO UPDATE SET delivery = $d, due_at = $due", tx,
-                ("$id", delivery.Id), ("$d", delivery.Delivery), ("$due", delivery.DueAt.Iso()));
-            return upsert.ExecuteNonQuery();
-        }, cancellationToken);
-
-    public Task<IReadOnlyList<ScheduledDelivery>> DueDeliveriesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<ScheduledDelivery>>(_db.Read(connection => connection.Command(
-                "SELECT id, delivery, due_at FROM scheduled_deliveries WHERE due_at <= $now ORDER BY due_at LIMIT $n", null, ("$now", now.Iso()), ("$n", limit))
-            .Query(r => new ScheduledDelivery(r.GetString(0), (byte[])r.GetValue(1), r.Time(2))).ToList()));
-
-    public Task RemoveScheduledDeliveryAsync(string id, DateTimeOffset dueAt, CancellationToken cancellationToken = default) =>
-        _db.WriteAsync((connection, tx) =>
-        {
-            // Only the entry that was read: a newer schedule of the same delivery stays.
-            using var delete = connection.Command("DELETE FROM scheduled_deliveries WHERE id = $id AND due_at = $due", tx, ("$id", id), ("$due", dueAt.Iso()));
-            return delete.ExecuteNonQuery();
-        }, cancellationToken);
-
-    public Task AddDeadDeliveryAsync(DeadDelivery dead, CancellationToken cancellationToken = default) =>
-        _db.WriteAsync((connection, tx) =>
-        {
-            using var insert = connection.Command(
-                "INSERT INTO dead_deliveries VALUES ($id, $m, $c, $r, $d, $reason, $at) ON CONFLICT (id) DO UPDATE SET delivery = $d, reason = $reason, failed_at = $at", tx,
-                ("$id", dead.Id), ("$m", dead.MessageId), ("$c", dead.Channel), ("$r", dead.Recipient), ("$d", dead.Delivery), ("$reason", dead.Reason), ("$at", dead.FailedAt.Iso()));
-            return insert.ExecuteNonQuery();
-        }, cancellationToken);
-
-    public Task<IReadOnlyList<DeadDelivery>> DeadDeliveriesAsync(int limit, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<DeadDelivery>>(_db.Read(connection => connection.Command(
-                "SELECT id, message_id, channel, recipient, delivery, reason, failed_at FROM dead_deliveries ORDER BY failed_at DESC LIMIT $n", null, ("$n", limit))
-            .Query(r => new DeadDelivery(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), (byte[])r.GetValue(4), r.GetString(5), r.Time(6))).ToList()));
-
-    public Task<DeadDelivery?> TakeDeadDeliveryAsync(string id, CancellationToken cancellationToken = default) =>
-        _db.WriteAsync((connection, tx) => connection.Command(
-                "DELETE FROM dead_deliveries WHERE id = $id RETURNING id, message_id, channel, recipient, delivery, reason, failed_at", tx, ("$id", id))
-            .Query(r => new DeadDelivery(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), (byte[])r.GetValue(4), r.GetString(5), r.Time(6)))
-            .FirstOrDefault(), cancellationToken);
-
     public Task<string?> LastConversationOnChannelAsync(string username, string channel, CancellationToken cancellationToken = default) =>
         Task.FromResult(_db.Read(connection => connection.Command(
                 "SELECT m.conversation_id FROM message_recipients r JOIN messages m ON m.message_id = r.message_id " +
                 "WHERE r.username = $u AND r.channel = $ch ORDER BY m.sent_at DESC LIMIT 1", null, ("$u", username), ("$ch", channel))
             .Query(r => r.GetString(0)).FirstOrDefault()));
-
-    private const string WebhookDeliveryColumns = "delivery_id, webhook_id, message_id, body, attempts, next_attempt_at, state, created_at";
-
-    private static WebhookDelivery ReadWebhookDelivery(SqliteDataReader r) =>
-        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), (int)r.GetInt64(4), r.Time(5), r.GetString(6), r.Time(7));
-
-    public Task AddWebhookDeliveriesAsync(IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken = default) =>
-        deliveries.Count == 0 ? Task.CompletedTask : _db.WriteAsync((connection, tx) =>
-        {
-            using var insert = connection.Command($"INSERT INTO webhook_deliveries ({WebhookDeliveryColumns}) VALUES ($d, $w, $m, $b, $a, $n, $s, $c) ON CONFLICT DO NOTHING", tx,
-                ("$d", ""), ("$w", ""), ("$m", ""), ("$b", ""), ("$a", 0), ("$n", ""), ("$s", ""), ("$c", ""));
-            foreach (var d in deliveries)
-            {
-                Bind(insert, ("$d", d.DeliveryId), ("$w", d.WebhookId), ("$m", d.MessageId), ("$b", d.Body), ("$a", d.Attempts),
-                    ("$n", d.NextAttemptAt.Iso()), ("$s", d.State), ("$c", d.CreatedAt.Iso()));
-                insert.ExecuteNonQuery();
-            }
-            return 0;
-        }, cancellationToken);
-
-    public Task<IReadOnlyList<WebhookDelivery>> DueWebhookDeliveriesAsync(string webhookId, DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<WebhookDelivery>>(_db.Read(connection => connection.Command(
-                $"SELECT {WebhookDeliveryColumns} FROM webhook_deliveries WHERE webhook_id = $w AND state = 'pending' AND next_attempt_at <= $now ORDER BY next_attempt_at LIMIT $n",
-                null, ("$w", webhookId), ("$now", now.Iso()), ("$n", limit))
-            .Query(ReadWebhookDelivery).ToList()));
-
-    public Task RecordWebhookAttemptAsync(WebhookDelivery updated, WebhookAttempt attempt, CancellationToken cancellationToken = default) =>
-        _db.WriteAsync((connection, tx) =>
-        {
-            using (var insert = connection.Command("INSERT OR REPLACE INTO webhook_attempts VALUES ($d, $a, $at, $code, $ms, $e)", tx,
-                       ("$d", attempt.DeliveryId), ("$a", attempt.Attempt), ("$at", attempt.At.Iso()), ("$code", attempt.StatusCode), ("$ms", attempt.LatencyMs), ("$e", attempt.Error)))
-                insert.ExecuteNonQuery();
-            using var update = connection.Command("UPDATE webhook_deliveries SET attempts = $a, next_attempt_at = $n, state = $s WHERE delivery_id = $d", tx,
-                ("$a", updated.Attempts), ("$n", updated.NextAttemptAt.Iso()), ("$s", updated.State), ("$d", updated.DeliveryId));
-            return update.ExecuteNonQuery();
-        }, cancellationToken);
-
-    public Task<IReadOnlyList<(WebhookDelivery Delivery, IReadOnlyList<WebhookAttempt> Attempts)>> WebhookDeliveriesAsync(
-        string webhookId, int limit, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<(WebhookDelivery, IReadOnlyList<WebhookAttempt>)>>(_db.Read(connection =>
-        {
-            var deliveries = connection.Command($"SELECT {WebhookDeliveryColumns} FROM webhook_deliveries WHERE webhook_id = $w ORDER BY created_at DESC LIMIT $n",
-                null, ("$w", webhookId), ("$n", limit)).Query(ReadWebhookDelivery).ToList();
-            return deliveries.Select(d => (d, (IReadOnlyList<WebhookAttempt>)connection.Command(
-                    "SELECT delivery_id, attempt, at, status_code, latency_ms, error FROM webhook_attempts WHERE delivery_id = $d ORDER BY attempt", null, ("$d", d.DeliveryId))
-                .Query(r => new WebhookAttempt(r.GetString(0), (int)r.GetInt64(1), r.Time(2), r.IsDBNull(3) ? null : (int)r.GetInt64(3), r.GetDouble(4), r.StringOrNull(5)))
-                .ToList())).ToList();
-        }));
-
-    public Task<bool> RetryWebhookDeliveryAsync(string webhookId, string deliveryId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        _db.WriteAsync((connection, tx) =>
-        {
-            using var update = connection.Command("UPDATE webhook_deliveries SET state = 'pending', next_attempt_at = $n WHERE delivery_id = $d AND webhook_id = $w", tx,
-                ("$n", now.Iso()), ("$d", deliveryId), ("$w", webhookId));
-            return update.ExecuteNonQuery() == 1;
-        }, cancellationToken);
 }

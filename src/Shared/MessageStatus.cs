@@ -1,4 +1,4 @@
-namespace Chat.Storage;
+namespace Chat.Shared;
 
 /// <summary>
 /// accepted → sent → delivered → read, or failed (DESIGN.md, "Message status").

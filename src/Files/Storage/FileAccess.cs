@@ -1,6 +1,7 @@
 using Chat.Shared.Http;
+using Chat.Storage;
 
-namespace Chat.Storage;
+namespace Chat.Files;
 
 public static class FileAccess
 {

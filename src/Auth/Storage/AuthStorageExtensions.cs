@@ -1,0 +1,40 @@
+using Chat.Auth.Storage;
+using Chat.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Chat.Auth;
+
+public static class AuthStorageExtensions
+{
+    /// <summary>Accounts (users, refresh tokens, clients) chosen by <c>Metadata:Kind</c>: SQLite <c>auth.db</c> or etcd.</summary>
+    public static IHostApplicationBuilder AddAccountStore(this IHostApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        builder.TryAddStore<IAccountStore>("account-store", configuration.MetadataKind() switch
+        {
+            "etcd" => sp => new EtcdAccountStore(configuration.EtcdEndpoints(), configuration.EtcdPrefix(), sp.GetRequiredService<TimeProvider>()),
+            _ => sp => new SqliteAccountStore(sp.DataFile("auth.db"), sp.DataFile(StorageExtensions.LegacyMetadataFile), sp.GetRequiredService<TimeProvider>()),
+        }, (store, ct) => store.FindUserAsync("health-probe", ct));
+        builder.Services.TryAddSingleton<IUserDirectory>(sp => sp.GetRequiredService<IAccountStore>());
+        return builder;
+    }
+
+    /// <summary>For services that only need to know whether users exist.</summary>
+    public static IHostApplicationBuilder AddUserDirectory(this IHostApplicationBuilder builder) => builder.AddAccountStore();
+
+    /// <summary>Channel mappings chosen by <c>Metadata:Kind</c>: SQLite <c>auth.db</c> or etcd.</summary>
+    public static IHostApplicationBuilder AddChannelMappingStore(this IHostApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        builder.TryAddStore<IChannelMappingStore>("channel-mapping-store", configuration.MetadataKind() switch
+        {
+            "etcd" => _ => new EtcdChannelMappingStore(configuration.EtcdEndpoints(), configuration.EtcdPrefix()),
+            _ => sp => new SqliteChannelMappingStore(sp.DataFile("auth.db"), sp.DataFile(StorageExtensions.LegacyMetadataFile)),
+        }, (store, ct) => store.FindUserByChannelAsync("health-probe", "health-probe", ct));
+        builder.Services.TryAddSingleton<IChannelDirectory>(sp => sp.GetRequiredService<IChannelMappingStore>());
+        return builder;
+    }
+
+    /// <summary>For services that look mappings up (the Router, the connectors).</summary>
+    public static IHostApplicationBuilder AddChannelDirectory(this IHostApplicationBuilder builder) => builder.AddChannelMappingStore();
+}

@@ -1,0 +1,116 @@
+using Chat.Storage.Sqlite;
+
+namespace Chat.Auth.Storage;
+
+/// <summary>Accounts in <c>auth.db</c> (their tables lived in <c>metadata.db</c> before).</summary>
+internal sealed class SqliteAccountStore(string path, string legacyMetadataPath, TimeProvider clock) : IAccountStore
+{
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS users (
+            username      TEXT PRIMARY KEY COLLATE NOCASE,
+            display_name  TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            created_at    TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS refresh_tokens (
+            token_hash TEXT PRIMARY KEY,
+            family_id  TEXT NOT NULL,
+            subject    TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used       INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE IF NOT EXISTS revoked_token_families (family_id TEXT PRIMARY KEY, revoked_at TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS clients (
+            client_id   TEXT PRIMARY KEY,
+            name        TEXT NOT NULL,
+            secret_hash TEXT NOT NULL,
+            scopes      TEXT NOT NULL,
+            act_as      TEXT NOT NULL,
+            created_at  TEXT NOT NULL
+        );
+        """;
+
+    private readonly SqliteDatabase _db = new(path, "accounts",
+        SqliteMigration.Sql(1, "users, refresh tokens, clients", Schema),
+        SqliteMigration.MoveFromLegacyFile(2, legacyMetadataPath, "users", "refresh_tokens", "revoked_token_families", "clients"));
+
+    public Task<bool> TryCreateUserAsync(User user, CancellationToken cancellationToken = default) =>
+        _db.WriteAsync((connection, tx) =>
+        {
+            // The primary key decides the race: of concurrent inserts of one name, one changes a row.
+            using var insert = connection.Command(
+                "INSERT INTO users (username, display_name, password_hash, created_at) VALUES ($u, $d, $p, $c) ON CONFLICT DO NOTHING",
+                tx, ("$u", user.Username), ("$d", user.DisplayName), ("$p", user.PasswordHash), ("$c", user.CreatedAt.Iso()));
+            return insert.ExecuteNonQuery() == 1;
+        }, cancellationToken);
+
+    public Task<User?> FindUserAsync(string username, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_db.Read(connection => connection
+            .Command("SELECT username, display_name, password_hash, created_at FROM users WHERE username = $u", null, ("$u", username))
+            .Query(r => new User(r.GetString(0), r.GetString(1), r.GetString(2), r.Time(3)))
+            .FirstOrDefault()));
+
+    public Task<IReadOnlySet<string>> ExistingUsersAsync(IEnumerable<string> usernames, CancellationToken cancellationToken = default)
+    {
+        var names = usernames.Distinct().ToList();
+        if (names.Count == 0) return Task.FromResult<IReadOnlySet<string>>(new HashSet<string>());
+        return Task.FromResult<IReadOnlySet<string>>(_db.Read(connection =>
+        {
+            var command = connection.Command($"SELECT username FROM users WHERE username IN ({string.Join(",", names.Select((_, i) => "$n" + i))})");
+            for (var i = 0; i < names.Count; i++) command.Parameters.AddWithValue("$n" + i, names[i]);
+            return command.Query(r => r.GetString(0)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        }));
+    }
+
+    public Task StoreRefreshTokenAsync(RefreshToken token, CancellationToken cancellationToken = default) =>
+        _db.WriteAsync((connection, tx) =>
+        {
+            using var insert = connection.Command(
+                "INSERT INTO refresh_tokens (token_hash, family_id, subject, created_at, expires_at, used) VALUES ($h, $f, $s, $c, $e, $u)", tx,
+                ("$h", token.TokenHash), ("$f", token.FamilyId), ("$s", token.Subject), ("$c", token.CreatedAt.Iso()), ("$e", token.ExpiresAt.Iso()), ("$u", token.Used ? 1 : 0));
+            return insert.ExecuteNonQuery();
+        }, cancellationToken);
+
+    public Task<RefreshToken?> FindRefreshTokenAsync(string tokenHash, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_db.Read(connection => connection
+            .Command("SELECT token_hash, family_id, subject, created_at, expires_at, used FROM refresh_tokens WHERE token_hash = $h", null, ("$h", tokenHash))
+            .Query(r => new RefreshToken(r.GetString(0), r.GetString(1), r.GetString(2), r.Time(3), r.Time(4), r.GetInt64(5) == 1))
+            .FirstOrDefault()));
+
+    public Task<bool> UseRefreshTokenAsync(string tokenHash, CancellationToken cancellationToken = default) =>
+        _db.WriteAsync((connection, tx) =>
+        {
+            using var update = connection.Command("UPDATE refresh_tokens SET used = 1 WHERE token_hash = $h AND used = 0", tx, ("$h", tokenHash));
+            return update.ExecuteNonQuery() == 1;
+        }, cancellationToken);
+
+    public Task RevokeTokenFamilyAsync(string familyId, CancellationToken cancellationToken = default) =>
+        _db.WriteAsync((connection, tx) =>
+        {
+            using var insert = connection.Command("INSERT INTO revoked_token_families VALUES ($f, $at) ON CONFLICT DO NOTHING", tx,
+                ("$f", familyId), ("$at", clock.GetUtcNow().Iso()));
+            return insert.ExecuteNonQuery();
+        }, cancellationToken);
+
+    public Task<bool> IsTokenFamilyRevokedAsync(string familyId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_db.Read(connection => connection
+            .Command("SELECT 1 FROM revoked_token_families WHERE family_id = $f", null, ("$f", familyId)).Query(_ => true).Any()));
+
+    public Task<bool> TryCreateClientAsync(IntegratorClient client, CancellationToken cancellationToken = default) =>
+        _db.WriteAsync((connection, tx) =>
+        {
+            using var insert = connection.Command(
+                "INSERT INTO clients VALUES ($id, $n, $s, $scopes, $act, $at) ON CONFLICT DO NOTHING", tx,
+                ("$id", client.ClientId), ("$n", client.Name), ("$s", client.SecretHash), ("$scopes", string.Join(' ', client.Scopes)),
+                ("$act", string.Join(' ', client.ActAs)), ("$at", client.CreatedAt.Iso()));
+            return insert.ExecuteNonQuery() == 1;
+        }, cancellationToken);
+
+    public Task<IntegratorClient?> FindClientAsync(string clientId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_db.Read(connection => connection
+            .Command("SELECT client_id, name, secret_hash, scopes, act_as, created_at FROM clients WHERE client_id = $id", null, ("$id", clientId))
+            .Query(r => new IntegratorClient(r.GetString(0), r.GetString(1), r.GetString(2),
+                r.GetString(3).Split(' ', StringSplitOptions.RemoveEmptyEntries), r.GetString(4).Split(' ', StringSplitOptions.RemoveEmptyEntries), r.Time(5)))
+            .FirstOrDefault()));
+}
