@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The test command (README): builds everything, runs every test project against real parts
-# (embedded Kafka-protocol broker, SQLite files, the Host on loopback), and ends with one line:
+# The test command (README): builds everything, checks the formatting (dotnet format), runs every
+# test project against real parts (embedded Kafka-protocol broker, SQLite files, the Host on
+# loopback), and ends with one line:
 #   N passed, N failed, N skipped
 # Installs and starts what the tests talk to (scripts/servers.sh: redis-server and etcd on free
 # loopback ports, stopped again on exit).
@@ -17,6 +18,11 @@ mkdir -p "$results"
 
 echo "==> Building Chat.sln"
 dotnet build Chat.sln -c Release --nologo -v quiet || fail "Build failed: fix the errors above."
+
+# The code is formatted as .editorconfig says (so merges show changes, not reformatting).
+echo "==> Checking formatting"
+dotnet format Chat.sln --verify-no-changes --no-restore -v quiet \
+  || fail "Formatting differs from .editorconfig (files above): run 'dotnet format Chat.sln' and commit the result."
 
 status=0
 for project in tests/*.Tests/*.Tests.csproj; do

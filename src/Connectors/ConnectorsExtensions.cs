@@ -1,10 +1,10 @@
-using Chat.Storage;
-using Chat.Auth;
 using System.Text.Json.Serialization;
+using Chat.Auth;
 using Chat.Connectors.Mock;
 using Chat.Connectors.Telegram;
 using Chat.Files;
 using Chat.Shared.Http;
+using Chat.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Chat.Connectors;

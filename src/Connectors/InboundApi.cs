@@ -1,7 +1,7 @@
-using Chat.Auth;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Chat.Auth;
 using Chat.Shared;
 using Chat.Shared.Http;
 using Chat.Shared.Kafka;

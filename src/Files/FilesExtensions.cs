@@ -1,7 +1,7 @@
-using Chat.Storage;
 using Chat.Files.Local;
 using Chat.Files.S3;
 using Chat.Shared;
+using Chat.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Chat.Files;

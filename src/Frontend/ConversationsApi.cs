@@ -92,6 +92,6 @@ public static class ConversationsApi
         if (!conversation.Members.Any(caller.MayActAs)) return Problems.Forbidden("Only members may read a conversation.", "conversation_id");
 
         var messages = await store.GetMessagesAsync(conversationId, after, size, ct);
-        return TypedResults.Ok(new MessagePage(messages.Select(MessageResponse.Of).ToList(), messages.Count > 0 ? messages[^1].SequenceNumber : after));
+        return TypedResults.Ok(new MessagePage(messages.Select(PublicMessage.Of).ToList(), messages.Count > 0 ? messages[^1].SequenceNumber : after));
     }
 }

@@ -1,6 +1,6 @@
-using Chat.Storage;
-using Chat.Files;
 using Chat.Auth;
+using Chat.Files;
+using Chat.Storage;
 namespace Chat.Frontend;
 
 public static class FrontendExtensions

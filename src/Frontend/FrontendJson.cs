@@ -12,23 +12,14 @@ public sealed record ConversationResponse(string ConversationId, string Type, IR
 
 public sealed record ConversationPage(IReadOnlyList<ConversationResponse> Items, string? NextCursor);
 
-/// <param name="File">In answers only: what a file message's file is (name, type, size, SHA-256); GET /v1/files/{file_id} gives a download URL.</param>
-public sealed record PayloadBody(string? Type, string? Text, string? FileId, FileSummary? File = null);
+public sealed record PayloadBody(string? Type, string? Text, string? FileId);
 
 public sealed record SendMessageRequest(
     string? MessageId, string? ConversationId, string? From, List<string?>? To, List<string?>? Channels, PayloadBody? Payload);
 
 public sealed record SendMessageResponse(string MessageId, string Status);
 
-public sealed record MessageResponse(
-    string MessageId, string ConversationId, long SequenceNumber, string From, IReadOnlyList<string> To,
-    IReadOnlyList<string> Channels, PayloadBody Payload, DateTimeOffset SentAt)
-{
-    public static MessageResponse Of(StoredMessage m) => new(m.MessageId, m.ConversationId, m.SequenceNumber, m.From, m.To, m.Channels,
-        new PayloadBody(m.Payload.Type, m.Payload.Text, m.Payload.FileId, m.Payload.File), m.SentAt);
-}
-
-public sealed record MessagePage(IReadOnlyList<MessageResponse> Items, long NextAfterSeq);
+public sealed record MessagePage(IReadOnlyList<PublicMessage> Items, long NextAfterSeq);
 
 public sealed record RecipientStatusResponse(string Username, string Channel, string Status, DateTimeOffset UpdatedAt);
 

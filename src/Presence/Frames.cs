@@ -4,34 +4,31 @@ using Chat.Storage;
 
 namespace Chat.Presence;
 
-/// <summary>Server → client WebSocket frames (API.md, "WebSocket"), as UTF-8 JSON ready to send.</summary>
+/// <summary>Server → client WebSocket frames (docs/api.md, "WebSocket frames"), as UTF-8 JSON ready to send.</summary>
 public static class Frames
 {
-    public static byte[] MessageNew(StoredMessage m) => Serialize(new MessageNewFrame("message.new", new FrameMessage(
-        m.MessageId, m.ConversationId, m.SequenceNumber, m.From, new FramePayload(m.Payload.Type, m.Payload.Text, m.Payload.FileId, m.Payload.File), m.SentAt)));
+    public static byte[] MessageNew(StoredMessage m) => Serialize(new MessageNewFrame(FrameTypes.MessageNew, PublicMessage.Of(m)));
 
     public static byte[] MessageStatus(string messageId, string conversationId, string recipient, string channel, string status) =>
-        Serialize(new MessageStatusFrame("message.status", messageId, conversationId, recipient, channel, status));
+        Serialize(new MessageStatusFrame(FrameTypes.MessageStatus, messageId, conversationId, recipient, channel, status));
 
     public static byte[] PresenceUpdate(string username, string status, DateTimeOffset? lastSeen) =>
-        Serialize(new PresenceUpdateFrame("presence.update", username, status, lastSeen));
+        Serialize(new PresenceUpdateFrame(FrameTypes.PresenceUpdate, username, status, lastSeen));
 
     public static byte[] Typing(string conversationId, string username, string state) =>
-        Serialize(new TypingFrame("typing", conversationId, username, state));
+        Serialize(new TypingFrame(FrameTypes.Typing, conversationId, username, state));
 
-    public static byte[] Error(string code, string detail) => Serialize(new ErrorFrame("error", code, detail));
+    public static byte[] Error(string code, string detail) => Serialize(new ErrorFrame(FrameTypes.Error, code, detail));
 
     public static byte[] SyncDone(string? conversationId, long? nextAfterSeq, int count) =>
-        Serialize(new SyncDoneFrame("sync.done", conversationId, nextAfterSeq, count));
+        Serialize(new SyncDoneFrame(FrameTypes.SyncDone, conversationId, nextAfterSeq, count));
 
-    public static readonly byte[] Pong = Serialize(new PongFrame("pong"));
+    public static readonly byte[] Pong = Serialize(new PongFrame(FrameTypes.Pong));
 
     private static byte[] Serialize<T>(T frame) => JsonSerializer.SerializeToUtf8Bytes(frame, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>)FrameJsonContext.Default.GetTypeInfo(typeof(T))!);
 }
 
-public sealed record FramePayload(string Type, string? Text, string? FileId, FileSummary? File);
-public sealed record FrameMessage(string MessageId, string ConversationId, long SequenceNumber, string From, FramePayload Payload, DateTimeOffset SentAt);
-public sealed record MessageNewFrame(string Type, FrameMessage Message);
+public sealed record MessageNewFrame(string Type, PublicMessage Message);
 public sealed record MessageStatusFrame(string Type, string MessageId, string ConversationId, string Recipient, string Channel, string Status);
 public sealed record PresenceUpdateFrame(string Type, string Username, string Status, DateTimeOffset? LastSeen);
 public sealed record TypingFrame(string Type, string ConversationId, string Username, string State);

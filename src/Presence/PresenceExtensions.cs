@@ -1,5 +1,5 @@
-using Chat.Auth;
 using System.Text.Json.Serialization;
+using Chat.Auth;
 using Chat.Presence.Gateway;
 using Chat.Presence.Memory;
 using Chat.Presence.Redis;

@@ -1,7 +1,7 @@
-using Chat.Files;
-using Chat.Auth;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Chat.Auth;
+using Chat.Files;
 using Chat.Shared;
 using Chat.Shared.Events;
 using Chat.Shared.Kafka;

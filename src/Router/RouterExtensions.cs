@@ -1,7 +1,7 @@
-using Chat.Storage;
-using Chat.Files;
 using Chat.Auth;
+using Chat.Files;
 using Chat.Presence;
+using Chat.Storage;
 
 namespace Chat.Router;
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -6,12 +7,18 @@ using System.Threading.Channels;
 
 namespace Chat.Testing;
 
-/// <summary>A real WebSocket client of <c>/v1/ws</c> that collects every frame it receives.</summary>
+/// <summary>
+/// A real WebSocket client of <c>/v1/ws</c> that collects every frame it receives and checks each
+/// against its schema in docs/frames: a frame that breaks it fails the test when the test takes
+/// that frame, and at the latest when the socket is disposed.
+/// </summary>
 public sealed class ChatSocket : IAsyncDisposable
 {
     private readonly ClientWebSocket _socket;
-    private readonly Channel<JsonNode> _inbox = Channel.CreateUnbounded<JsonNode>();
+    private readonly Channel<(JsonNode Frame, string? Violation)> _inbox = Channel.CreateUnbounded<(JsonNode, string?)>();
     private readonly List<JsonNode> _seen = [];
+    private readonly ConcurrentQueue<string> _violations = new();
+    private int _violationsReported;
     private readonly Task _reader;
 
     private ChatSocket(ClientWebSocket socket)
@@ -61,8 +68,13 @@ public sealed class ChatSocket : IAsyncDisposable
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(15));
         try
         {
-            var frame = await _inbox.Reader.ReadAsync(cts.Token);
+            var (frame, violation) = await _inbox.Reader.ReadAsync(cts.Token);
             _seen.Add(frame);
+            if (violation is not null)
+            {
+                Interlocked.Increment(ref _violationsReported);
+                throw new FrameSchemaException(violation);
+            }
             return frame;
         }
         catch (OperationCanceledException)
@@ -115,7 +127,10 @@ public sealed class ChatSocket : IAsyncDisposable
                     length += result.Count;
                 } while (!result.EndOfMessage);
                 if (result.MessageType == WebSocketMessageType.Close) break;
-                _inbox.Writer.TryWrite(JsonNode.Parse(buffer.AsSpan(0, length))!);
+                using var document = JsonDocument.Parse(buffer.AsMemory(0, length));
+                var violation = FrameSchemas.CheckServerFrame(document.RootElement);
+                if (violation is not null) _violations.Enqueue(violation);
+                _inbox.Writer.TryWrite((JsonNode.Parse(buffer.AsSpan(0, length))!, violation));
             }
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
@@ -133,8 +148,13 @@ public sealed class ChatSocket : IAsyncDisposable
         }
         _socket.Dispose();
         await _reader;
+        if (_violations.Count > _violationsReported)
+            throw new FrameSchemaException($"{_violations.Count} frame(s) broke their schema: {string.Join(" | ", _violations)}");
     }
 }
+
+/// <summary>The server sent a frame that docs/frames does not describe.</summary>
+public sealed class FrameSchemaException(string message) : Xunit.Sdk.XunitException("WebSocket frame does not match its schema: " + message);
 
 public sealed class WebSocketRefusedException(int status, Exception inner)
     : Exception($"The WebSocket upgrade was refused with HTTP {status}.", inner)

@@ -29,15 +29,21 @@ internal sealed class EtcdChannelMappingStore : IChannelMappingStore, IDisposabl
         var previous = (await ChannelMappingsAsync(mapping.Username, cancellationToken)).FirstOrDefault(m => m.Channel == mapping.Channel);
         var txn = new TxnRequest();
         if (previous is not null) txn.Success.Add(new RequestOp { RequestDeleteRange = new DeleteRangeRequest { Key = ByteString.CopyFromUtf8(ExternalKey(previous.Channel, previous.ExternalId)) } });
-        txn.Success.Add(new RequestOp { RequestPut = new PutRequest
+        txn.Success.Add(new RequestOp
         {
-            Key = ByteString.CopyFromUtf8(MappingsOf(mapping.Username) + mapping.Channel),
-            Value = ByteString.CopyFrom(JsonSerializer.SerializeToUtf8Bytes(mapping, AccountStorageJson.Default.ChannelMapping)),
-        } });
-        txn.Success.Add(new RequestOp { RequestPut = new PutRequest
+            RequestPut = new PutRequest
+            {
+                Key = ByteString.CopyFromUtf8(MappingsOf(mapping.Username) + mapping.Channel),
+                Value = ByteString.CopyFrom(JsonSerializer.SerializeToUtf8Bytes(mapping, AccountStorageJson.Default.ChannelMapping)),
+            }
+        });
+        txn.Success.Add(new RequestOp
         {
-            Key = ByteString.CopyFromUtf8(ExternalKey(mapping.Channel, mapping.ExternalId)), Value = ByteString.CopyFromUtf8(mapping.Username.ToLowerInvariant()),
-        } });
+            RequestPut = new PutRequest
+            {
+                Key = ByteString.CopyFromUtf8(ExternalKey(mapping.Channel, mapping.ExternalId)), Value = ByteString.CopyFromUtf8(mapping.Username.ToLowerInvariant()),
+            }
+        });
         await _etcd.Client.TransactionAsync(txn, cancellationToken: cancellationToken);
     }
 

@@ -1,6 +1,6 @@
+using Chat.Storage.Mongo;
 using MongoDB.Bson.Serialization.Attributes;
 using MongoDB.Driver;
-using Chat.Storage.Mongo;
 
 namespace Chat.Connectors.Storage;
 

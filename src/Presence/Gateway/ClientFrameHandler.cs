@@ -9,7 +9,7 @@ using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
 namespace Chat.Presence.Gateway;
 
 /// <summary>
-/// Client → server frames (API.md, "WebSocket"). A bad frame gets an <c>error</c> frame naming
+/// Client → server frames (docs/api.md, "WebSocket frames"). A bad frame gets an <c>error</c> frame naming
 /// what was wrong and changes nothing; the socket stays open.
 /// </summary>
 internal sealed class ClientFrameHandler(IMessageStore store, EventProducer producer, LivePush live, TimeProvider clock)
@@ -40,12 +40,12 @@ internal sealed class ClientFrameHandler(IMessageStore store, EventProducer prod
             {
                 var problem = type switch
                 {
-                    "ping" => Pong(connection),
-                    "ack" => await AckAsync(connection, frame, cancellationToken),
-                    "read" => await ReadAsync(connection, frame, cancellationToken),
-                    "typing" => await TypingAsync(connection, frame, cancellationToken),
-                    "sync" => await SyncAsync(connection, frame, cancellationToken),
-                    _ => ("unknown_type", $"Unknown frame type '{type}'; use ack, read, typing, sync or ping."),
+                    FrameTypes.Ping => Pong(connection),
+                    FrameTypes.Ack => await AckAsync(connection, frame, cancellationToken),
+                    FrameTypes.Read => await ReadAsync(connection, frame, cancellationToken),
+                    FrameTypes.Typing => await TypingAsync(connection, frame, cancellationToken),
+                    FrameTypes.Sync => await SyncAsync(connection, frame, cancellationToken),
+                    _ => ("unknown_type", $"Unknown frame type '{type}'; use {string.Join(", ", FrameTypes.ClientToServer)}."),
                 };
                 if (problem is var (code, detail)) connection.Send(Frames.Error(code, detail));
             }

@@ -3,9 +3,9 @@ using System.Diagnostics.Metrics;
 using Chat.Shared.Events;
 using Confluent.Kafka;
 using Google.Protobuf;
-using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
 
 namespace Chat.Shared.Kafka;
 

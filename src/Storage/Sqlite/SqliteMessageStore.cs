@@ -1,5 +1,5 @@
-using Chat.Shared;
 using System.Text.Json;
+using Chat.Shared;
 using Microsoft.Data.Sqlite;
 
 namespace Chat.Storage.Sqlite;

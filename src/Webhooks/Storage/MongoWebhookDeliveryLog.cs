@@ -29,7 +29,7 @@ internal sealed class MongoWebhookDeliveryLog : IWebhookDeliveryLog
                 .SetOnInsert(x => x.WebhookId, d.WebhookId).SetOnInsert(x => x.MessageId, d.MessageId).SetOnInsert(x => x.Body, d.Body)
                 .SetOnInsert(x => x.Attempts, d.Attempts).SetOnInsert(x => x.NextAttemptAt, d.NextAttemptAt.UtcDateTime)
                 .SetOnInsert(x => x.State, d.State).SetOnInsert(x => x.CreatedAt, d.CreatedAt.UtcDateTime))
-            { IsUpsert = true }), new BulkWriteOptions { IsOrdered = false }, cancellationToken);
+        { IsUpsert = true }), new BulkWriteOptions { IsOrdered = false }, cancellationToken);
     }
 
     public async Task<IReadOnlyList<WebhookDelivery>> DueWebhookDeliveriesAsync(string webhookId, DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>

@@ -1,0 +1,27 @@
+namespace Chat.Presence;
+
+/// <summary>
+/// Every WebSocket frame type, named once (docs/api.md, "WebSocket frames"; a JSON Schema for each
+/// in docs/frames/). The docs test holds these lists equal to what docs/api.md documents.
+/// </summary>
+public static class FrameTypes
+{
+    public const string MessageNew = "message.new";
+    public const string MessageStatus = "message.status";
+    public const string PresenceUpdate = "presence.update";
+    public const string Typing = "typing";
+    public const string SyncDone = "sync.done";
+    public const string Pong = "pong";
+    public const string Error = "error";
+
+    public const string Ack = "ack";
+    public const string Read = "read";
+    public const string Sync = "sync";
+    public const string Ping = "ping";
+
+    /// <summary>What the gateway sends.</summary>
+    public static readonly IReadOnlyList<string> ServerToClient = [MessageNew, MessageStatus, PresenceUpdate, Typing, SyncDone, Pong, Error];
+
+    /// <summary>What the gateway reads; any other type is answered with an <c>unknown_type</c> error.</summary>
+    public static readonly IReadOnlyList<string> ClientToServer = [Ack, Read, Typing, Sync, Ping];
+}
