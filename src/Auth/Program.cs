@@ -12,4 +12,4 @@ var app = builder.Build();
 app.UseServiceDefaults();
 app.UseAuthRateLimits();
 app.MapAuthApi();
-app.Run();
+app.RunOrExplain();

@@ -2,7 +2,10 @@ using System.Text.Json.Serialization;
 using Chat.Connectors.Mock;
 using Chat.Connectors.Telegram;
 using Chat.Files;
+using Chat.Shared.Configuration;
 using Chat.Shared.Http;
+using Chat.Shared.Kafka;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Chat.Connectors;
@@ -12,9 +15,9 @@ public static class ConnectorsExtensions
     /// <summary>Telegram (when <c>Connectors:Telegram:BotToken</c> is set), the mock platforms, the delivery worker, retries and inbound webhooks.</summary>
     public static IHostApplicationBuilder AddConnectors(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ConnectorsOptions>().BindConfiguration(ConnectorsOptions.Section)
-            .Validate(o => o.Delays().Count > 0, "Connectors:RetryDelays needs at least one delay, like 1s,2s,4s,8s.")
-            .ValidateOnStart();
+        builder.AddKafka();
+        builder.Services.AddValidatedOptions<ConnectorsOptions>(ConnectorsOptions.Section);
+        builder.Services.AddMetrics();
         builder.Services.AddHttpClient("telegram");
         if (!string.IsNullOrEmpty(builder.Configuration["Connectors:Telegram:BotToken"]))
             builder.Services.AddSingleton<IConnector, TelegramConnector>();
@@ -23,10 +26,10 @@ public static class ConnectorsExtensions
             builder.Services.AddSingleton<IConnector>(sp => new MockConnector(channel, select(sp.GetRequiredService<IOptions<ConnectorsOptions>>().Value),
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger($"Chat.Connectors.Mock.{channel}")));
         builder.AddObjectStore();
-        builder.Services.AddSingleton<FileLinks>();
-        builder.Services.AddSingleton<ConnectorPipelines>();
-        builder.Services.AddSingleton<InboundMessages>();
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<FileLinks>();
+        builder.Services.TryAddSingleton<ConnectorPipelines>();
+        builder.Services.TryAddSingleton<InboundMessages>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<DeliveryWorker>();
         builder.Services.AddHostedService<RetryScheduler>();
         builder.Services.AddHealthChecks().AddCheck<ConnectorHealthCheck>("connectors", tags: [HealthTags.Ready]);

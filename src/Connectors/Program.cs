@@ -12,4 +12,4 @@ builder.AddConnectors();
 var app = builder.Build();
 app.UseServiceDefaults();
 app.MapConnectors();
-app.Run();
+app.RunOrExplain();

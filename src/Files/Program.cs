@@ -12,4 +12,4 @@ builder.AddFiles();
 var app = builder.Build();
 app.UseServiceDefaults();
 app.MapFiles();
-app.Run();
+app.RunOrExplain();

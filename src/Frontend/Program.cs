@@ -12,4 +12,4 @@ builder.AddFrontend();
 var app = builder.Build();
 app.UseServiceDefaults();
 app.MapFrontend();
-app.Run();
+app.RunOrExplain();

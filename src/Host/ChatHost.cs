@@ -5,6 +5,7 @@ using Chat.Frontend;
 using Chat.Presence;
 using Chat.Router;
 using Chat.Shared.Http;
+using Chat.Shared.Kafka;
 using Chat.Storage;
 using Chat.Webhooks;
 
@@ -54,6 +55,7 @@ public static class ChatHost
     /// </summary>
     private static WebApplication BrokerOnly(WebApplicationBuilder builder)
     {
+        builder.AddKafka(); // its readiness is the embedded broker's
         builder.AddChatAuthentication();
         var app = builder.Build();
         app.UseServiceDefaults();

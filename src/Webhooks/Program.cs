@@ -12,4 +12,4 @@ builder.AddWebhooks();
 var app = builder.Build();
 app.UseServiceDefaults();
 app.MapWebhooksApi();
-app.Run();
+app.RunOrExplain();

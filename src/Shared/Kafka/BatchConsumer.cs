@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using Chat.Shared.Events;
 using Confluent.Kafka;
 using Google.Protobuf;
@@ -17,20 +16,10 @@ namespace Chat.Shared.Kafka;
 /// subclass's to send to <see cref="DeadLetterAsync"/>. On shutdown it closes the consumer,
 /// which commits what was stored and leaves the group.
 /// </summary>
-public abstract class BatchConsumer(string topic, string groupId, KafkaOptions options, EventProducer producer, ILogger logger)
+public abstract class BatchConsumer(
+    string topic, string groupId, KafkaOptions options, EventProducer producer, ConsumerMetrics metrics, ILogger logger)
     : BackgroundService
 {
-    private static readonly Counter<long> OffsetResets = ChatTelemetry.Meter.CreateCounter<long>(
-        "chat.consumer.offset_resets", description: "Offsets found out of range: records may have been lost from the log");
-
-    // Per group, topic and partition: the log end offset less the next offset to process, after each batch.
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Group, string Topic, int Partition), long> Lag = new();
-
-    static BatchConsumer() => ChatTelemetry.Meter.CreateObservableGauge("chat.consumer.lag",
-        () => Lag.Select(l => new Measurement<long>(l.Value, new KeyValuePair<string, object?>("group", l.Key.Group),
-            new KeyValuePair<string, object?>("topic", l.Key.Topic), new KeyValuePair<string, object?>("partition", l.Key.Partition))),
-        description: "Records in the log not yet processed by the group, per partition");
-
     private readonly HashSet<TopicPartition> _revokedDuringBatch = [];
     private readonly HashSet<TopicPartition> _assigned = [];
     private long _recordsProcessed;
@@ -51,8 +40,11 @@ public abstract class BatchConsumer(string topic, string groupId, KafkaOptions o
         get { lock (_assigned) return _assigned.ToList(); }
     }
 
-    /// <summary>Does the batch's work durably, or throws to have the same batch offered again.</summary>
-    protected abstract Task ProcessBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, CancellationToken cancellationToken);
+    /// <summary>
+    /// Does the batch's work durably, or throws to have the same batch offered again. Work for one
+    /// record runs in <see cref="BatchSpans.Enter"/> (or names its span as parent), so that record's trace goes on.
+    /// </summary>
+    protected abstract Task ProcessBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, BatchSpans spans, CancellationToken cancellationToken);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.Factory.StartNew(() => Run(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -73,7 +65,8 @@ public abstract class BatchConsumer(string topic, string groupId, KafkaOptions o
             {
                 var batch = ReadBatch(consumer, stoppingToken);
                 if (batch.Count == 0) continue;
-                ProcessUntilDone(batch, stoppingToken);
+                using (var spans = new BatchSpans(batch, topic, groupId))
+                    ProcessUntilDone(batch, spans, stoppingToken);
                 foreach (var record in batch) StoreOffset(consumer, record);
                 Interlocked.Add(ref _recordsProcessed, batch.Count);
                 RecordLag(consumer, batch);
@@ -96,14 +89,14 @@ public abstract class BatchConsumer(string topic, string groupId, KafkaOptions o
         {
             // The watermarks the last fetch brought: no broker round trip.
             var high = consumer.GetWatermarkOffsets(last.TopicPartition).High;
-            if (high != Offset.Unset) Lag[(groupId, last.Topic, last.Partition.Value)] = Math.Max(0, high.Value - (last.Offset.Value + 1));
+            if (high != Offset.Unset) metrics.Lag(groupId, last.Topic, last.Partition.Value, Math.Max(0, high.Value - (last.Offset.Value + 1)));
         }
     }
 
     private void Revoke(IEnumerable<TopicPartition> partitions)
     {
         var list = partitions.ToList();
-        foreach (var partition in list) Lag.TryRemove((groupId, partition.Topic, partition.Partition.Value), out _);
+        foreach (var partition in list) metrics.Forget(groupId, partition.Topic, partition.Partition.Value);
         lock (_revokedDuringBatch) _revokedDuringBatch.UnionWith(list);
         lock (_assigned) _assigned.ExceptWith(list);
     }
@@ -158,7 +151,7 @@ public abstract class BatchConsumer(string topic, string groupId, KafkaOptions o
             logger.LogInformation("Consumer group {Group} starts {Partition} from the beginning", groupId, partition);
         else
         {
-            OffsetResets.Add(1, new KeyValuePair<string, object?>("group", groupId), new KeyValuePair<string, object?>("topic", topic));
+            metrics.OffsetReset(groupId, topic);
             logger.LogError("Consumer group {Group}: committed offset of {Partition} is no longer in the log ({Reason}). " +
                             "Records between it and the log start were never processed. Resuming from the log start.",
                 groupId, partition, e.Error.Reason);
@@ -169,13 +162,13 @@ public abstract class BatchConsumer(string topic, string groupId, KafkaOptions o
         consumer.IncrementalAssign([new TopicPartitionOffset(partition, Offset.Beginning)]);
     }
 
-    private void ProcessUntilDone(List<ConsumeResult<string, byte[]>> batch, CancellationToken stoppingToken)
+    private void ProcessUntilDone(List<ConsumeResult<string, byte[]>> batch, BatchSpans spans, CancellationToken stoppingToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                ProcessBatchAsync(batch, stoppingToken).GetAwaiter().GetResult();
+                ProcessBatchAsync(batch, spans, stoppingToken).GetAwaiter().GetResult();
                 return;
             }
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)

@@ -108,10 +108,11 @@ internal sealed class WebhookDeliveryDocument
     public required DateTime NextAttemptAt { get; init; }
     public required string State { get; init; }
     public required DateTime CreatedAt { get; init; }
+    public string? TraceParent { get; init; }
     public List<WebhookAttemptDocument> Log { get; init; } = [];
 
     public WebhookDelivery ToModel() => new(Id, WebhookId, MessageId, Body, Attempts, new DateTimeOffset(NextAttemptAt, TimeSpan.Zero), State,
-        new DateTimeOffset(CreatedAt, TimeSpan.Zero));
+        new DateTimeOffset(CreatedAt, TimeSpan.Zero), TraceParent);
 }
 
 internal sealed class WebhookAttemptDocument

@@ -281,7 +281,7 @@ internal sealed class MongoMessageStore : IMessageStore
             Builders<WebhookDeliveryDocument>.Update
                 .SetOnInsert(x => x.WebhookId, d.WebhookId).SetOnInsert(x => x.MessageId, d.MessageId).SetOnInsert(x => x.Body, d.Body)
                 .SetOnInsert(x => x.Attempts, d.Attempts).SetOnInsert(x => x.NextAttemptAt, d.NextAttemptAt.UtcDateTime)
-                .SetOnInsert(x => x.State, d.State).SetOnInsert(x => x.CreatedAt, d.CreatedAt.UtcDateTime))
+                .SetOnInsert(x => x.State, d.State).SetOnInsert(x => x.CreatedAt, d.CreatedAt.UtcDateTime).SetOnInsert(x => x.TraceParent, d.TraceParent))
             { IsUpsert = true }), new BulkWriteOptions { IsOrdered = false }, cancellationToken);
     }
 

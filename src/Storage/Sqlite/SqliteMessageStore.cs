@@ -82,7 +82,7 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
         "SELECT h.id, h.message_id, m.conversation_id, m.sequence_number, m.sender, h.status, h.at, h.recipient, h.channel, h.detail " +
         "FROM status_history h JOIN messages m ON m.message_id = h.message_id";
 
-    private readonly SqliteDatabase _db = new(path, Schema, ("messages", "file_meta", "TEXT"));
+    private readonly SqliteDatabase _db = new(path, Schema, ("messages", "file_meta", "TEXT"), ("webhook_deliveries", "trace_parent", "TEXT"));
 
     public Task<(Conversation Conversation, bool Created)> CreateConversationAsync(Conversation draft, CancellationToken cancellationToken = default) =>
         _db.WriteAsync((connection, tx) =>
@@ -342,20 +342,20 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
                 "WHERE r.username = $u AND r.channel = $ch ORDER BY m.sent_at DESC LIMIT 1", null, ("$u", username), ("$ch", channel))
             .Query(r => r.GetString(0)).FirstOrDefault()));
 
-    private const string WebhookDeliveryColumns = "delivery_id, webhook_id, message_id, body, attempts, next_attempt_at, state, created_at";
+    private const string WebhookDeliveryColumns = "delivery_id, webhook_id, message_id, body, attempts, next_attempt_at, state, created_at, trace_parent";
 
     private static WebhookDelivery ReadWebhookDelivery(SqliteDataReader r) =>
-        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), (int)r.GetInt64(4), r.Time(5), r.GetString(6), r.Time(7));
+        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), (int)r.GetInt64(4), r.Time(5), r.GetString(6), r.Time(7), r.StringOrNull(8));
 
     public Task AddWebhookDeliveriesAsync(IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken = default) =>
         deliveries.Count == 0 ? Task.CompletedTask : _db.WriteAsync((connection, tx) =>
         {
-            using var insert = connection.Command($"INSERT INTO webhook_deliveries ({WebhookDeliveryColumns}) VALUES ($d, $w, $m, $b, $a, $n, $s, $c) ON CONFLICT DO NOTHING", tx,
-                ("$d", ""), ("$w", ""), ("$m", ""), ("$b", ""), ("$a", 0), ("$n", ""), ("$s", ""), ("$c", ""));
+            using var insert = connection.Command($"INSERT INTO webhook_deliveries ({WebhookDeliveryColumns}) VALUES ($d, $w, $m, $b, $a, $n, $s, $c, $t) ON CONFLICT DO NOTHING", tx,
+                ("$d", ""), ("$w", ""), ("$m", ""), ("$b", ""), ("$a", 0), ("$n", ""), ("$s", ""), ("$c", ""), ("$t", null));
             foreach (var d in deliveries)
             {
                 Bind(insert, ("$d", d.DeliveryId), ("$w", d.WebhookId), ("$m", d.MessageId), ("$b", d.Body), ("$a", d.Attempts),
-                    ("$n", d.NextAttemptAt.Iso()), ("$s", d.State), ("$c", d.CreatedAt.Iso()));
+                    ("$n", d.NextAttemptAt.Iso()), ("$s", d.State), ("$c", d.CreatedAt.Iso()), ("$t", d.TraceParent));
                 insert.ExecuteNonQuery();
             }
             return 0;
