@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
@@ -9,18 +10,27 @@ namespace Chat.EndToEnd.Tests;
 /// <summary>A Host whose traces also go to a list in memory.</summary>
 public sealed class TracedServerFixture : IAsyncLifetime
 {
-    public List<Activity> Spans { get; } = [];
+    private readonly SpanList _spans = new();
     public ChatServer Server { get; private set; } = null!;
 
     public async Task InitializeAsync() => Server = await ChatServer.StartAsync(
         new Dictionary<string, string?> { ["Webhooks:AllowLoopbackTargets"] = "true" }, // the webhook receiver runs on loopback
-        builder => builder.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(Spans)));
+        builder => builder.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(_spans)));
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 
     public List<Activity> Snapshot()
     {
-        lock (Spans) return [.. Spans];
+        lock (_spans) return [.. _spans];
+    }
+
+    /// <summary>The exporter adds under no lock of ours: each add takes the lock a snapshot takes.</summary>
+    private sealed class SpanList : Collection<Activity>
+    {
+        protected override void InsertItem(int index, Activity item)
+        {
+            lock (this) base.InsertItem(index, item);
+        }
     }
 }
 

@@ -23,6 +23,7 @@ public abstract class BatchConsumer(
     private readonly HashSet<TopicPartition> _revokedDuringBatch = [];
     private readonly HashSet<TopicPartition> _assigned = [];
     private long _recordsProcessed;
+    private BatchSpans? _spans; // of the batch in hand, so a dead letter continues its record's trace
 
     protected int MaxBatchSize { get; init; } = 500;
     protected TimeSpan MaxBatchWait { get; init; } = TimeSpan.FromMilliseconds(20);
@@ -65,8 +66,8 @@ public abstract class BatchConsumer(
             {
                 var batch = ReadBatch(consumer, stoppingToken);
                 if (batch.Count == 0) continue;
-                using (var spans = new BatchSpans(batch, topic, groupId))
-                    ProcessUntilDone(batch, spans, stoppingToken);
+                using (_spans = new BatchSpans(batch, topic, groupId))
+                    ProcessUntilDone(batch, _spans, stoppingToken);
                 foreach (var record in batch) StoreOffset(consumer, record);
                 Interlocked.Add(ref _recordsProcessed, batch.Count);
                 RecordLag(consumer, batch);
@@ -224,6 +225,6 @@ public abstract class BatchConsumer(
             FailedAt = Timestamp.FromDateTime(DateTime.UtcNow),
         };
         await producer.ProduceAsync(Topics.DeadLetters, record.Message.Key ?? "", letter, EventTypes.DeadLetter,
-            $"{record.Topic}/{record.Partition.Value}/{record.Offset.Value}", cancellationToken);
+            $"{record.Topic}/{record.Partition.Value}/{record.Offset.Value}", cancellationToken, _spans?.ContextOf(record) ?? default);
     }
 }
