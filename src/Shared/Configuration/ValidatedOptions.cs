@@ -17,7 +17,7 @@ public static class ValidatedOptions
     public static OptionsBuilder<T> AddValidatedOptions<T>(this IServiceCollection services, string section) where T : class
     {
         var options = services.AddOptions<T>();
-        if (services.Any(d => d.ServiceType == typeof(IValidateOptions<T>) && d.ImplementationInstance is SettingsValidator<T>)) return options;
+        if (services.Any(d => d.ServiceType == typeof(IValidateOptions<T>) && !d.IsKeyedService && d.ImplementationInstance is SettingsValidator<T>)) return options;
         services.AddSingleton<IValidateOptions<T>>(new SettingsValidator<T>(section));
         return options.BindConfiguration(section).ValidateOnStart();
     }
