@@ -1,6 +1,9 @@
 using System.Threading.RateLimiting;
+using Chat.Shared;
+using Chat.Shared.Configuration;
 using Chat.Shared.Http;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Chat.Auth;
@@ -12,16 +15,15 @@ public static class AuthExtensions
     {
         builder.AddAccountStore();
         builder.AddChannelMappingStore();
-        builder.Services.AddSingleton<KeyRing>();
-        builder.Services.AddSingleton<TokenIssuer>();
-        builder.Services.AddSingleton<RefreshTokens>();
-        builder.Services.AddSingleton<PasswordHasher>();
-        builder.Services.AddSingleton<LoginThrottle>();
+        builder.Services.TryAddSingleton<KeyRing>();
+        builder.Services.TryAddSingleton<TokenIssuer>();
+        builder.Services.TryAddSingleton<RefreshTokens>();
+        builder.Services.TryAddSingleton<PasswordHasher>();
+        builder.Services.TryAddSingleton<LoginThrottle>();
         builder.Services.AddMemoryCache();
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddOptions<AuthOptions>()
-            .Validate(o => o.PasswordHashCost is >= 4 and <= 31, "Auth:PasswordHashCost must be a bcrypt cost from 4 to 31 (12 or more outside load tests).")
-            .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddValidatedOptions<AuthOptions>(AuthOptions.Section);
+        builder.Services.AddValidatedOptions<ChatOptions>(ChatOptions.Section);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AuthJsonContext.Default));
         // Keys are looked up per token, so a rotation is seen at once.
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)

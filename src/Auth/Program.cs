@@ -10,4 +10,4 @@ var app = builder.Build();
 app.UseServiceDefaults();
 app.UseAuthRateLimits();
 app.MapAuthApi();
-app.Run();
+app.RunOrExplain();

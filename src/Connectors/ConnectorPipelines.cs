@@ -19,11 +19,11 @@ public sealed class ConnectorPipelines
     private readonly ConnectorsOptions _options;
     private readonly ILogger<ConnectorPipelines> _logger;
 
-    public ConnectorPipelines(IOptions<ConnectorsOptions> options, ILogger<ConnectorPipelines> logger)
+    public ConnectorPipelines(IOptions<ConnectorsOptions> options, IMeterFactory meters, ILogger<ConnectorPipelines> logger)
     {
         _options = options.Value;
         _logger = logger;
-        ChatTelemetry.Meter.CreateObservableGauge("chat.connector.breaker_open",
+        meters.CreateChatMeter().CreateObservableGauge("chat.connector.breaker_open",
             () => _pipelines.Select(p => new Measurement<int>(p.Value.State.CircuitState == CircuitState.Closed ? 0 : 1,
                 new KeyValuePair<string, object?>("channel", p.Key))),
             description: "1 while a connector's circuit breaker is open or half-open");

@@ -3,8 +3,11 @@ using Chat.Auth;
 using Chat.Connectors.Mock;
 using Chat.Connectors.Telegram;
 using Chat.Files;
+using Chat.Shared.Configuration;
 using Chat.Shared.Http;
+using Chat.Shared.Kafka;
 using Chat.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Chat.Connectors;
@@ -18,9 +21,9 @@ public static class ConnectorsExtensions
         builder.AddChannelDirectory();
         builder.AddFileDirectory();
         builder.AddMessageStore();
-        builder.Services.AddOptions<ConnectorsOptions>().BindConfiguration(ConnectorsOptions.Section)
-            .Validate(o => o.Delays().Count > 0, "Connectors:RetryDelays needs at least one delay, like 1s,2s,4s,8s.")
-            .ValidateOnStart();
+        builder.AddKafka();
+        builder.Services.AddValidatedOptions<ConnectorsOptions>(ConnectorsOptions.Section);
+        builder.Services.AddMetrics();
         builder.Services.AddHttpClient("telegram");
         if (!string.IsNullOrEmpty(builder.Configuration["Connectors:Telegram:BotToken"]))
             builder.Services.AddSingleton<IConnector, TelegramConnector>();
@@ -29,10 +32,10 @@ public static class ConnectorsExtensions
             builder.Services.AddSingleton<IConnector>(sp => new MockConnector(channel, select(sp.GetRequiredService<IOptions<ConnectorsOptions>>().Value),
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger($"Chat.Connectors.Mock.{channel}")));
         builder.AddObjectStore();
-        builder.Services.AddSingleton<FileLinks>();
-        builder.Services.AddSingleton<ConnectorPipelines>();
-        builder.Services.AddSingleton<InboundMessages>();
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<FileLinks>();
+        builder.Services.TryAddSingleton<ConnectorPipelines>();
+        builder.Services.TryAddSingleton<InboundMessages>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<DeliveryWorker>();
         builder.Services.AddHostedService<RetryScheduler>();
         builder.Services.AddHealthChecks().AddCheck<ConnectorHealthCheck>("connectors", tags: [HealthTags.Ready]);

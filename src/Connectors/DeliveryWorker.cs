@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Chat.Shared;
 using Chat.Shared.Events;
@@ -21,8 +22,6 @@ namespace Chat.Connectors;
 /// </summary>
 internal sealed class DeliveryWorker : BatchConsumer
 {
-    private static readonly Counter<long> Sends = ChatTelemetry.Meter.CreateCounter<long>("chat.connector.sends", description: "Connector send attempts by outcome");
-
     private readonly IReadOnlyDictionary<string, IConnector> _connectors;
     private readonly ConnectorPipelines _pipelines;
     private readonly IConnectorDeliveryStore _store;
@@ -32,6 +31,7 @@ internal sealed class DeliveryWorker : BatchConsumer
     private readonly TimeProvider _clock;
     private readonly ILogger<DeliveryWorker> _logger;
     private readonly FileLinks _files;
+    private readonly Counter<long> _sends;
 
     // Delivered lately by this process. After a crash the same delivery can come twice at once (the
     // uncommitted record replayed, and its scheduled retry); the store learns of a success only
@@ -39,9 +39,11 @@ internal sealed class DeliveryWorker : BatchConsumer
     private readonly MemoryCache _deliveredLately = new(new MemoryCacheOptions { SizeLimit = 100_000 });
 
     public DeliveryWorker(IEnumerable<IConnector> connectors, ConnectorPipelines pipelines, IConnectorDeliveryStore store, IMessageStore messages, EventProducer producer,
-        IOptions<KafkaOptions> kafka, IOptions<ConnectorsOptions> options, TimeProvider clock, FileLinks files, ILogger<DeliveryWorker> logger)
-        : base(Topics.Deliveries, options.Value.ConsumerGroup, kafka.Value, producer, logger)
+        ConsumerMetrics consumerMetrics, IOptions<KafkaOptions> kafka, IOptions<ConnectorsOptions> options, TimeProvider clock, FileLinks files,
+        IMeterFactory meters, ILogger<DeliveryWorker> logger)
+        : base(Topics.Deliveries, options.Value.ConsumerGroup, kafka.Value, producer, consumerMetrics, logger)
     {
+        _sends = meters.CreateChatMeter().CreateCounter<long>("chat.connector.sends", description: "Connector send attempts by outcome");
         _connectors = connectors.ToDictionary(c => c.Channel);
         _pipelines = pipelines;
         _store = store;
@@ -54,19 +56,21 @@ internal sealed class DeliveryWorker : BatchConsumer
         MaxBatchSize = 100;
     }
 
-    protected override async Task ProcessBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, CancellationToken cancellationToken)
+    protected override async Task ProcessBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, BatchSpans spans, CancellationToken cancellationToken)
     {
-        var deliveries = new List<ConnectorDelivery>();
+        var deliveries = new List<(ConnectorDelivery Delivery, ConsumeResult<string, byte[]> Record)>();
         foreach (var record in batch)
         {
             var (delivery, problem) = ParseRecord(record, ConnectorDelivery.Parser);
             if (delivery is null) await DeadLetterAsync(record, problem!, cancellationToken);
-            else deliveries.Add(delivery);
+            else deliveries.Add((delivery, record));
         }
         // Platforms side by side: a slow one does not hold up the others.
-        await Task.WhenAll(deliveries.GroupBy(d => d.Channel).Select(async channel =>
+        await Task.WhenAll(deliveries.GroupBy(d => d.Delivery.Channel).Select(async channel =>
         {
-            foreach (var delivery in channel) await DeliverAsync(delivery, cancellationToken);
+            foreach (var (delivery, record) in channel)
+                using (spans.Enter(record))
+                    await DeliverAsync(delivery, cancellationToken);
         }));
     }
 
@@ -79,7 +83,7 @@ internal sealed class DeliveryWorker : BatchConsumer
             return;
         }
         var result = await AttemptAsync(connector, delivery, ct);
-        Sends.Add(1, new KeyValuePair<string, object?>("channel", delivery.Channel), new KeyValuePair<string, object?>("outcome", result.Delivered ? "delivered" : "failed"));
+        _sends.Add(1, new KeyValuePair<string, object?>("channel", delivery.Channel), new KeyValuePair<string, object?>("outcome", result.Delivered ? "delivered" : "failed"));
         if (result.Delivered)
         {
             _deliveredLately.Set(delivery.DeliveryId, true, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(10) });
@@ -91,7 +95,19 @@ internal sealed class DeliveryWorker : BatchConsumer
             await ScheduleRetryAsync(delivery, result, ct);
     }
 
+    /// <summary>One send to the platform, as a client span in the message's trace (the platform's HTTP call, if any, inside it).</summary>
     private async Task<SendResult> AttemptAsync(IConnector connector, ConnectorDelivery delivery, CancellationToken ct)
+    {
+        using var span = ChatTelemetry.Source.StartActivity($"{delivery.Channel} send", ActivityKind.Client);
+        span?.SetTag("chat.channel", delivery.Channel);
+        span?.SetTag("chat.delivery.id", delivery.DeliveryId);
+        span?.SetTag("chat.delivery.attempt", delivery.Attempt);
+        var result = await SendAsync(connector, delivery, ct);
+        if (!result.Delivered) span?.SetStatus(ActivityStatusCode.Error, result.Error);
+        return result;
+    }
+
+    private async Task<SendResult> SendAsync(IConnector connector, ConnectorDelivery delivery, CancellationToken ct)
     {
         try
         {

@@ -9,4 +9,4 @@ builder.AddConnectors();
 var app = builder.Build();
 app.UseServiceDefaults();
 app.MapConnectors();
-app.Run();
+app.RunOrExplain();

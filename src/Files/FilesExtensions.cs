@@ -1,18 +1,22 @@
 using Chat.Files.Local;
 using Chat.Files.S3;
 using Chat.Shared;
+using Chat.Shared.Configuration;
+using Chat.Shared.Kafka;
 using Chat.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Chat.Files;
 
 public static class FilesExtensions
 {
-    /// <summary>The Files API and the object store chosen by <c>ObjectStore:Kind</c> (unset: a directory under <c>Chat:DataDir</c>).</summary>
+    /// <summary>The Files API (completed uploads go on chat.files) and the object store chosen by <c>ObjectStore:Kind</c> (unset: a directory under <c>Chat:DataDir</c>).</summary>
     public static IHostApplicationBuilder AddFiles(this IHostApplicationBuilder builder)
     {
         builder.AddFileRecordStore();
         builder.AddMessageStore();
+        builder.AddKafka();
         builder.AddObjectStore();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, FilesJsonContext.Default));
         return builder;
@@ -22,12 +26,10 @@ public static class FilesExtensions
     public static IHostApplicationBuilder AddObjectStore(this IHostApplicationBuilder builder)
     {
         if (builder.Services.Any(s => s.ServiceType == typeof(IObjectStore))) return builder;
-        builder.Services.AddOptions<FilesOptions>().BindConfiguration(FilesOptions.Section)
-            .Validate(o => o.PartSize >= 5L << 20, "Files:PartSize must be at least 5 MiB (S3's smallest part).")
-            .Validate(o => o.MultipartThreshold <= 5L << 30, "Files:MultipartThreshold must be at most 5 GiB (S3's largest single PUT).")
-            .ValidateOnStart();
-        builder.Services.AddOptions<ObjectStoreOptions>().BindConfiguration(ObjectStoreOptions.Section);
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddValidatedOptions<FilesOptions>(FilesOptions.Section);
+        builder.Services.AddValidatedOptions<ObjectStoreOptions>(ObjectStoreOptions.Section);
+        builder.Services.AddValidatedOptions<ChatOptions>(ChatOptions.Section);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         var kind = builder.Configuration["ObjectStore:Kind"] ?? "local";
         switch (kind)
         {

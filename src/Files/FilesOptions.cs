@@ -1,3 +1,6 @@
+using System.ComponentModel.DataAnnotations;
+using Chat.Shared.Configuration;
+
 namespace Chat.Files;
 
 /// <summary>Section <c>Files</c>: what may be uploaded and how long URLs live.</summary>
@@ -6,11 +9,14 @@ public sealed class FilesOptions
     public const string Section = "Files";
 
     /// <summary>The largest file accepted (default 5 GiB: S3's limit for one part is that, and 10,000 parts of <see cref="PartSize"/> go far above).</summary>
+    [AtLeast(1)]
     public long MaxSize { get; set; } = 5L << 30;
 
     /// <summary>Files above this size are uploaded in parts (S3 accepts parts of 5 MiB and more).</summary>
+    [Range(0, 5L << 30, ErrorMessage = "expected at most 5368709120 bytes (5 GiB, S3's largest single PUT).")]
     public long MultipartThreshold { get; set; } = 64L << 20;
 
+    [AtLeast(5L << 20, ErrorMessage = "expected at least 5242880 bytes (5 MiB, S3's smallest part).")]
     public long PartSize { get; set; } = 16L << 20;
 
     /// <summary>Media types a client may declare (parameters such as <c>charset</c> are ignored).</summary>
@@ -20,8 +26,10 @@ public sealed class FilesOptions
         "application/zip", "application/octet-stream", "audio/mpeg", "audio/ogg", "video/mp4", "video/webm",
     ];
 
+    [Positive]
     public TimeSpan UploadUrlLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
+    [Positive]
     public TimeSpan DownloadUrlLifetime { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Embedded mode: the address clients reach this service at, for the URLs it signs (unset: the request's own).</summary>
@@ -36,6 +44,7 @@ public sealed class ObjectStoreOptions
 {
     public const string Section = "ObjectStore";
 
+    [AllowedValues("local", "s3", ErrorMessage = "expected local or s3.")]
     public string Kind { get; set; } = "local";
 
     /// <summary>The S3 endpoint this service talks to, e.g. <c>http://minio:9000</c>.</summary>
@@ -46,6 +55,10 @@ public sealed class ObjectStoreOptions
 
     public string? AccessKey { get; set; }
     public string? SecretKey { get; set; }
+
+    [Required(ErrorMessage = "expected a bucket name, like chat-files.")]
     public string Bucket { get; set; } = "chat-files";
+
+    [Required(ErrorMessage = "expected a region, like us-east-1.")]
     public string Region { get; set; } = "us-east-1";
 }

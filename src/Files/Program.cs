@@ -9,4 +9,4 @@ builder.AddFiles();
 var app = builder.Build();
 app.UseServiceDefaults();
 app.MapFiles();
-app.Run();
+app.RunOrExplain();

@@ -1,22 +1,29 @@
 using Chat.Auth;
 using Chat.Files;
+using Chat.Shared.Configuration;
+using Chat.Shared.Kafka;
 using Chat.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace Chat.Frontend;
 
 public static class FrontendExtensions
 {
+    /// <summary>The messages and conversations API: validation, the accepted-message memory, and the producer onto chat.messages.</summary>
     public static IHostApplicationBuilder AddFrontend(this IHostApplicationBuilder builder)
     {
         builder.AddMessageStore();
         builder.AddUserDirectory();
         builder.AddFileDirectory();
-        builder.Services.AddOptions<MessagesOptions>().BindConfiguration(MessagesOptions.Section).ValidateOnStart();
+        builder.AddKafka();
+        builder.Services.AddValidatedOptions<MessagesOptions>(MessagesOptions.Section);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, FrontendJsonContext.Default));
         builder.Services.AddMemoryCache();
-        builder.Services.AddSingleton<AcceptedMessages>();
-        builder.Services.AddSingleton<MessageSender>();
-        builder.Services.AddSingleton<ConversationCache>();
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton<AcceptedMessages>();
+        builder.Services.TryAddSingleton<MessageSender>();
+        builder.Services.TryAddSingleton<ConversationCache>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
     }
 

@@ -1,12 +1,14 @@
+using System.Diagnostics.Metrics;
+using Chat.Shared;
 using Chat.Shared.Kafka;
 using Chat.Storage;
 
 namespace Chat.Frontend;
 
 /// <summary>Puts an accepted message on chat.messages, keyed by conversation so one partition keeps its order.</summary>
-public sealed class MessageSender(EventProducer producer, AcceptedMessages accepted)
+public sealed class MessageSender(EventProducer producer, AcceptedMessages accepted, IMeterFactory meters)
 {
-    private static readonly System.Diagnostics.Metrics.Counter<long> Accepted = Chat.Shared.ChatTelemetry.Meter.CreateCounter<long>(
+    private readonly Counter<long> _accepted = meters.CreateChatMeter().CreateCounter<long>(
         "chat.messages.accepted", description: "Messages accepted (202), by requested channel");
 
     /// <summary>Completes once the broker acknowledged the event; throws if it could not take it.</summary>
@@ -15,6 +17,6 @@ public sealed class MessageSender(EventProducer producer, AcceptedMessages accep
         // Not the request's token: once the broker may have the record, abandoning the wait helps no one.
         await producer.ProduceAsync(Topics.Messages, message.ConversationId, message.ToEvent(), EventTypes.MessageAccepted, message.MessageId, CancellationToken.None);
         accepted.Remember(message);
-        foreach (var channel in message.Channels) Accepted.Add(1, new KeyValuePair<string, object?>("channel", channel));
+        foreach (var channel in message.Channels) _accepted.Add(1, new KeyValuePair<string, object?>("channel", channel));
     }
 }

@@ -9,4 +9,4 @@ builder.AddFrontend();
 var app = builder.Build();
 app.UseServiceDefaults();
 app.MapFrontend();
-app.Run();
+app.RunOrExplain();

@@ -5,6 +5,8 @@ using Chat.Frontend;
 using Chat.Presence;
 using Chat.Router;
 using Chat.Shared.Http;
+using Chat.Shared.Kafka;
+using Chat.Storage;
 using Chat.Webhooks;
 
 namespace Chat.Host;
@@ -51,6 +53,7 @@ public static class ChatHost
     /// </summary>
     private static WebApplication BrokerOnly(WebApplicationBuilder builder)
     {
+        builder.AddKafka(); // its readiness is the embedded broker's
         builder.AddChatAuthentication();
         var app = builder.Build();
         app.UseServiceDefaults();

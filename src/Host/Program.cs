@@ -1,4 +1,5 @@
 using Chat.Host;
+using Chat.Shared.Http;
 
 var app = ChatHost.Build(args);
-app.Run();
+app.RunOrExplain();

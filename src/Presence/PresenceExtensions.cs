@@ -3,7 +3,9 @@ using Chat.Auth;
 using Chat.Presence.Gateway;
 using Chat.Presence.Memory;
 using Chat.Presence.Redis;
+using Chat.Shared.Configuration;
 using Chat.Shared.Http;
+using Chat.Shared.Kafka;
 using Chat.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,7 +19,7 @@ public static class PresenceExtensions
     public static IHostApplicationBuilder AddPresencePorts(this IHostApplicationBuilder builder)
     {
         var kind = builder.Configuration["Presence:Kind"] ?? "memory";
-        builder.Services.AddOptions<PresenceOptions>().BindConfiguration(PresenceOptions.Section);
+        builder.Services.AddValidatedOptions<PresenceOptions>(PresenceOptions.Section);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<LivePush>();
         switch (kind)
@@ -39,16 +41,18 @@ public static class PresenceExtensions
         return builder;
     }
 
-    /// <summary>The WebSocket gateway node: its sockets, their frames, presence announcements.</summary>
+    /// <summary>The WebSocket gateway node: its sockets, their frames (receipts go on chat.receipts), presence announcements.</summary>
     public static IHostApplicationBuilder AddPresence(this IHostApplicationBuilder builder)
     {
         builder.AddMessageStore();
         builder.AddUserDirectory();
+        builder.AddKafka();
         builder.AddPresencePorts();
-        builder.Services.AddSingleton<LocalConnections>();
-        builder.Services.AddSingleton<ClientFrameHandler>();
-        builder.Services.AddSingleton<PresenceAnnouncer>();
-        builder.Services.AddSingleton<WebSocketGateway>();
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton<LocalConnections>();
+        builder.Services.TryAddSingleton<ClientFrameHandler>();
+        builder.Services.TryAddSingleton<PresenceAnnouncer>();
+        builder.Services.TryAddSingleton<WebSocketGateway>();
         builder.Services.AddHostedService<GatewayNode>();
         builder.Services.AddHostedService<PresenceHeartbeat>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, PresenceJsonContext.Default));

@@ -9,4 +9,4 @@ builder.AddPresence();
 var app = builder.Build();
 app.UseServiceDefaults();
 app.MapPresenceApi();
-app.Run();
+app.RunOrExplain();

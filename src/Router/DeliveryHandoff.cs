@@ -1,9 +1,7 @@
 using Chat.Auth;
 using Chat.Shared;
 using Chat.Shared.Events;
-using Chat.Shared.Kafka;
 using Chat.Storage;
-using Google.Protobuf;
 
 namespace Chat.Router;
 
@@ -14,10 +12,11 @@ namespace Chat.Router;
 /// </summary>
 public sealed class DeliveryHandoff(IMessageStore store, IChannelDirectory channels)
 {
-    public async Task<IReadOnlyList<(string Topic, string Key, IMessage Value, string EventType, string EventId)>> DeliveriesForAsync(
+    /// <summary>The deliveries for chat.deliveries, each with its event id and the change it hands off (whose trace it continues).</summary>
+    public async Task<IReadOnlyList<(StatusChange Change, ConnectorDelivery Delivery, string EventId)>> DeliveriesForAsync(
         IReadOnlyList<StatusChange> changes, CancellationToken cancellationToken)
     {
-        var records = new List<(string, string, IMessage, string, string)>();
+        var records = new List<(StatusChange, ConnectorDelivery, string)>();
         foreach (var change in changes.Where(c => c is { Status: MessageStatus.Sent, Channel: not null and not Channels.App, Recipient: not null }))
         {
             var view = await store.GetStatusAsync(change.MessageId, cancellationToken);
@@ -30,7 +29,7 @@ public sealed class DeliveryHandoff(IMessageStore store, IChannelDirectory chann
                 Recipient = change.Recipient!, Channel = change.Channel!, ExternalId = mapping.ExternalId,
                 Payload = MessageEvents.ToPayload(view.Message.Payload), Attempt = 1,
             };
-            records.Add((Topics.Deliveries, change.ConversationId, delivery, EventTypes.Delivery, $"{delivery.DeliveryId}/1"));
+            records.Add((change, delivery, $"{delivery.DeliveryId}/1"));
         }
         return records;
     }

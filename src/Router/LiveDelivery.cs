@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Chat.Presence;
 using Chat.Shared;
 using Chat.Storage;
@@ -9,9 +10,9 @@ namespace Chat.Router;
 /// wherever those are connected. Best effort by design: a push that finds no one leaves the
 /// message pending in the store, and the client gets it on connect or with <c>sync</c>.
 /// </summary>
-public sealed class LiveDelivery(LivePush live, TimeProvider clock, ILogger<LiveDelivery> logger)
+public sealed class LiveDelivery(LivePush live, TimeProvider clock, IMeterFactory meters, ILogger<LiveDelivery> logger)
 {
-    private static readonly System.Diagnostics.Metrics.Histogram<double> PushedLatency = ChatTelemetry.Meter.CreateHistogram<double>(
+    private readonly Histogram<double> _pushedLatency = meters.CreateChatMeter().CreateHistogram<double>(
         "chat.message.pushed_latency", "s", "From the Frontend's accept (POST) to the hand-off to the recipients' WebSocket nodes");
 
     public async Task NewMessagesAsync(IReadOnlyList<StoredMessage> messages, CancellationToken cancellationToken)
@@ -20,7 +21,7 @@ public sealed class LiveDelivery(LivePush live, TimeProvider clock, ILogger<Live
         await SendAsync(app.Select(m => new Push(m.To, Frames.MessageNew(m), new PushedMessage(m.MessageId, m.ConversationId, m.SequenceNumber))).ToList(),
             cancellationToken);
         var now = clock.GetUtcNow();
-        foreach (var m in app) PushedLatency.Record((now - m.AcceptedAt).TotalSeconds);
+        foreach (var m in app) _pushedLatency.Record((now - m.AcceptedAt).TotalSeconds);
     }
 
     public Task StatusChangesAsync(IReadOnlyList<StatusChange> changes, CancellationToken cancellationToken) =>

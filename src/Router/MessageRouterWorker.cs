@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Chat.Auth;
 using Chat.Files;
@@ -20,19 +19,17 @@ namespace Chat.Router;
 /// </summary>
 internal sealed class MessageRouterWorker : BatchConsumer
 {
-    private static readonly Counter<long> Outcomes = ChatTelemetry.Meter.CreateCounter<long>("chat.router.messages", description: "Messages by outcome");
-    private static readonly Histogram<double> StoredLatency = ChatTelemetry.Meter.CreateHistogram<double>("chat.message.stored_latency", "s",
-        "From the Frontend's accept (POST) to the Router's store commit");
-
+    private readonly Counter<long> _outcomes;
+    private readonly Histogram<double> _storedLatency;
     private readonly IMessageStore _store;
     private readonly StatusOutbox _outbox;
     private readonly LiveDelivery _live;
     private readonly IChannelDirectory _channels;
     private readonly IFileDirectory _files;
 
-    public MessageRouterWorker(IOptions<KafkaOptions> kafka, IOptions<RouterOptions> options, EventProducer producer, IMessageStore store,
-        IChannelDirectory channels, IFileDirectory files, StatusOutbox outbox, LiveDelivery live, ILogger<MessageRouterWorker> logger)
-        : base(Topics.Messages, options.Value.ConsumerGroup, kafka.Value, producer, logger)
+    public MessageRouterWorker(IOptions<KafkaOptions> kafka, IOptions<RouterOptions> options, EventProducer producer, ConsumerMetrics consumerMetrics,
+        IMessageStore store, IChannelDirectory channels, IFileDirectory files, StatusOutbox outbox, LiveDelivery live, IMeterFactory meters, ILogger<MessageRouterWorker> logger)
+        : base(Topics.Messages, options.Value.ConsumerGroup, kafka.Value, producer, consumerMetrics, logger)
     {
         _store = store;
         _outbox = outbox;
@@ -40,17 +37,14 @@ internal sealed class MessageRouterWorker : BatchConsumer
         _channels = channels;
         _files = files;
         MaxBatchSize = options.Value.MaxBatchSize;
+        var meter = meters.CreateChatMeter();
+        _outcomes = meter.CreateCounter<long>("chat.router.messages", description: "Messages by outcome");
+        _storedLatency = meter.CreateHistogram<double>("chat.message.stored_latency", "s",
+            "From the Frontend's accept (POST) to the Router's store commit");
     }
 
-    protected override async Task ProcessBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, CancellationToken cancellationToken)
+    protected override async Task ProcessBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, BatchSpans spans, CancellationToken cancellationToken)
     {
-        using var activity = ChatTelemetry.Source.StartActivity($"{Topics.Messages} process", ActivityKind.Consumer, default(ActivityContext),
-            links: batch.Select(LinkOf).OfType<ActivityLink>());
-        activity?.SetTag("messaging.system", "kafka");
-        activity?.SetTag("messaging.consumer.group.name", GroupId);
-        activity?.SetTag("messaging.batch.message_count", batch.Count);
-        using var spans = new MessageSpans(batch, GroupId);
-
         var toStore = new List<MessageToStore>(batch.Count);
         var mappings = new Dictionary<string, IReadOnlyList<ChannelMapping>>();
         var sources = new Dictionary<string, ConsumeResult<string, byte[]>>();
@@ -60,7 +54,7 @@ internal sealed class MessageRouterWorker : BatchConsumer
             if (message is null)
             {
                 await DeadLetterAsync(record, problem!, cancellationToken);
-                Outcomes.Add(1, new KeyValuePair<string, object?>("outcome", "dead_lettered"));
+                _outcomes.Add(1, new KeyValuePair<string, object?>("outcome", "dead_lettered"));
                 continue;
             }
             toStore.Add(new MessageToStore(message, await RouteAsync(message, mappings, cancellationToken)));
@@ -71,13 +65,14 @@ internal sealed class MessageRouterWorker : BatchConsumer
             new KeyValuePair<string, object?>("db.operation.name", "store messages"), new KeyValuePair<string, object?>("db.operation.batch.size", toStore.Count));
         foreach (var result in results)
         {
-            Outcomes.Add(1, new KeyValuePair<string, object?>("outcome", result.Outcome.ToString().ToLowerInvariant()));
-            if (result.Outcome == StoreOutcome.Stored) StoredLatency.Record((result.StoredAt - result.Message.AcceptedAt).TotalSeconds);
+            _outcomes.Add(1, new KeyValuePair<string, object?>("outcome", result.Outcome.ToString().ToLowerInvariant()));
+            if (result.Outcome == StoreOutcome.Stored) _storedLatency.Record((result.StoredAt - result.Message.AcceptedAt).TotalSeconds);
             if (result.Outcome == StoreOutcome.UnknownConversation)
                 await DeadLetterAsync(sources[result.Message.MessageId], $"Conversation '{result.Message.ConversationId}' does not exist.", cancellationToken);
         }
         var changes = results.SelectMany(r => r.Changes ?? []).ToList();
-        await _outbox.PublishAsync(changes, cancellationToken);
+        // Each change's events continue its message's trace, on to the connectors and webhooks.
+        await _outbox.PublishAsync(changes, c => sources.TryGetValue(c.MessageId, out var record) ? spans.ContextOf(record) : default, cancellationToken);
         // Duplicates are pushed again too: after a crash between store and push, the replay is the
         // only push the recipient gets. Sockets skip what they already sent.
         await spans.StepAsync("websocket push", () => _live.NewMessagesAsync(
@@ -146,9 +141,4 @@ internal sealed class MessageRouterWorker : BatchConsumer
             MessageEvents.FromPayload(e.Payload!),
             e.AcceptedAt!.ToDateTimeOffset()), null);
     }
-
-    private static ActivityLink? LinkOf(ConsumeResult<string, byte[]> record) =>
-        EventHeaders.Get(record.Message.Headers, EventHeaders.TraceParent) is { } parent && ActivityContext.TryParse(parent, null, out var context)
-            ? new ActivityLink(context)
-            : null;
 }

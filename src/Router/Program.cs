@@ -8,4 +8,4 @@ builder.AddRouter();
 
 var app = builder.Build();
 app.UseServiceDefaults();
-app.Run();
+app.RunOrExplain();

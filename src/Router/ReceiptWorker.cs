@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Chat.Shared;
 using Chat.Shared.Events;
 using Chat.Shared.Kafka;
@@ -19,9 +20,9 @@ internal sealed class ReceiptWorker : BatchConsumer
     private readonly StatusOutbox _outbox;
     private readonly LiveDelivery _live;
 
-    public ReceiptWorker(IOptions<KafkaOptions> kafka, IOptions<RouterOptions> options, EventProducer producer, IMessageStore store,
+    public ReceiptWorker(IOptions<KafkaOptions> kafka, IOptions<RouterOptions> options, EventProducer producer, ConsumerMetrics metrics, IMessageStore store,
         StatusOutbox outbox, LiveDelivery live, ILogger<ReceiptWorker> logger)
-        : base(Topics.Receipts, options.Value.ReceiptsConsumerGroup, kafka.Value, producer, logger)
+        : base(Topics.Receipts, options.Value.ReceiptsConsumerGroup, kafka.Value, producer, metrics, logger)
     {
         _store = store;
         _outbox = outbox;
@@ -29,17 +30,28 @@ internal sealed class ReceiptWorker : BatchConsumer
         MaxBatchSize = options.Value.MaxBatchSize;
     }
 
-    protected override async Task ProcessBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, CancellationToken cancellationToken)
+    protected override async Task ProcessBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, BatchSpans spans, CancellationToken cancellationToken)
     {
         var receipts = new List<Receipt>(batch.Count);
+        // A change continues the trace of the receipt behind it: the one naming its message, else the last for that recipient and channel.
+        var byMessage = new Dictionary<(string, string, string), ActivityContext>();
+        var byRecipient = new Dictionary<(string, string, string), ActivityContext>();
         foreach (var record in batch)
         {
             var (receipt, problem) = Parse(record);
-            if (receipt is null) await DeadLetterAsync(record, problem!, cancellationToken);
-            else receipts.Add(receipt);
+            if (receipt is null)
+            {
+                await DeadLetterAsync(record, problem!, cancellationToken);
+                continue;
+            }
+            receipts.Add(receipt);
+            if (receipt.MessageId is { } id) byMessage[(id, receipt.Username, receipt.Channel)] = spans.ContextOf(record);
+            byRecipient[(receipt.ConversationId, receipt.Username, receipt.Channel)] = spans.ContextOf(record);
         }
         var changes = await _store.ApplyReceiptsAsync(receipts, cancellationToken);
-        await _outbox.PublishAsync(changes, cancellationToken);
+        await _outbox.PublishAsync(changes, c => byMessage.TryGetValue((c.MessageId, c.Recipient ?? "", c.Channel ?? ""), out var trace)
+            ? trace
+            : byRecipient.GetValueOrDefault((c.ConversationId, c.Recipient ?? "", c.Channel ?? "")), cancellationToken);
         await _live.StatusChangesAsync(changes, cancellationToken);
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Chat.Shared;
 using Chat.Shared.Events;
@@ -14,24 +15,26 @@ namespace Chat.Router;
 /// change is never lost between the store and the log (transactional outbox). A crash in
 /// between publishes it again: consumers dedupe by <see cref="StatusEvent.EventId"/>.
 /// </summary>
-public sealed class StatusOutbox(IMessageStore store, EventProducer producer, DeliveryHandoff handoff)
+public sealed class StatusOutbox(IMessageStore store, EventProducer producer, DeliveryHandoff handoff, IMeterFactory meters)
 {
-    private static readonly Counter<long> Published = ChatTelemetry.Meter.CreateCounter<long>("chat.status.published",
+    private readonly Counter<long> _published = meters.CreateChatMeter().CreateCounter<long>("chat.status.published",
         description: "Status transitions published, by status (sent, delivered, read, failed) and channel");
 
     /// <summary>Publishes changes the caller just stored, then marks them published.</summary>
-    public async Task PublishAsync(IReadOnlyList<StatusChange> changes, CancellationToken cancellationToken)
+    /// <param name="traceOf">The span each change's events continue: the consumed record it came from (default: the current span).</param>
+    public async Task PublishAsync(IReadOnlyList<StatusChange> changes, Func<StatusChange, ActivityContext> traceOf, CancellationToken cancellationToken)
     {
         if (changes.Count == 0) return;
         var deliveries = await handoff.DeliveriesForAsync(changes, cancellationToken);
-        await producer.ProduceAllAsync(changes.Select(c =>
+        await Task.WhenAll(changes.Select(c =>
         {
             var @event = ToEvent(c);
-            return (Topics.Status, c.ConversationId, (Google.Protobuf.IMessage)@event, EventTypes.MessageStatus, @event.EventId);
-        }).Concat(deliveries), cancellationToken);
+            return producer.ProduceAsync(Topics.Status, c.ConversationId, @event, EventTypes.MessageStatus, @event.EventId, cancellationToken, traceOf(c));
+        }).Concat(deliveries.Select(d => producer.ProduceAsync(Topics.Deliveries, d.Change.ConversationId, d.Delivery, EventTypes.Delivery,
+            d.EventId, cancellationToken, traceOf(d.Change)))));
         await store.MarkPublishedAsync(changes.Select(c => c.Id).ToList(), cancellationToken);
         foreach (var group in changes.GroupBy(c => (c.Status, c.Channel)))
-            Published.Add(group.Count(), new KeyValuePair<string, object?>("status", group.Key.Status), new KeyValuePair<string, object?>("channel", group.Key.Channel ?? "none"));
+            _published.Add(group.Count(), new KeyValuePair<string, object?>("status", group.Key.Status), new KeyValuePair<string, object?>("channel", group.Key.Channel ?? "none"));
     }
 
     /// <summary>Publishes whatever is still unpublished from before <paramref name="recordedBefore"/> (a crash's leftovers); returns it.</summary>
@@ -40,7 +43,7 @@ public sealed class StatusOutbox(IMessageStore store, EventProducer producer, De
         var swept = new List<StatusChange>();
         while (await store.UnpublishedStatusChangesAsync(recordedBefore, 1000, cancellationToken) is { Count: > 0 } changes)
         {
-            await PublishAsync(changes, cancellationToken);
+            await PublishAsync(changes, _ => default, cancellationToken);
             swept.AddRange(changes);
         }
         return swept;

@@ -9,4 +9,4 @@ builder.AddWebhooks();
 var app = builder.Build();
 app.UseServiceDefaults();
 app.MapWebhooksApi();
-app.Run();
+app.RunOrExplain();

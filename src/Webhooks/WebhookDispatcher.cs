@@ -17,10 +17,10 @@ namespace Chat.Webhooks;
 /// </summary>
 internal sealed class WebhookDispatcher(
     IWebhookDeliveryLog store, IWebhookRegistrations metadata, IHttpClientFactory http, IOptions<WebhooksOptions> options, TimeProvider clock,
-    ILogger<WebhookDispatcher> logger) : BackgroundService
+    IMeterFactory meters, ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     public const string HttpClientName = "webhooks";
-    private static readonly Counter<long> Attempts = ChatTelemetry.Meter.CreateCounter<long>("chat.webhook.attempts", description: "Webhook attempts by outcome");
+    private readonly Counter<long> _attempts = meters.CreateChatMeter().CreateCounter<long>("chat.webhook.attempts", description: "Webhook attempts by outcome");
 
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _endpoints = new();
     private readonly ConcurrentDictionary<string, byte> _inFlight = new();
@@ -101,6 +101,11 @@ internal sealed class WebhookDispatcher(
 
     private async Task SendAsync(WebhookDelivery delivery, WebhookRegistration webhook, CancellationToken ct)
     {
+        // A child of the span that consumed the status event, however much later this attempt runs: the event's trace ends with its 2xx.
+        ActivityContext.TryParse(delivery.TraceParent, null, isRemote: true, out var trace);
+        using var span = ChatTelemetry.Source.StartActivity("webhook send", ActivityKind.Client, trace, [
+            new("chat.webhook.id", webhook.WebhookId), new("chat.webhook.delivery.id", delivery.DeliveryId), new("chat.webhook.attempt", delivery.Attempts + 1),
+        ]);
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, webhook.Url) { Content = new StringContent(delivery.Body, Encoding.UTF8, "application/json") };
         request.Headers.Add("webhook-id", delivery.MessageId);
@@ -128,6 +133,8 @@ internal sealed class WebhookDispatcher(
             error = e.Message;
         }
         var latency = Stopwatch.GetElapsedTime(clock0).TotalMilliseconds;
+        span?.SetTag("http.response.status_code", status);
+        if (status is not (>= 200 and < 300)) span?.SetStatus(ActivityStatusCode.Error, error ?? $"HTTP {status}");
         Count(webhook.WebhookId, succeeded: status is >= 200 and < 300);
         if (status is >= 200 and < 300)
         {
@@ -160,7 +167,7 @@ internal sealed class WebhookDispatcher(
             var planned = now + schedule[attempt] * (0.9 + Random.Shared.NextDouble() * 0.2);
             next = retryAfter is { } wait && now + wait > planned ? now + wait : planned;
         }
-        Attempts.Add(1, new KeyValuePair<string, object?>("outcome", succeeded ? "succeeded" : state));
+        _attempts.Add(1, new KeyValuePair<string, object?>("outcome", succeeded ? "succeeded" : state));
         await store.RecordWebhookAttemptAsync(delivery with { Attempts = attempt, State = state, NextAttemptAt = next },
             new WebhookAttempt(delivery.DeliveryId, attempt, now, status, latency, error), ct);
     }

@@ -14,13 +14,13 @@ namespace Chat.Webhooks;
 /// stored; sending is the dispatcher's, so a slow endpoint never holds up this consumer.
 /// </summary>
 internal sealed class WebhookFanout(
-    IWebhookRegistrations metadata, IWebhookDeliveryLog store, EventProducer producer, IOptions<KafkaOptions> kafka, IOptions<WebhooksOptions> options,
-    TimeProvider clock, ILogger<WebhookFanout> logger)
-    : BatchConsumer(Topics.Status, options.Value.ConsumerGroup, kafka.Value, producer, logger)
+    IWebhookRegistrations metadata, IWebhookDeliveryLog store, EventProducer producer, ConsumerMetrics metrics, IOptions<KafkaOptions> kafka,
+    IOptions<WebhooksOptions> options, TimeProvider clock, ILogger<WebhookFanout> logger)
+    : BatchConsumer(Topics.Status, options.Value.ConsumerGroup, kafka.Value, producer, metrics, logger)
 {
     public const string MessageStatusEvent = "message.status";
 
-    protected override async Task ProcessBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, CancellationToken cancellationToken)
+    protected override async Task ProcessBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, BatchSpans spans, CancellationToken cancellationToken)
     {
         var webhooks = (await metadata.WebhooksAsync(cancellationToken)).Where(w => !w.Disabled && w.Events.Contains(MessageStatusEvent)).ToList();
         var deliveries = new List<WebhookDelivery>();
@@ -34,11 +34,12 @@ internal sealed class WebhookFanout(
                 continue;
             }
             var body = Body(e);
+            // Sent later from the stored row, each delivery carries the trace of the event it reports.
             foreach (var webhook in webhooks.Where(w => w.ActAs.Contains("*") || w.ActAs.Contains(e.From)))
                 // The delivery id doubles as the webhook-id header: stable for the event, whatever retries and replays happen.
                 deliveries.Add(new WebhookDelivery($"{webhook.WebhookId}.{e.EventId}", webhook.WebhookId, "msg_" + Convert.ToHexStringLower(
                     System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{webhook.WebhookId}.{e.EventId}")))[..32],
-                    body, 0, now, WebhookDelivery.Pending, now));
+                    body, 0, now, WebhookDelivery.Pending, now, spans.TraceParentOf(record)));
         }
         await store.AddWebhookDeliveriesAsync(deliveries, cancellationToken);
     }

@@ -1,3 +1,7 @@
+using Chat.Shared.Configuration;
+using Chat.Shared.Kafka;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace Chat.Webhooks;
 
 public static class WebhooksExtensions
@@ -6,11 +10,11 @@ public static class WebhooksExtensions
     public static IHostApplicationBuilder AddWebhooks(this IHostApplicationBuilder builder)
     {
         builder.AddWebhookStores();
-        builder.Services.AddOptions<WebhooksOptions>().BindConfiguration(WebhooksOptions.Section)
-            .Validate(o => o.Schedule().Count > 0, "Webhooks:RetrySchedule needs at least one entry, like 0s,5s,5m.")
-            .ValidateOnStart();
-        builder.Services.AddSingleton<TargetGuard>();
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddKafka();
+        builder.Services.AddValidatedOptions<WebhooksOptions>(WebhooksOptions.Section);
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton<TargetGuard>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
         // No automatic redirects: a redirect could lead a delivery to an address the guard refused.
         builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });

@@ -62,6 +62,34 @@ public sealed class ServiceProcess : IAsyncDisposable
         throw new TimeoutException($"{started.Name} did not answer /health/live within 60 s:\n{started.Output}");
     }
 
+    /// <summary>Runs a service that is expected to stop by itself (refusing its settings, say): its exit code and every line it printed.</summary>
+    public static async Task<(int ExitCode, IReadOnlyList<string> Output)> RunToExitAsync(string service, IDictionary<string, string?> environment, TimeSpan timeout)
+    {
+        var info = new ProcessStartInfo("dotnet", [DllOf(service), "--urls", $"http://127.0.0.1:{FreePort()}"])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        foreach (var (key, value) in environment) info.Environment[key] = value;
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {service}.");
+        var output = new List<string>();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.Add(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.Add(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            lock (output) throw new TimeoutException($"{service} was still running after {timeout.TotalSeconds:0} s:\n{string.Join('\n', output)}");
+        }
+        process.WaitForExit(); // the output of a process that exited is complete only after this
+        lock (output) return (process.ExitCode, output.ToList());
+    }
+
     /// <summary>SIGKILL: no shutdown, no offset commit, no goodbye to the consumer group.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 

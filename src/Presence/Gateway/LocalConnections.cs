@@ -1,25 +1,27 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Chat.Shared;
 
 namespace Chat.Presence.Gateway;
 
 /// <summary>The sockets this node holds, by user.</summary>
-internal sealed class LocalConnections
+internal sealed class LocalConnections(IMeterFactory meters)
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, ClientConnection>> _byUser = new(StringComparer.Ordinal);
 
-    private static readonly System.Diagnostics.Metrics.UpDownCounter<long> Open =
-        Chat.Shared.ChatTelemetry.Meter.CreateUpDownCounter<long>("chat.websocket.connections", description: "Open WebSocket connections on this node");
+    private readonly UpDownCounter<long> _open =
+        meters.CreateChatMeter().CreateUpDownCounter<long>("chat.websocket.connections", description: "Open WebSocket connections on this node");
 
     public int Count => _byUser.Values.Sum(c => c.Count);
 
     public void Add(ClientConnection connection)
     {
-        if (_byUser.GetOrAdd(connection.Username, _ => new()).TryAdd(connection.Id, connection)) Open.Add(1);
+        if (_byUser.GetOrAdd(connection.Username, _ => new()).TryAdd(connection.Id, connection)) _open.Add(1);
     }
 
     public void Remove(ClientConnection connection)
     {
-        if (_byUser.TryGetValue(connection.Username, out var connections) && connections.TryRemove(connection.Id, out _)) Open.Add(-1);
+        if (_byUser.TryGetValue(connection.Username, out var connections) && connections.TryRemove(connection.Id, out _)) _open.Add(-1);
     }
 
     public IEnumerable<ClientConnection> All() => _byUser.Values.SelectMany(c => c.Values);

@@ -1,4 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
+using Chat.Shared.Configuration;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
@@ -15,30 +17,42 @@ namespace Chat.Shared.Http;
 public sealed class AuthOptions
 {
     public const string Section = "Auth";
+
+    [Required(ErrorMessage = "expected the tokens' issuer, like chat.")]
     public string Issuer { get; set; } = "chat";
+
+    [Required(ErrorMessage = "expected the tokens' audience, like chat-api.")]
     public string Audience { get; set; } = "chat-api";
 
     /// <summary>Where services that do not issue tokens fetch the public keys (Auth's <c>/.well-known/jwks.json</c>).</summary>
     public string? JwksUrl { get; set; }
+
+    [Positive]
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>bcrypt work factor for stored passwords.</summary>
+    [Range(4, 31, ErrorMessage = "expected a bcrypt cost from 4 to 31 (12 or more outside load tests).")]
     public int PasswordHashCost { get; set; } = 12;
 
+    [Positive]
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>Usernames whose tokens carry the admin role (create clients, rotate keys, manage anyone's mappings).</summary>
     public List<string> Admins { get; set; } = [];
 
     /// <summary>Failed logins for one username before it is refused for <see cref="LoginLockout"/>.</summary>
+    [AtLeast(1)]
     public int LoginFailuresPerUsername { get; set; } = 5;
 
     /// <summary>Failed logins from one address before it is refused for <see cref="LoginLockout"/>.</summary>
+    [AtLeast(1)]
     public int LoginFailuresPerAddress { get; set; } = 20;
 
+    [Positive]
     public TimeSpan LoginLockout { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Requests to the auth endpoints per address per minute (ASP.NET Core's rate limiter).</summary>
+    [AtLeast(1)]
     public int AuthRequestsPerMinute { get; set; } = 120;
 }
 
@@ -52,7 +66,7 @@ public static class ChatAuthentication
     /// </summary>
     public static IHostApplicationBuilder AddChatAuthentication(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section);
+        builder.Services.AddValidatedOptions<AuthOptions>(AuthOptions.Section);
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<AuthOptions>>((o, options) =>
         {

@@ -10,16 +10,16 @@ namespace Chat.Shared.Http;
 /// </summary>
 internal sealed class HealthMetrics : IHealthCheckPublisher
 {
-    private static readonly ConcurrentDictionary<string, double> Latest = new();
+    private readonly ConcurrentDictionary<string, double> _latest = new();
 
-    static HealthMetrics() => ChatTelemetry.Meter.CreateObservableGauge("chat.health.status",
-        () => Latest.Select(c => new Measurement<double>(c.Value, new KeyValuePair<string, object?>("check", c.Key))),
+    public HealthMetrics(IMeterFactory meters) => meters.CreateChatMeter().CreateObservableGauge("chat.health.status",
+        () => _latest.Select(c => new Measurement<double>(c.Value, new KeyValuePair<string, object?>("check", c.Key))),
         description: "Health check results: 1 healthy, 0.5 degraded, 0 unhealthy");
 
     public Task PublishAsync(HealthReport report, CancellationToken cancellationToken)
     {
         foreach (var (name, entry) in report.Entries)
-            Latest[name] = entry.Status switch { HealthStatus.Healthy => 1, HealthStatus.Degraded => 0.5, _ => 0 };
+            _latest[name] = entry.Status switch { HealthStatus.Healthy => 1, HealthStatus.Degraded => 0.5, _ => 0 };
         return Task.CompletedTask;
     }
 }

@@ -1,9 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Chat.Shared.Configuration;
 using Chat.Shared.Kafka;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Scalar.AspNetCore;
 
@@ -11,7 +13,10 @@ namespace Chat.Shared.Http;
 
 public static class ServiceDefaults
 {
-    /// <summary>What every HTTP service has: problem details, snake_case JSON, health checks, Kafka, telemetry, OpenAPI.</summary>
+    /// <summary>
+    /// What every HTTP service has: problem details, snake_case JSON, health checks, telemetry, OpenAPI.
+    /// Not Kafka: the services that produce or consume add it themselves (<see cref="KafkaExtensions.AddKafka"/>).
+    /// </summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails();
@@ -21,14 +26,14 @@ public static class ServiceDefaults
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
         builder.Services.AddHealthChecks();
-        builder.Services.AddSingleton<Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheckPublisher, HealthMetrics>();
+        builder.Services.AddMetrics();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheckPublisher, HealthMetrics>());
         builder.Services.Configure<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckPublisherOptions>(o =>
         {
             o.Delay = TimeSpan.FromSeconds(2);
             o.Period = TimeSpan.FromSeconds(15);
         });
-        builder.Services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.Section);
-        builder.AddKafka();
+        builder.Services.AddValidatedOptions<ChatOptions>(ChatOptions.Section);
         builder.AddChatTelemetry();
         builder.Services.AddOpenApi(o => o.AddBodyExamples());
         return builder;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
@@ -10,7 +11,7 @@ namespace Chat.Shared.Http;
 /// <summary>
 /// OpenTelemetry for every service: traces of HTTP in and out and of the "Chat" source (Kafka
 /// produce/consume, the Router's batches), exported by OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>
-/// is set; metrics of the "Chat" meter and ASP.NET Core at <c>/metrics</c> in Prometheus format.
+/// is set; metrics of this provider's "Chat" meter and ASP.NET Core at <c>/metrics</c> in Prometheus format.
 /// </summary>
 public static class Telemetry
 {
@@ -37,9 +38,14 @@ public static class Telemetry
             })
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(ChatTelemetry.Name).AddAspNetCoreInstrumentation().AddPrometheusExporter();
+                metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter();
                 if (otlp) metrics.AddOtlpExporter();
             });
+        // The Chat meter through the host's metrics rules rather than AddMeter, which would listen to
+        // every meter of that name in the process: Local means only the meters of this provider's
+        // IMeterFactory, so Hosts sharing a process (tests) each report their own series.
+        builder.Services.AddMetrics();
+        builder.Metrics.EnableMetrics(ChatTelemetry.Name, scopes: MeterScope.Local);
         return builder;
     }
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using Chat.Shared.Events;
 using Confluent.Kafka;
 using Google.Protobuf;
@@ -17,23 +16,14 @@ namespace Chat.Shared.Kafka;
 /// subclass's to send to <see cref="DeadLetterAsync"/>. On shutdown it closes the consumer,
 /// which commits what was stored and leaves the group.
 /// </summary>
-public abstract class BatchConsumer(string topic, string groupId, KafkaOptions options, EventProducer producer, ILogger logger)
+public abstract class BatchConsumer(
+    string topic, string groupId, KafkaOptions options, EventProducer producer, ConsumerMetrics metrics, ILogger logger)
     : BackgroundService
 {
-    private static readonly Counter<long> OffsetResets = ChatTelemetry.Meter.CreateCounter<long>(
-        "chat.consumer.offset_resets", description: "Offsets found out of range: records may have been lost from the log");
-
-    // Per group, topic and partition: the log end offset less the next offset to process, after each batch.
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Group, string Topic, int Partition), long> Lag = new();
-
-    static BatchConsumer() => ChatTelemetry.Meter.CreateObservableGauge("chat.consumer.lag",
-        () => Lag.Select(l => new Measurement<long>(l.Value, new KeyValuePair<string, object?>("group", l.Key.Group),
-            new KeyValuePair<string, object?>("topic", l.Key.Topic), new KeyValuePair<string, object?>("partition", l.Key.Partition))),
-        description: "Records in the log not yet processed by the group, per partition");
-
     private readonly HashSet<TopicPartition> _revokedDuringBatch = [];
     private readonly HashSet<TopicPartition> _assigned = [];
     private long _recordsProcessed;
+    private BatchSpans? _spans; // of the batch in hand, so a dead letter continues its record's trace
 
     protected int MaxBatchSize { get; init; } = 500;
     protected TimeSpan MaxBatchWait { get; init; } = TimeSpan.FromMilliseconds(20);
@@ -51,8 +41,11 @@ public abstract class BatchConsumer(string topic, string groupId, KafkaOptions o
         get { lock (_assigned) return _assigned.ToList(); }
     }
 
-    /// <summary>Does the batch's work durably, or throws to have the same batch offered again.</summary>
-    protected abstract Task ProcessBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, CancellationToken cancellationToken);
+    /// <summary>
+    /// Does the batch's work durably, or throws to have the same batch offered again. Work for one
+    /// record runs in <see cref="BatchSpans.Enter"/> (or names its span as parent), so that record's trace goes on.
+    /// </summary>
+    protected abstract Task ProcessBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, BatchSpans spans, CancellationToken cancellationToken);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.Factory.StartNew(() => Run(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -73,7 +66,8 @@ public abstract class BatchConsumer(string topic, string groupId, KafkaOptions o
             {
                 var batch = ReadBatch(consumer, stoppingToken);
                 if (batch.Count == 0) continue;
-                ProcessUntilDone(batch, stoppingToken);
+                using (_spans = new BatchSpans(batch, topic, groupId))
+                    ProcessUntilDone(batch, _spans, stoppingToken);
                 foreach (var record in batch) StoreOffset(consumer, record);
                 Interlocked.Add(ref _recordsProcessed, batch.Count);
                 RecordLag(consumer, batch);
@@ -96,14 +90,14 @@ public abstract class BatchConsumer(string topic, string groupId, KafkaOptions o
         {
             // The watermarks the last fetch brought: no broker round trip.
             var high = consumer.GetWatermarkOffsets(last.TopicPartition).High;
-            if (high != Offset.Unset) Lag[(groupId, last.Topic, last.Partition.Value)] = Math.Max(0, high.Value - (last.Offset.Value + 1));
+            if (high != Offset.Unset) metrics.Lag(groupId, last.Topic, last.Partition.Value, Math.Max(0, high.Value - (last.Offset.Value + 1)));
         }
     }
 
     private void Revoke(IEnumerable<TopicPartition> partitions)
     {
         var list = partitions.ToList();
-        foreach (var partition in list) Lag.TryRemove((groupId, partition.Topic, partition.Partition.Value), out _);
+        foreach (var partition in list) metrics.Forget(groupId, partition.Topic, partition.Partition.Value);
         lock (_revokedDuringBatch) _revokedDuringBatch.UnionWith(list);
         lock (_assigned) _assigned.ExceptWith(list);
     }
@@ -158,7 +152,7 @@ public abstract class BatchConsumer(string topic, string groupId, KafkaOptions o
             logger.LogInformation("Consumer group {Group} starts {Partition} from the beginning", groupId, partition);
         else
         {
-            OffsetResets.Add(1, new KeyValuePair<string, object?>("group", groupId), new KeyValuePair<string, object?>("topic", topic));
+            metrics.OffsetReset(groupId, topic);
             logger.LogError("Consumer group {Group}: committed offset of {Partition} is no longer in the log ({Reason}). " +
                             "Records between it and the log start were never processed. Resuming from the log start.",
                 groupId, partition, e.Error.Reason);
@@ -169,13 +163,13 @@ public abstract class BatchConsumer(string topic, string groupId, KafkaOptions o
         consumer.IncrementalAssign([new TopicPartitionOffset(partition, Offset.Beginning)]);
     }
 
-    private void ProcessUntilDone(List<ConsumeResult<string, byte[]>> batch, CancellationToken stoppingToken)
+    private void ProcessUntilDone(List<ConsumeResult<string, byte[]>> batch, BatchSpans spans, CancellationToken stoppingToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                ProcessBatchAsync(batch, stoppingToken).GetAwaiter().GetResult();
+                ProcessBatchAsync(batch, spans, stoppingToken).GetAwaiter().GetResult();
                 return;
             }
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
@@ -231,6 +225,6 @@ public abstract class BatchConsumer(string topic, string groupId, KafkaOptions o
             FailedAt = Timestamp.FromDateTime(DateTime.UtcNow),
         };
         await producer.ProduceAsync(Topics.DeadLetters, record.Message.Key ?? "", letter, EventTypes.DeadLetter,
-            $"{record.Topic}/{record.Partition.Value}/{record.Offset.Value}", cancellationToken);
+            $"{record.Topic}/{record.Partition.Value}/{record.Offset.Value}", cancellationToken, _spans?.ContextOf(record) ?? default);
     }
 }

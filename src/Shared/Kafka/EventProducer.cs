@@ -21,10 +21,12 @@ public sealed class EventProducer : IDisposable
         _source = "/" + options.Value.ClientId;
     }
 
+    /// <param name="parent">The span this record continues (a consumed record's, say); default: the current one.</param>
     public async Task<DeliveryResult<string, byte[]>> ProduceAsync(
-        string topic, string key, IMessage value, string eventType, string eventId, CancellationToken cancellationToken = default)
+        string topic, string key, IMessage value, string eventType, string eventId, CancellationToken cancellationToken = default,
+        ActivityContext parent = default)
     {
-        using var activity = ChatTelemetry.Source.StartActivity($"{topic} publish", ActivityKind.Producer);
+        using var activity = ChatTelemetry.Source.StartActivity($"{topic} publish", ActivityKind.Producer, parent);
         activity?.SetTag("messaging.system", "kafka");
         activity?.SetTag("messaging.destination.name", topic);
         activity?.SetTag("messaging.kafka.message.key", key);
@@ -48,11 +50,6 @@ public sealed class EventProducer : IDisposable
         receipt.At ??= Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(DateTime.UtcNow);
         return ProduceAsync(Topics.Receipts, receipt.ConversationId, receipt, EventTypes.Receipt, receipt.EventId, cancellationToken);
     }
-
-    /// <summary>Produces many records and waits until the broker acknowledged all of them.</summary>
-    public Task ProduceAllAsync(IEnumerable<(string Topic, string Key, IMessage Value, string EventType, string EventId)> records,
-        CancellationToken cancellationToken = default) =>
-        Task.WhenAll(records.Select(r => ProduceAsync(r.Topic, r.Key, r.Value, r.EventType, r.EventId, cancellationToken)));
 
     public void Dispose()
     {

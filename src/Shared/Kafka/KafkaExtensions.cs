@@ -1,6 +1,8 @@
+using Chat.Shared.Configuration;
 using Chat.Shared.Http;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -9,14 +11,18 @@ namespace Chat.Shared.Kafka;
 
 public static class KafkaExtensions
 {
-    /// <summary>Binds <c>Kafka</c> options, registers the one producer and a readiness check on broker metadata.</summary>
+    /// <summary>
+    /// Binds <c>Kafka</c> options, registers the one producer, the consumers' metrics and a readiness
+    /// check on broker metadata. For the services that produce or consume; safe to call from each of
+    /// their <c>AddX</c> (the Host composing them all registers it once).
+    /// </summary>
     public static IHostApplicationBuilder AddKafka(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<KafkaOptions>().BindConfiguration(KafkaOptions.Section)
-            .Validate(o => !string.IsNullOrWhiteSpace(o.BootstrapServers),
-                "Kafka:BootstrapServers is empty. Set it, or run the Host, which starts an embedded broker when it is empty.")
-            .ValidateOnStart();
-        builder.Services.AddSingleton<EventProducer>();
+        if (builder.Services.Any(s => s.ServiceType == typeof(EventProducer))) return builder;
+        builder.Services.AddValidatedOptions<KafkaOptions>(KafkaOptions.Section);
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton<EventProducer>();
+        builder.Services.TryAddSingleton<ConsumerMetrics>();
         builder.Services.AddHealthChecks().AddCheck<KafkaHealthCheck>("kafka", tags: [HealthTags.Ready]);
         return builder;
     }

@@ -28,7 +28,7 @@ internal sealed class MongoWebhookDeliveryLog : IWebhookDeliveryLog
             Builders<WebhookDeliveryDocument>.Update
                 .SetOnInsert(x => x.WebhookId, d.WebhookId).SetOnInsert(x => x.MessageId, d.MessageId).SetOnInsert(x => x.Body, d.Body)
                 .SetOnInsert(x => x.Attempts, d.Attempts).SetOnInsert(x => x.NextAttemptAt, d.NextAttemptAt.UtcDateTime)
-                .SetOnInsert(x => x.State, d.State).SetOnInsert(x => x.CreatedAt, d.CreatedAt.UtcDateTime))
+                .SetOnInsert(x => x.State, d.State).SetOnInsert(x => x.CreatedAt, d.CreatedAt.UtcDateTime).SetOnInsert(x => x.TraceParent, d.TraceParent))
         { IsUpsert = true }), new BulkWriteOptions { IsOrdered = false }, cancellationToken);
     }
 
@@ -65,10 +65,11 @@ internal sealed class WebhookDeliveryDocument
     public required DateTime NextAttemptAt { get; init; }
     public required string State { get; init; }
     public required DateTime CreatedAt { get; init; }
+    public string? TraceParent { get; init; }
     public List<WebhookAttemptDocument> Log { get; init; } = [];
 
     public WebhookDelivery ToModel() => new(Id, WebhookId, MessageId, Body, Attempts, new DateTimeOffset(NextAttemptAt, TimeSpan.Zero), State,
-        new DateTimeOffset(CreatedAt, TimeSpan.Zero));
+        new DateTimeOffset(CreatedAt, TimeSpan.Zero), TraceParent);
 }
 
 internal sealed class WebhookAttemptDocument

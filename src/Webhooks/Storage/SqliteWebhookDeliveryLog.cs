@@ -21,22 +21,23 @@ internal sealed class SqliteWebhookDeliveryLog(string path, string legacyMessage
 
     private readonly SqliteDatabase _db = new(path, "webhook-deliveries",
         SqliteMigration.Sql(1, "webhook deliveries and attempts", Schema),
-        SqliteMigration.MoveFromLegacyFile(2, legacyMessagesPath, "webhook_deliveries", "webhook_attempts"));
+        SqliteMigration.MoveFromLegacyFile(2, legacyMessagesPath, "webhook_deliveries", "webhook_attempts"),
+        SqliteMigration.AddColumn(3, "webhook_deliveries", "trace_parent", "TEXT"));
 
-    private const string WebhookDeliveryColumns = "delivery_id, webhook_id, message_id, body, attempts, next_attempt_at, state, created_at";
+    private const string WebhookDeliveryColumns = "delivery_id, webhook_id, message_id, body, attempts, next_attempt_at, state, created_at, trace_parent";
 
     private static WebhookDelivery ReadWebhookDelivery(SqliteDataReader r) =>
-        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), (int)r.GetInt64(4), r.Time(5), r.GetString(6), r.Time(7));
+        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), (int)r.GetInt64(4), r.Time(5), r.GetString(6), r.Time(7), r.StringOrNull(8));
 
     public Task AddWebhookDeliveriesAsync(IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken = default) =>
         deliveries.Count == 0 ? Task.CompletedTask : _db.WriteAsync((connection, tx) =>
         {
-            using var insert = connection.Command($"INSERT INTO webhook_deliveries ({WebhookDeliveryColumns}) VALUES ($d, $w, $m, $b, $a, $n, $s, $c) ON CONFLICT DO NOTHING", tx,
-                ("$d", ""), ("$w", ""), ("$m", ""), ("$b", ""), ("$a", 0), ("$n", ""), ("$s", ""), ("$c", ""));
+            using var insert = connection.Command($"INSERT INTO webhook_deliveries ({WebhookDeliveryColumns}) VALUES ($d, $w, $m, $b, $a, $n, $s, $c, $t) ON CONFLICT DO NOTHING", tx,
+                ("$d", ""), ("$w", ""), ("$m", ""), ("$b", ""), ("$a", 0), ("$n", ""), ("$s", ""), ("$c", ""), ("$t", null));
             foreach (var d in deliveries)
             {
                 insert.Bind(("$d", d.DeliveryId), ("$w", d.WebhookId), ("$m", d.MessageId), ("$b", d.Body), ("$a", d.Attempts),
-                    ("$n", d.NextAttemptAt.Iso()), ("$s", d.State), ("$c", d.CreatedAt.Iso()));
+                    ("$n", d.NextAttemptAt.Iso()), ("$s", d.State), ("$c", d.CreatedAt.Iso()), ("$t", d.TraceParent));
                 insert.ExecuteNonQuery();
             }
             return 0;

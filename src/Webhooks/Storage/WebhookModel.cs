@@ -8,8 +8,10 @@ public sealed record WebhookRegistration(
     bool Disabled, DateTimeOffset CreatedAt);
 
 /// <summary>One event for one endpoint: the same <see cref="MessageId"/> (the webhook-id header) on every attempt.</summary>
+/// <param name="TraceParent">The W3C traceparent of the span that made the delivery, so each attempt continues the event's trace.</param>
 public sealed record WebhookDelivery(
-    string DeliveryId, string WebhookId, string MessageId, string Body, int Attempts, DateTimeOffset NextAttemptAt, string State, DateTimeOffset CreatedAt)
+    string DeliveryId, string WebhookId, string MessageId, string Body, int Attempts, DateTimeOffset NextAttemptAt, string State, DateTimeOffset CreatedAt,
+    string? TraceParent = null)
 {
     public const string Pending = "pending";
     public const string Succeeded = "succeeded";
