@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Chat.Shared.Http;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Chat.Auth;
@@ -15,6 +16,10 @@ public static class AuthExtensions
         builder.Services.AddSingleton<RefreshTokens>();
         builder.Services.AddSingleton<PasswordHasher>();
         builder.Services.AddSingleton<LoginThrottle>();
+        builder.Services.TryAddSingleton<RegisterUserHandler>();
+        builder.Services.TryAddSingleton<IssueTokenHandler>();
+        builder.Services.TryAddSingleton<CreateClientHandler>();
+        builder.Services.TryAddSingleton<ChannelMappingsHandler>();
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<AuthOptions>()
@@ -24,7 +29,9 @@ public static class AuthExtensions
         // Keys are looked up per token, so a rotation is seen at once.
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<KeyRing>((o, keys) => o.TokenValidationParameters.IssuerSigningKeyResolver = (_, _, _, _) => keys.ValidationKeys);
-        builder.Services.AddAuthorizationBuilder().AddPolicy(AdminApi.AdminPolicy, p => p.RequireClaim("role", "admin"));
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(AdminApi.AdminPolicy, p => p.RequireClaim("role", "admin"))
+            .AddPolicy(ChannelsApi.ManagePolicy, p => p.RequireAuthenticatedUser().AddRequirements(new ManageChannelsRequirement()));
         builder.Services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace Chat.Frontend;
 
 public static class FrontendExtensions
@@ -10,6 +12,11 @@ public static class FrontendExtensions
         builder.Services.AddSingleton<AcceptedMessages>();
         builder.Services.AddSingleton<MessageSender>();
         builder.Services.AddSingleton<ConversationCache>();
+        builder.Services.TryAddSingleton<SendMessageHandler>();
+        builder.Services.TryAddSingleton<MessageStatusHandler>();
+        builder.Services.TryAddSingleton<CreateConversationHandler>();
+        builder.Services.TryAddSingleton<ListConversationsHandler>();
+        builder.Services.TryAddSingleton<ReadHistoryHandler>();
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }
