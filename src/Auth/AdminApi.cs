@@ -10,7 +10,8 @@ public static class AdminApi
 
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/v1/admin").RequireAuthorization(AdminPolicy).WithTags("Admin").ProducesProblems(StatusCodes.Status403Forbidden);
+        var admin = app.MapGroup("/v1/admin").RequireAuthorization(AdminPolicy).WithTags("Admin")
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
         admin.MapPost("/clients", CreateClient).DescribeBody<CreateClientRequest>("""{"name":"Acme CRM","scopes":["messages:send","messages:read"],"act_as":["*"]}""");
         admin.MapPost("/keys/rotate", (KeyRing keys) => TypedResults.Ok(new KeyRotationResponse(keys.Rotate())));
         return app;

@@ -18,7 +18,7 @@ public static class ChannelsApi
     public static IEndpointRouteBuilder MapChannelsApi(this IEndpointRouteBuilder app)
     {
         var channels = app.MapGroup("/v1/users/{username}/channels").WithTags("Channels").RequireAuthorization(ManagePolicy)
-            .ProducesProblems(StatusCodes.Status403Forbidden);
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
         channels.MapGet("/", List);
         channels.MapPut("/{channel}", Put).DescribeBody<ChannelMappingRequest>("""{"external_id":"123456789"}""").ProducesProblems(StatusCodes.Status404NotFound);
         channels.MapDelete("/{channel}", Delete).ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);

@@ -3,6 +3,7 @@ using Chat.Connectors.Mock;
 using Chat.Connectors.Telegram;
 using Chat.Files;
 using Chat.Shared.Http;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Chat.Connectors;
@@ -25,7 +26,8 @@ public static class ConnectorsExtensions
         builder.AddObjectStore();
         builder.Services.AddSingleton<FileLinks>();
         builder.Services.AddSingleton<ConnectorPipelines>();
-        builder.Services.AddSingleton<InboundMessages>();
+        builder.Services.TryAddSingleton<InboundMessageHandler>();
+        builder.Services.TryAddSingleton<DeadDeliveriesHandler>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<DeliveryWorker>();
         builder.Services.AddHostedService<RetryScheduler>();

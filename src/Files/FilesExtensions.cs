@@ -1,6 +1,7 @@
 using Chat.Files.Local;
 using Chat.Files.S3;
 using Chat.Shared;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Chat.Files;
@@ -11,6 +12,9 @@ public static class FilesExtensions
     public static IHostApplicationBuilder AddFiles(this IHostApplicationBuilder builder)
     {
         builder.AddObjectStore();
+        builder.Services.TryAddSingleton<InitiateUploadHandler>();
+        builder.Services.TryAddSingleton<CompleteUploadHandler>();
+        builder.Services.TryAddSingleton<ReadFileHandler>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, FilesJsonContext.Default));
         return builder;
     }

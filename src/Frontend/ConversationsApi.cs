@@ -10,7 +10,7 @@ public static class ConversationsApi
 {
     public static IEndpointRouteBuilder MapConversationsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/conversations").WithTags("Conversations");
+        var group = app.MapGroup("/v1/conversations").WithTags("Conversations").ProducesProblems(StatusCodes.Status401Unauthorized);
         group.MapPost("/", Create).RequireAuthorization(Scopes.ConversationsWrite)
             .DescribeBody<CreateConversationRequest>("""{"type":"direct","members":["alice","bob"]}""")
             .ProducesProblems(StatusCodes.Status403Forbidden);

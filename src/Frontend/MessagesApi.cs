@@ -11,7 +11,7 @@ public static class MessagesApi
     public static IEndpointRouteBuilder MapMessagesApi(this IEndpointRouteBuilder app)
     {
         var limits = app.ServiceProvider.GetRequiredService<IOptions<MessagesOptions>>().Value;
-        var group = app.MapGroup("/v1/messages").WithTags("Messages");
+        var group = app.MapGroup("/v1/messages").WithTags("Messages").ProducesProblems(StatusCodes.Status401Unauthorized);
         group.MapPost("/", Send).RequireAuthorization(Scopes.MessagesSend).WithMetadata(new RequestSizeLimitAttribute(limits.MaxRequestBytes))
             .DescribeBody<SendMessageRequest>(
                 """{"message_id":"order-1042-confirmation","conversation_id":"0196f1c2-7b1a-7c3e-9a55-2f4f1d0e8a11","from":"alice","to":["bob"],"channels":["app","telegram"],"payload":{"type":"text","text":"Your order shipped."}}""")

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace Chat.Webhooks;
 
 public static class WebhooksExtensions
@@ -9,6 +11,8 @@ public static class WebhooksExtensions
             .Validate(o => o.Schedule().Count > 0, "Webhooks:RetrySchedule needs at least one entry, like 0s,5s,5m.")
             .ValidateOnStart();
         builder.Services.AddSingleton<TargetGuard>();
+        builder.Services.TryAddSingleton<RegisterWebhookHandler>();
+        builder.Services.TryAddSingleton<OwnWebhooksHandler>();
         builder.Services.AddSingleton(TimeProvider.System);
         // No automatic redirects: a redirect could lead a delivery to an address the guard refused.
         builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName)

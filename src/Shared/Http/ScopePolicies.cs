@@ -21,7 +21,8 @@ public static class ScopePolicies
         foreach (var scope in Scopes.All)
             authorization.AddPolicy(scope, p => p.RequireAuthenticatedUser().AddRequirements(new ScopeRequirement(scope)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, ScopeHandler>());
-        services.TryAddSingleton<IAuthorizationMiddlewareResultHandler, ExplainedRefusalWriter>();
+        // Replace, not TryAdd: AddAuthorization has registered ASP.NET Core's own, which this one wraps.
+        services.Replace(ServiceDescriptor.Singleton<IAuthorizationMiddlewareResultHandler, ExplainedRefusalWriter>());
         return services;
     }
 }

@@ -30,7 +30,7 @@ public static class ServiceDefaults
         builder.Services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.Section);
         builder.AddKafka();
         builder.AddChatTelemetry();
-        builder.Services.AddOpenApi(o => o.AddBodyExamples().AddUnauthorizedAnswers());
+        builder.Services.AddOpenApi(o => o.AddBodyExamples());
         return builder;
     }
 
