@@ -46,7 +46,7 @@ internal sealed class InboundMessageHandler(
         }
         var message = new NewMessage(messageId, conversation.ConversationId, user, conversation.Members.Where(m => m != user).ToList(), [Channels.App],
             new MessagePayload("text", text, null), clock.GetUtcNow());
-        await producer.ProduceAsync(Topics.Messages, message.ConversationId, message.ToEvent(), EventTypes.MessageAccepted, message.MessageId, ct);
+        await producer.PublishAsync(ConversationEvents.Of(message.ToEvent()), ct);
         return true;
     }
 }
