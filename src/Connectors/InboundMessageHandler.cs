@@ -27,9 +27,16 @@ internal sealed class InboundMessageHandler(
         }
         await producer.PublishReceiptAsync(new Shared.Events.StatusEvent
         {
-            EventId = $"{string.Join('/', reference!)}/{status}", MessageId = view.Message.MessageId, ConversationId = view.Message.ConversationId,
-            SequenceNumber = view.Message.SequenceNumber, From = view.Message.From, Recipient = reference![1], Channel = channel, Status = status,
-            Detail = $"{channel} receipt for {platformId}", At = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(clock.GetUtcNow()),
+            EventId = $"{string.Join('/', reference!)}/{status}",
+            MessageId = view.Message.MessageId,
+            ConversationId = view.Message.ConversationId,
+            SequenceNumber = view.Message.SequenceNumber,
+            From = view.Message.From,
+            Recipient = reference![1],
+            Channel = channel,
+            Status = status,
+            Detail = $"{channel} receipt for {platformId}",
+            At = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(clock.GetUtcNow()),
         }, ct);
     }
 

@@ -53,7 +53,10 @@ internal sealed class CompleteUploadHandler(
         await metadata.PutFileAsync(completed, ct);
         var fileEvent = new FileEvent
         {
-            FileId = file.FileId, Owner = file.Owner, Status = FileRecord.Completed, At = Timestamp.FromDateTimeOffset(completed.CompletedAt!.Value),
+            FileId = file.FileId,
+            Owner = file.Owner,
+            Status = FileRecord.Completed,
+            At = Timestamp.FromDateTimeOffset(completed.CompletedAt!.Value),
             File = new Shared.Events.FileSummary { FileName = file.FileName, ContentType = file.ContentType, Size = file.Size, Sha256 = file.Sha256 },
         };
         await producer.ProduceAsync(Topics.Files, file.FileId, fileEvent, EventTypes.FileCompleted, file.FileId, CancellationToken.None);

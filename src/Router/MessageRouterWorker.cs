@@ -5,7 +5,6 @@ using Chat.Shared.Events;
 using Chat.Shared.Kafka;
 using Chat.Storage;
 using Confluent.Kafka;
-using Google.Protobuf;
 using Microsoft.Extensions.Options;
 
 namespace Chat.Router;

@@ -38,7 +38,7 @@ public abstract record Refusal
     {
     }
 
-    /// <summary>Breaks rules that only the stored state can tell (a member who is no user): 400 with every field.</summary>
+    /// <summary>400 with every field at fault: breaks a rule the handler checks, usually against what is stored (a member who is no user).</summary>
     public sealed record Invalid(ValidationErrors Errors) : Refusal
     {
         public Invalid(string field, string detail) : this(new ValidationErrors().Add(field, detail))

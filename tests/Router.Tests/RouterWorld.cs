@@ -19,7 +19,10 @@ public sealed class RouterWorld : IDisposable
         Broker = EmbeddedKafkaBroker.Start(Topics.All, 16);
         _producer = new ProducerBuilder<string, byte[]>(new ProducerConfig
         {
-            BootstrapServers = Broker.BootstrapServers, EnableIdempotence = true, Acks = Acks.All, LingerMs = 5,
+            BootstrapServers = Broker.BootstrapServers,
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            LingerMs = 5,
             Partitioner = Partitioner.Murmur2Random,
         }).Build();
         Store = Stores.OpenMessageStore(_data.Path);
@@ -55,7 +58,8 @@ public sealed class RouterWorld : IDisposable
     public Task ProduceRawAsync(string key, byte[] value, string? eventType = EventTypes.Message) =>
         _producer.ProduceAsync(Topics.Messages, new Message<string, byte[]>
         {
-            Key = key, Value = value,
+            Key = key,
+            Value = value,
             Headers = eventType is null ? null : EventHeaders.Create(eventType, Guid.NewGuid().ToString(), "/router-tests"),
         });
 

@@ -53,12 +53,15 @@ public static class Problems
 
     /// <summary>A result's own answer, or the refusal's problem detail.</summary>
     public static Results<TResult, ProblemHttpResult> ToResult<T, TResult>(this Outcome<T> outcome, HttpResponse response, Func<T, TResult> done)
-        where TResult : IResult => outcome switch
+        where TResult : IResult
     {
-        Outcome<T>.Done result => done(result.Value),
-        Outcome<T>.Refused refused => refused.Why.ToProblem(response),
-        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "An outcome neither done nor refused."),
-    };
+        return outcome switch
+        {
+            Outcome<T>.Done result => done(result.Value),
+            Outcome<T>.Refused refused => refused.Why.ToProblem(response),
+            _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "An outcome neither done nor refused."),
+        };
+    }
 
     /// <summary>Whole seconds, rounded up: Retry-After takes no fractions.</summary>
     private static string Seconds(TimeSpan wait) => Math.Ceiling(wait.TotalSeconds).ToString("0");
