@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Chat.Shared.Events;
+using Chat.Shared.Kafka;
 using Confluent.Kafka;
 using Google.Protobuf;
 using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
@@ -7,7 +8,7 @@ using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
 namespace Chat.LoadTest;
 
 /// <summary>
-/// The floor under every HTTP figure: raw Confluent.Kafka produce of the same MessageEvents, with the
+/// The floor under every HTTP figure: raw Confluent.Kafka produce of the same records (a MessageEvent in its ConversationEvent envelope), with the
 /// same producer settings (idempotent, acks=all), to the same broker, on a topic of its own.
 /// </summary>
 public static class Floor
@@ -22,7 +23,7 @@ public static class Floor
             MessageId = Guid.CreateVersion7().ToString(), ConversationId = Guid.CreateVersion7().ToString(), From = "load-a", To = { "load-b" },
             Channels = { "app" }, Payload = new Payload { Type = "text", Text = new string('x', options.TextBytes) },
             AcceptedAt = Timestamp.FromDateTime(DateTime.UtcNow),
-        }).Select(e => (Key: e.ConversationId, Value: e.ToByteArray())).ToArray();
+        }).Select(e => (Key: e.ConversationId, Value: ConversationEvents.Of(e).ToByteArray())).ToArray();
 
         using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig
         {

@@ -10,15 +10,15 @@ public static class AdminApi
 
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/v1/admin").RequireAuthorization(AdminPolicy).WithTags("Admin");
-        admin.MapPost("/clients", CreateClient);
+        var admin = app.MapGroup("/v1/admin").RequireAuthorization(AdminPolicy).WithTags("Admin")
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
+        admin.MapPost("/clients", CreateClient).DescribeBody<CreateClientRequest>("""{"name":"Acme CRM","scopes":["messages:send","messages:read"],"act_as":["*"]}""");
         admin.MapPost("/keys/rotate", (KeyRing keys) => TypedResults.Ok(new KeyRotationResponse(keys.Rotate())));
         return app;
     }
 
     /// <summary>The secret is in this answer only: it is stored hashed.</summary>
-    private static async Task<Results<Created<ClientResponse>, ProblemHttpResult>> CreateClient(
-        HttpRequest request, IAccountStore metadata, TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<Created<ClientResponse>, ProblemHttpResult>> CreateClient(HttpRequest request, CreateClientHandler handler, CancellationToken ct)
     {
         var (body, problem) = await JsonBody.ReadAsync(request, AuthJsonContext.Default.CreateClientRequest);
         if (problem is not null) return problem;
@@ -34,10 +34,7 @@ public static class AdminApi
                 if (string.IsNullOrWhiteSpace(body.ActAs[i])) errors.Add($"act_as[{i}]", "Must be a username or \"*\".");
         if (errors.Any) return errors.ToProblem();
 
-        var secret = TokenIssuer.NewSecret("cs_");
-        var client = new IntegratorClient("ci_" + Guid.NewGuid().ToString("N")[..16], body.Name!.Trim(), TokenIssuer.Hash(secret),
-            body.Scopes!.Select(s => s!).Distinct().ToList(), body.ActAs!.Select(u => u!.Trim().ToLowerInvariant()).Distinct().ToList(), clock.GetUtcNow());
-        await metadata.TryCreateClientAsync(client, ct);
+        var (client, secret) = await handler.CreateAsync(body, ct);
         return TypedResults.Created($"/v1/admin/clients/{client.ClientId}",
             new ClientResponse(client.ClientId, client.Name, client.Scopes, client.ActAs, client.CreatedAt, secret));
     }

@@ -8,14 +8,19 @@ public static class AuthApi
 {
     public const string RateLimitPolicy = "auth";
 
+    private const string Grants = "password, refresh_token or client_credentials";
+
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
-        var auth = app.MapGroup("/v1/auth").AllowAnonymous().WithTags("Auth").RequireRateLimiting(RateLimitPolicy);
+        var auth = app.MapGroup("/v1/auth").AllowAnonymous().WithTags("Auth").RequireRateLimiting(RateLimitPolicy)
+            .ProducesProblems(StatusCodes.Status429TooManyRequests);
         auth.MapPost("/register", Register)
-            .DescribeBody<RegisterRequest>("""{"username":"alice","password":"correct horse battery","display_name":"Alice"}""");
+            .DescribeBody<RegisterRequest>("""{"username":"alice","password":"correct horse battery","display_name":"Alice"}""")
+            .ProducesProblems(StatusCodes.Status409Conflict);
         auth.MapPost("/token", Token).DisableAntiforgery()
-            .DescribeBody<TokenRequest>("""{"grant_type":"password","username":"alice","password":"correct horse battery"}""", "application/json", "application/x-www-form-urlencoded");
-        auth.MapPost("/logout", Logout).DisableAntiforgery();
+            .DescribeBody<TokenRequest>("""{"grant_type":"password","username":"alice","password":"correct horse battery"}""", "application/json", "application/x-www-form-urlencoded")
+            .ProducesProblems(StatusCodes.Status401Unauthorized);
+        auth.MapPost("/logout", Logout).DisableAntiforgery().DescribeBody<LogoutRequest>("""{"refresh_token":"rt_3q2-7wEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}""");
         app.MapGet("/.well-known/jwks.json", (KeyRing keys) => Results.Text(keys.PublicKeySetJson(), "application/jwk-set+json"))
             .AllowAnonymous().WithTags("Auth");
         app.MapAdminApi();
@@ -23,28 +28,21 @@ public static class AuthApi
         return app;
     }
 
-    private static async Task<Results<Created<UserResponse>, ProblemHttpResult>> Register(
-        HttpRequest request, IAccountStore metadata, PasswordHasher passwords, TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<Created<UserResponse>, ProblemHttpResult>> Register(HttpContext http, RegisterUserHandler handler, CancellationToken ct)
     {
-        var (body, problem) = await JsonBody.ReadAsync(request, AuthJsonContext.Default.RegisterRequest);
+        var (body, problem) = await JsonBody.ReadAsync(http.Request, AuthJsonContext.Default.RegisterRequest);
         if (problem is not null) return problem;
         var errors = new ValidationErrors();
         CredentialRules.CheckUsername(body!.Username, errors);
         CredentialRules.CheckPassword(body.Password, body.Username, errors);
         if (body.DisplayName is { Length: > 64 }) errors.Add("display_name", "Must be at most 64 characters.");
         if (errors.Any) return errors.ToProblem();
-
-        var username = CredentialRules.Normalize(body.Username!);
-        var user = new User(username, string.IsNullOrWhiteSpace(body.DisplayName) ? username : body.DisplayName.Trim(),
-            passwords.Hash(body.Password!), clock.GetUtcNow());
-        if (!await metadata.TryCreateUserAsync(user, ct))
-            return Problems.Conflict($"The username '{username}' is taken.", "username");
-        return TypedResults.Created($"/v1/users/{username}", new UserResponse(user.Username, user.DisplayName, user.CreatedAt));
+        return (await handler.RegisterAsync(body, ct)).ToResult(http.Response, user =>
+            TypedResults.Created($"/v1/users/{user.Username}", new UserResponse(user.Username, user.DisplayName, user.CreatedAt)));
     }
 
-    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Token(
-        HttpContext http, IAccountStore metadata, PasswordHasher passwords, TokenIssuer issuer, RefreshTokens refreshTokens,
-        LoginThrottle throttle, CancellationToken ct)
+    /// <summary>OAuth 2.0 clients send a form, others JSON; either way each grant's own fields are required.</summary>
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Token(HttpContext http, IssueTokenHandler handler, CancellationToken ct)
     {
         TokenRequest body;
         if (http.Request.HasFormContentType)
@@ -58,61 +56,39 @@ public static class AuthApi
             if (problem is not null) return problem;
             body = json!;
         }
-        var address = http.Connection.RemoteIpAddress?.ToString();
-        var issued = body.GrantType switch
-        {
-            "password" => await PasswordGrantAsync(body, address, metadata, passwords, issuer, throttle, http, ct),
-            "refresh_token" => string.IsNullOrEmpty(body.RefreshToken)
-                ? Problems.Invalid("refresh_token", "Is required.")
-                : await refreshTokens.RedeemAsync(body.RefreshToken, address, ct) as object ?? InvalidGrant("The refresh token is not valid (expired, revoked or already used)."),
-            "client_credentials" => await ClientGrantAsync(body, metadata, issuer, ct),
-            null => Problems.Invalid("grant_type", "Is required: password, refresh_token or client_credentials."),
-            _ => Problems.Invalid("grant_type", $"'{body.GrantType}' is not supported; use password, refresh_token or client_credentials."),
-        };
-        return issued switch
-        {
-            IssuedTokens t => TypedResults.Ok(new TokenResponse(t.AccessToken, "Bearer", (int)t.Lifetime.TotalSeconds, t.RefreshToken, t.Scope)),
-            ProblemHttpResult p => p,
-            _ => throw new InvalidOperationException("unreachable"),
-        };
+        var errors = CheckGrant(body);
+        if (errors.Any) return errors.ToProblem();
+        return (await handler.IssueAsync(body, http.Connection.RemoteIpAddress?.ToString(), ct)).ToResult(http.Response, t =>
+            TypedResults.Ok(new TokenResponse(t.AccessToken, "Bearer", (int)t.Lifetime.TotalSeconds, t.RefreshToken, t.Scope)));
     }
 
-    private static async Task<object> PasswordGrantAsync(TokenRequest body, string? address, IAccountStore metadata, PasswordHasher passwords,
-        TokenIssuer issuer, LoginThrottle throttle, HttpContext http, CancellationToken ct)
+    /// <summary>The grant type, and the fields that grant needs.</summary>
+    private static ValidationErrors CheckGrant(TokenRequest body)
     {
         var errors = new ValidationErrors();
-        if (string.IsNullOrWhiteSpace(body.Username)) errors.Add("username", "Is required.");
-        if (string.IsNullOrEmpty(body.Password)) errors.Add("password", "Is required.");
-        if (errors.Any) return errors.ToProblem();
-
-        var username = CredentialRules.Normalize(body.Username!);
-        if (throttle.RetryAfter(username, address) is { } wait)
+        switch (body.GrantType)
         {
-            http.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString("0");
-            return Problems.Status(StatusCodes.Status429TooManyRequests, "Too many failed logins",
-                $"Too many failed logins for this username or from this address; try again in {Math.Ceiling(wait.TotalSeconds):0} s.");
+            case "password":
+                if (string.IsNullOrWhiteSpace(body.Username)) errors.Add("username", "Is required.");
+                if (string.IsNullOrEmpty(body.Password)) errors.Add("password", "Is required.");
+                break;
+            case "refresh_token":
+                if (string.IsNullOrEmpty(body.RefreshToken)) errors.Add("refresh_token", "Is required.");
+                break;
+            case "client_credentials":
+                // One at a time: a client missing both learns of the id first.
+                if (string.IsNullOrEmpty(body.ClientId)) errors.Add("client_id", "Is required.");
+                else if (string.IsNullOrEmpty(body.ClientSecret)) errors.Add("client_secret", "Is required.");
+                break;
+            case null:
+                errors.Add("grant_type", $"Is required: {Grants}.");
+                break;
+            default:
+                errors.Add("grant_type", $"'{body.GrantType}' is not supported; use {Grants}.");
+                break;
         }
-        var user = await metadata.FindUserAsync(username, ct);
-        if (!passwords.Verify(body.Password!, user?.PasswordHash))
-        {
-            throttle.Failed(username, address);
-            return InvalidGrant("The username or password is wrong.");
-        }
-        throttle.Succeeded(username);
-        return await issuer.ForUserAsync(user!.Username, familyId: null, ct);
+        return errors;
     }
-
-    private static async Task<object> ClientGrantAsync(TokenRequest body, IAccountStore metadata, TokenIssuer issuer, CancellationToken ct)
-    {
-        if (string.IsNullOrEmpty(body.ClientId) || string.IsNullOrEmpty(body.ClientSecret))
-            return Problems.Invalid(string.IsNullOrEmpty(body.ClientId) ? "client_id" : "client_secret", "Is required.");
-        var client = await metadata.FindClientAsync(body.ClientId, ct);
-        return client is not null && TokenIssuer.Matches(body.ClientSecret, client.SecretHash)
-            ? issuer.ForClient(client)
-            : InvalidGrant("The client id or secret is wrong.");
-    }
-
-    private static ProblemHttpResult InvalidGrant(string detail) => Problems.Status(StatusCodes.Status401Unauthorized, "Invalid credentials", detail);
 
     /// <summary>Revokes the refresh token's whole family; access tokens already issued live out their hour.</summary>
     private static async Task<Results<NoContent, ProblemHttpResult>> Logout(HttpRequest request, RefreshTokens refreshTokens, CancellationToken ct)

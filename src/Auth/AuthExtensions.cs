@@ -20,6 +20,10 @@ public static class AuthExtensions
         builder.Services.TryAddSingleton<RefreshTokens>();
         builder.Services.TryAddSingleton<PasswordHasher>();
         builder.Services.TryAddSingleton<LoginThrottle>();
+        builder.Services.TryAddSingleton<RegisterUserHandler>();
+        builder.Services.TryAddSingleton<IssueTokenHandler>();
+        builder.Services.TryAddSingleton<CreateClientHandler>();
+        builder.Services.TryAddSingleton<ChannelMappingsHandler>();
         builder.Services.AddMemoryCache();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddValidatedOptions<AuthOptions>(AuthOptions.Section);
@@ -28,7 +32,9 @@ public static class AuthExtensions
         // Keys are looked up per token, so a rotation is seen at once.
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<KeyRing>((o, keys) => o.TokenValidationParameters.IssuerSigningKeyResolver = (_, _, _, _) => keys.ValidationKeys);
-        builder.Services.AddAuthorizationBuilder().AddPolicy(AdminApi.AdminPolicy, p => p.RequireClaim("role", "admin"));
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(AdminApi.AdminPolicy, p => p.RequireClaim("role", "admin"))
+            .AddPolicy(ChannelsApi.ManagePolicy, p => p.RequireAuthenticatedUser().AddRequirements(new ManageChannelsRequirement()));
         builder.Services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

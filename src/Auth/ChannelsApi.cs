@@ -1,5 +1,7 @@
 using Chat.Shared;
 using Chat.Shared.Http;
+using Chat.Storage;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Chat.Auth;
@@ -10,54 +12,67 @@ namespace Chat.Auth;
 /// </summary>
 public static class ChannelsApi
 {
+    /// <summary>The caller may manage the mappings of the user the route names (<see cref="ManageChannelsRequirement"/>).</summary>
+    public const string ManagePolicy = "manage-channels";
+
     public static IEndpointRouteBuilder MapChannelsApi(this IEndpointRouteBuilder app)
     {
-        var channels = app.MapGroup("/v1/users/{username}/channels").WithTags("Channels");
+        var channels = app.MapGroup("/v1/users/{username}/channels").WithTags("Channels").RequireAuthorization(ManagePolicy)
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
         channels.MapGet("/", List);
-        channels.MapPut("/{channel}", Put).DescribeBody<ChannelMappingRequest>("""{"external_id":"123456789"}""");
-        channels.MapDelete("/{channel}", Delete);
+        channels.MapPut("/{channel}", Put).DescribeBody<ChannelMappingRequest>("""{"external_id":"123456789"}""").ProducesProblems(StatusCodes.Status404NotFound);
+        channels.MapDelete("/{channel}", Delete).ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
         return app;
     }
 
-    private static ProblemHttpResult? Check(HttpContext http, string username, string? channel)
-    {
-        var caller = http.User.Caller();
-        if (!caller.IsAdmin && !(caller.MayActAs(username) && caller.Has(Scopes.ChannelsWrite)))
-            return Problems.Forbidden($"You may not manage the channels of '{username}'.", "username");
-        if (channel is not null && (!Channels.Supported.Contains(channel) || channel == Channels.App))
-            return Problems.Invalid("channel", $"Must be one of: {string.Join(", ", Channels.Supported.Where(c => c != Channels.App))} (the app channel needs no mapping).");
-        return null;
-    }
+    private static ProblemHttpResult? CheckChannel(string channel) =>
+        !Channels.Supported.Contains(channel) || channel == Channels.App
+            ? Problems.Invalid("channel", $"Must be one of: {string.Join(", ", Channels.Supported.Where(c => c != Channels.App))} (the app channel needs no mapping).")
+            : null;
 
-    private static async Task<Results<Ok<ChannelMappingList>, ProblemHttpResult>> List(string username, HttpContext http, IChannelMappingStore metadata, CancellationToken ct)
-    {
-        if (Check(http, username, null) is { } problem) return problem;
-        var mappings = await metadata.ChannelMappingsAsync(username.ToLowerInvariant(), ct);
-        return TypedResults.Ok(new ChannelMappingList(mappings.Select(Response).ToList()));
-    }
+    private static async Task<Ok<ChannelMappingList>> List(string username, ChannelMappingsHandler handler, CancellationToken ct) =>
+        TypedResults.Ok(new ChannelMappingList((await handler.ListAsync(username, ct)).Select(Response).ToList()));
 
     private static async Task<Results<Ok<ChannelMappingResponse>, ProblemHttpResult>> Put(
-        string username, string channel, HttpContext http, IChannelMappingStore metadata, IUserDirectory users, TimeProvider clock, CancellationToken ct)
+        string username, string channel, HttpContext http, ChannelMappingsHandler handler, CancellationToken ct)
     {
-        if (Check(http, username, channel) is { } problem) return problem;
+        if (CheckChannel(channel) is { } problem) return problem;
         var (body, bodyProblem) = await JsonBody.ReadAsync(http.Request, AuthJsonContext.Default.ChannelMappingRequest);
         if (bodyProblem is not null) return bodyProblem;
         if (string.IsNullOrWhiteSpace(body!.ExternalId) || body.ExternalId.Length > 256)
             return Problems.Invalid("external_id", "Is required: the user's id on that platform, at most 256 characters.");
-        var name = username.ToLowerInvariant();
-        if ((await users.ExistingUsersAsync([name], ct)).Count == 0) return Problems.NotFound($"No user '{username}'.", "username");
-        var mapping = new ChannelMapping(name, channel, body.ExternalId.Trim(), clock.GetUtcNow());
-        await metadata.SetChannelMappingAsync(mapping, ct);
-        return TypedResults.Ok(Response(mapping));
+        return (await handler.SetAsync(username, channel, body.ExternalId, ct)).ToResult(http.Response, mapping => TypedResults.Ok(Response(mapping)));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(string username, string channel, HttpContext http, IChannelMappingStore metadata, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
+        string username, string channel, HttpContext http, ChannelMappingsHandler handler, CancellationToken ct)
     {
-        if (Check(http, username, channel) is { } problem) return problem;
-        return await metadata.DeleteChannelMappingAsync(username.ToLowerInvariant(), channel, ct)
-            ? TypedResults.NoContent()
-            : Problems.NotFound($"'{username}' has no {channel} mapping.", "channel");
+        if (CheckChannel(channel) is { } problem) return problem;
+        return (await handler.DeleteAsync(username, channel, ct)).ToResult(http.Response, _ => TypedResults.NoContent());
     }
 
     private static ChannelMappingResponse Response(ChannelMapping m) => new(m.Username, m.Channel, m.ExternalId, m.UpdatedAt);
+}
+
+/// <summary>
+/// Whose channel mappings the caller may manage: an admin anyone's, a user their own, a client
+/// those of users it may act for if its token grants <c>channels:write</c>. Checked before the
+/// request is read, as a scope is.
+/// </summary>
+internal sealed class ManageChannelsRequirement : AuthorizationHandler<ManageChannelsRequirement>, IExplainedRequirement
+{
+    public ProblemHttpResult Explain(HttpContext context) =>
+        Problems.Forbidden($"You may not manage the channels of '{Username(context)}'.", "username");
+
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, ManageChannelsRequirement requirement)
+    {
+        if (context.User.Identity?.IsAuthenticated == true && context.Resource is HttpContext http)
+        {
+            var caller = context.User.Caller();
+            if (caller.IsAdmin || (caller.MayActAs(Username(http)) && caller.Has(Scopes.ChannelsWrite))) context.Succeed(requirement);
+        }
+        return Task.CompletedTask;
+    }
+
+    private static string? Username(HttpContext http) => http.GetRouteValue("username") as string;
 }

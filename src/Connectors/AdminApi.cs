@@ -1,6 +1,4 @@
-using Chat.Shared.Events;
 using Chat.Shared.Http;
-using Chat.Shared.Kafka;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Chat.Connectors;
@@ -16,26 +14,20 @@ public static class ConnectorsAdminApi
 {
     public static IEndpointRouteBuilder MapConnectorsAdminApi(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/v1/admin").RequireAuthorization(p => p.RequireClaim("role", "admin")).WithTags("Admin");
+        var admin = app.MapGroup("/v1/admin").RequireAuthorization(p => p.RequireClaim("role", "admin")).WithTags("Admin")
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
         admin.MapGet("/dlq", List);
-        admin.MapPost("/dlq/{id}/replay", Replay);
+        admin.MapPost("/dlq/{id}/replay", Replay).ProducesProblems(StatusCodes.Status404NotFound);
         admin.MapGet("/connectors", (ConnectorPipelines pipelines) =>
             TypedResults.Ok(new ConnectorStates(pipelines.States.ToDictionary(s => s.Key, s => s.Value.ToString()))));
         return app;
     }
 
-    private static async Task<Ok<DeadDeliveryList>> List(IConnectorDeliveryStore store, CancellationToken ct) =>
-        TypedResults.Ok(new DeadDeliveryList((await store.DeadDeliveriesAsync(500, ct))
+    private static async Task<Ok<DeadDeliveryList>> List(DeadDeliveriesHandler handler, CancellationToken ct) =>
+        TypedResults.Ok(new DeadDeliveryList((await handler.ListAsync(ct))
             .Select(d => new DeadDeliveryResponse(d.Id, d.MessageId, d.Channel, d.Recipient, d.Reason, d.FailedAt)).ToList()));
 
     /// <summary>Sends the delivery again from its first attempt.</summary>
-    private static async Task<Results<Accepted, ProblemHttpResult>> Replay(string id, IConnectorDeliveryStore store, EventProducer producer, CancellationToken ct)
-    {
-        var dead = await store.TakeDeadDeliveryAsync(Uri.UnescapeDataString(id), ct);
-        if (dead is null) return Problems.NotFound($"No dead delivery '{id}'.", "id");
-        var delivery = ConnectorDelivery.Parser.ParseFrom(dead.Delivery);
-        delivery.Attempt = 1;
-        await producer.ProduceAsync(Topics.Deliveries, delivery.ConversationId, delivery, EventTypes.Delivery, $"{delivery.DeliveryId}/replay/{Guid.NewGuid():N}", ct);
-        return TypedResults.Accepted((string?)null);
-    }
+    private static async Task<Results<Accepted, ProblemHttpResult>> Replay(string id, HttpContext http, DeadDeliveriesHandler handler, CancellationToken ct) =>
+        (await handler.ReplayAsync(id, ct)).ToResult(http.Response, _ => TypedResults.Accepted((string?)null));
 }

@@ -34,8 +34,9 @@ public static class ConnectorsExtensions
         builder.AddObjectStore();
         builder.Services.TryAddSingleton<FileLinks>();
         builder.Services.TryAddSingleton<ConnectorPipelines>();
-        builder.Services.TryAddSingleton<InboundMessages>();
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<InboundMessageHandler>();
+        builder.Services.TryAddSingleton<DeadDeliveriesHandler>();
         builder.Services.AddHostedService<DeliveryWorker>();
         builder.Services.AddHostedService<RetryScheduler>();
         builder.Services.AddHealthChecks().AddCheck<ConnectorHealthCheck>("connectors", tags: [HealthTags.Ready]);

@@ -18,6 +18,9 @@ public static class FilesExtensions
         builder.AddMessageStore();
         builder.AddKafka();
         builder.AddObjectStore();
+        builder.Services.TryAddSingleton<InitiateUploadHandler>();
+        builder.Services.TryAddSingleton<CompleteUploadHandler>();
+        builder.Services.TryAddSingleton<ReadFileHandler>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, FilesJsonContext.Default));
         return builder;
     }

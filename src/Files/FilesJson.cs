@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Chat.Storage;
 
 namespace Chat.Files;
 
@@ -17,7 +18,10 @@ public sealed record CompleteUploadRequest(string? FileId, List<CompletedPart?>?
 
 public sealed record FileResponse(
     string FileId, string Filename, string ContentType, long Size, string Sha256, string Status, string Owner, DateTimeOffset CreatedAt,
-    DateTimeOffset? CompletedAt, Uri? DownloadUrl = null, DateTimeOffset? DownloadExpiresAt = null);
+    DateTimeOffset? CompletedAt, Uri? DownloadUrl = null, DateTimeOffset? DownloadExpiresAt = null)
+{
+    public static FileResponse Of(FileRecord f) => new(f.FileId, f.FileName, f.ContentType, f.Size, f.Sha256, f.Status, f.Owner, f.CreatedAt, f.CompletedAt);
+}
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(InitiateUploadRequest))]

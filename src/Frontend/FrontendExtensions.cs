@@ -24,6 +24,11 @@ public static class FrontendExtensions
         builder.Services.TryAddSingleton<MessageSender>();
         builder.Services.TryAddSingleton<ConversationCache>();
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<SendMessageHandler>();
+        builder.Services.TryAddSingleton<MessageStatusHandler>();
+        builder.Services.TryAddSingleton<CreateConversationHandler>();
+        builder.Services.TryAddSingleton<ListConversationsHandler>();
+        builder.Services.TryAddSingleton<ReadHistoryHandler>();
         return builder;
     }
 

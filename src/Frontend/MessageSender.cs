@@ -5,7 +5,7 @@ using Chat.Storage;
 
 namespace Chat.Frontend;
 
-/// <summary>Puts an accepted message on chat.messages, keyed by conversation so one partition keeps its order.</summary>
+/// <summary>Puts an accepted message on chat.messages (in its ConversationEvent envelope), keyed by conversation so one partition keeps its order.</summary>
 public sealed class MessageSender(EventProducer producer, AcceptedMessages accepted, IMeterFactory meters)
 {
     private readonly Counter<long> _accepted = meters.CreateChatMeter().CreateCounter<long>(
@@ -15,7 +15,7 @@ public sealed class MessageSender(EventProducer producer, AcceptedMessages accep
     public async Task SendAsync(NewMessage message, CancellationToken cancellationToken)
     {
         // Not the request's token: once the broker may have the record, abandoning the wait helps no one.
-        await producer.ProduceAsync(Topics.Messages, message.ConversationId, message.ToEvent(), EventTypes.MessageAccepted, message.MessageId, CancellationToken.None);
+        await producer.PublishAsync(ConversationEvents.Of(message.ToEvent()), CancellationToken.None);
         accepted.Remember(message);
         foreach (var channel in message.Channels) _accepted.Add(1, new KeyValuePair<string, object?>("channel", channel));
     }

@@ -62,8 +62,10 @@ public static class PresenceExtensions
     public static WebApplication MapPresenceApi(this WebApplication app)
     {
         app.UseWebSockets();
-        app.MapGet("/v1/presence/{username}", Get).WithTags("Presence");
-        app.Map("/v1/ws", Connect).WithTags("Presence");
+        app.MapGet("/v1/presence/{username}", Get).WithTags("Presence")
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound);
+        app.Map("/v1/ws", Connect).WithTags("Presence")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
         return app;
     }
 

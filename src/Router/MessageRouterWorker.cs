@@ -6,16 +6,15 @@ using Chat.Shared.Events;
 using Chat.Shared.Kafka;
 using Chat.Storage;
 using Confluent.Kafka;
-using Google.Protobuf;
 using Microsoft.Extensions.Options;
 
 namespace Chat.Router;
 
 /// <summary>
-/// Consumer group on chat.messages. Per batch: parse, decide each delivery, store (dedupe by
-/// message_id, next sequence number per conversation), publish the status changes, push the
-/// messages to recipients online, and only then let the offsets be committed. A record that can
-/// never be stored goes to chat.dlq.
+/// Consumer group on chat.messages. Per batch: read each record's event by its type, decide each
+/// delivery, store (dedupe by message_id, next sequence number per conversation), publish the
+/// status changes, push the messages to recipients online, and only then let the offsets be
+/// committed. A record that can never be stored, or whose type is unknown, goes to chat.dlq.
 /// </summary>
 internal sealed class MessageRouterWorker : BatchConsumer
 {
@@ -50,7 +49,7 @@ internal sealed class MessageRouterWorker : BatchConsumer
         var sources = new Dictionary<string, ConsumeResult<string, byte[]>>();
         foreach (var record in batch)
         {
-            var (message, problem) = Parse(record);
+            var (message, problem) = Dispatch(record);
             if (message is null)
             {
                 await DeadLetterAsync(record, problem!, cancellationToken);
@@ -125,11 +124,27 @@ internal sealed class MessageRouterWorker : BatchConsumer
         return null;
     }
 
-    /// <summary>The message a record carries, or why it carries none.</summary>
-    private static (NewMessage? Message, string? Problem) Parse(ConsumeResult<string, byte[]> record)
+    /// <summary>
+    /// What the Router does with each kind of conversation event (so far there is one: a message), or
+    /// why it does nothing with this record. Events of a type it does not know were refused by
+    /// <see cref="ConversationEvents.Read"/> before their bytes were read.
+    /// </summary>
+    private static (NewMessage? Message, string? Problem) Dispatch(ConsumeResult<string, byte[]> record)
     {
-        var (e, problem) = ParseRecord(record, MessageEvent.Parser);
-        if (e is null) return (null, problem);
+        var (envelope, problem) = ConversationEvents.Read(record);
+        return envelope?.EventCase switch
+        {
+            null => (null, problem),
+            ConversationEvent.EventOneofCase.Message when envelope.ConversationId != envelope.Message.ConversationId =>
+                (null, $"a ConversationEvent of conversation '{envelope.ConversationId}' holding a message of '{envelope.Message.ConversationId}'"),
+            ConversationEvent.EventOneofCase.Message => Parse(envelope.Message),
+            _ => (null, $"the Router does not handle {envelope.EventCase} events"),
+        };
+    }
+
+    /// <summary>The message an event describes, or which of its fields are missing.</summary>
+    private static (NewMessage? Message, string? Problem) Parse(MessageEvent e)
+    {
         var missing = new[]
         {
             e.MessageId.Length == 0 ? "message_id" : null, e.ConversationId.Length == 0 ? "conversation_id" : null,

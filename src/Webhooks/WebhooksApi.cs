@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Chat.Shared;
 using Chat.Shared.Http;
 using Chat.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -19,19 +18,19 @@ public static class WebhooksApi
 {
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
     {
-        var webhooks = app.MapGroup("/v1/webhooks").WithTags("Webhooks");
+        var webhooks = app.MapGroup("/v1/webhooks").WithTags("Webhooks").ProducesProblems(StatusCodes.Status401Unauthorized);
         webhooks.MapPost("/", Register).DescribeBody<RegisterWebhookRequest>(
             """{"url":"https://crm.example.com/chat/events","events":["message.status"],"description":"Acme CRM"}""");
         webhooks.MapGet("/", List);
-        webhooks.MapDelete("/{webhookId}", Delete);
-        webhooks.MapGet("/{webhookId}/deliveries", Deliveries);
-        webhooks.MapPost("/{webhookId}/deliveries/{deliveryId}/retry", Retry);
+        webhooks.MapDelete("/{webhookId}", Delete).ProducesProblems(StatusCodes.Status404NotFound);
+        webhooks.MapGet("/{webhookId}/deliveries", Deliveries).ProducesProblems(StatusCodes.Status404NotFound);
+        webhooks.MapPost("/{webhookId}/deliveries/{deliveryId}/retry", Retry).ProducesProblems(StatusCodes.Status404NotFound);
         return app;
     }
 
     /// <summary>The secret is in this answer only.</summary>
     private static async Task<Results<Created<WebhookResponse>, ProblemHttpResult>> Register(
-        HttpContext http, IWebhookRegistrations metadata, TargetGuard guard, TimeProvider clock, CancellationToken ct)
+        HttpContext http, TargetGuard guard, RegisterWebhookHandler handler, CancellationToken ct)
     {
         var (body, problem) = await JsonBody.ReadAsync(http.Request, WebhooksJsonContext.Default.RegisterWebhookRequest);
         if (problem is not null) return problem;
@@ -44,50 +43,26 @@ public static class WebhooksApi
         if (body.Description is { Length: > 500 }) errors.Add("description", "Must be at most 500 characters.");
         if (errors.Any) return errors.ToProblem();
 
-        var caller = http.User.Caller();
-        var webhook = new WebhookRegistration("wh_" + Guid.NewGuid().ToString("N")[..20], caller.Subject, caller.IsClient ? [.. caller.ActAs] : [caller.Subject],
-            body.Url!, body.Events!.Select(e => e!).Distinct().ToList(), body.Description, WebhookSigner.NewSecret(), Disabled: false, clock.GetUtcNow());
-        await metadata.CreateWebhookAsync(webhook, ct);
+        var webhook = await handler.RegisterAsync(http.User.Caller(), body, ct);
         return TypedResults.Created($"/v1/webhooks/{webhook.WebhookId}", Response(webhook) with { Secret = webhook.Secret });
     }
 
-    private static async Task<Ok<WebhookList>> List(HttpContext http, IWebhookRegistrations metadata, CancellationToken ct) =>
-        TypedResults.Ok(new WebhookList((await OwnAsync(http, metadata, ct)).Select(Response).ToList()));
+    private static async Task<Ok<WebhookList>> List(HttpContext http, OwnWebhooksHandler handler, CancellationToken ct) =>
+        TypedResults.Ok(new WebhookList((await handler.ListAsync(http.User.Caller(), ct)).Select(Response).ToList()));
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(string webhookId, HttpContext http, IWebhookRegistrations metadata, CancellationToken ct)
-    {
-        if ((await OwnAsync(http, metadata, ct)).All(w => w.WebhookId != webhookId)) return NotFound(webhookId);
-        await metadata.DeleteWebhookAsync(webhookId, ct);
-        return TypedResults.NoContent();
-    }
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(string webhookId, HttpContext http, OwnWebhooksHandler handler, CancellationToken ct) =>
+        (await handler.DeleteAsync(http.User.Caller(), webhookId, ct)).ToResult(http.Response, _ => TypedResults.NoContent());
 
     private static async Task<Results<Ok<DeliveryList>, ProblemHttpResult>> Deliveries(
-        string webhookId, HttpContext http, IWebhookRegistrations metadata, IWebhookDeliveryLog store, CancellationToken ct)
-    {
-        if ((await OwnAsync(http, metadata, ct)).All(w => w.WebhookId != webhookId)) return NotFound(webhookId);
-        var log = await store.WebhookDeliveriesAsync(webhookId, 200, ct);
-        return TypedResults.Ok(new DeliveryList(log.Select(l => new DeliveryResponse(l.Delivery.DeliveryId, l.Delivery.MessageId, l.Delivery.State,
-            l.Delivery.Attempts, l.Delivery.NextAttemptAt, l.Delivery.CreatedAt, l.Delivery.Body,
-            l.Attempts.Select(a => new AttemptResponse(a.Attempt, a.At, a.StatusCode, a.LatencyMs, a.Error)).ToList())).ToList()));
-    }
+        string webhookId, HttpContext http, OwnWebhooksHandler handler, CancellationToken ct) =>
+        (await handler.DeliveriesAsync(http.User.Caller(), webhookId, ct)).ToResult(http.Response, log => TypedResults.Ok(new DeliveryList(log.Select(l =>
+            new DeliveryResponse(l.Delivery.DeliveryId, l.Delivery.MessageId, l.Delivery.State, l.Delivery.Attempts, l.Delivery.NextAttemptAt, l.Delivery.CreatedAt,
+                l.Delivery.Body, l.Attempts.Select(a => new AttemptResponse(a.Attempt, a.At, a.StatusCode, a.LatencyMs, a.Error)).ToList())).ToList())));
 
     /// <summary>Sends one delivery again now, whatever became of it.</summary>
     private static async Task<Results<Accepted, ProblemHttpResult>> Retry(
-        string webhookId, string deliveryId, HttpContext http, IWebhookRegistrations metadata, IWebhookDeliveryLog store, TimeProvider clock, CancellationToken ct)
-    {
-        if ((await OwnAsync(http, metadata, ct)).All(w => w.WebhookId != webhookId)) return NotFound(webhookId);
-        return await store.RetryWebhookDeliveryAsync(webhookId, deliveryId, clock.GetUtcNow(), ct)
-            ? TypedResults.Accepted((string?)null)
-            : Problems.NotFound($"No delivery '{deliveryId}' for webhook '{webhookId}'.", "delivery_id");
-    }
-
-    private static async Task<IReadOnlyList<WebhookRegistration>> OwnAsync(HttpContext http, IWebhookRegistrations metadata, CancellationToken ct)
-    {
-        var owner = http.User.Caller().Subject;
-        return (await metadata.WebhooksAsync(ct)).Where(w => w.Owner == owner).ToList();
-    }
-
-    private static ProblemHttpResult NotFound(string webhookId) => Problems.NotFound($"No webhook '{webhookId}' of yours.", "webhook_id");
+        string webhookId, string deliveryId, HttpContext http, OwnWebhooksHandler handler, CancellationToken ct) =>
+        (await handler.RetryAsync(http.User.Caller(), webhookId, deliveryId, ct)).ToResult(http.Response, _ => TypedResults.Accepted((string?)null));
 
     private static WebhookResponse Response(WebhookRegistration w) => new(w.WebhookId, w.Url, w.Events, w.Description, w.Disabled, w.CreatedAt);
 }

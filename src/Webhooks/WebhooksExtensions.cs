@@ -15,6 +15,8 @@ public static class WebhooksExtensions
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton<TargetGuard>();
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<RegisterWebhookHandler>();
+        builder.Services.TryAddSingleton<OwnWebhooksHandler>();
         // No automatic redirects: a redirect could lead a delivery to an address the guard refused.
         builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });

@@ -19,7 +19,10 @@ public sealed class RouterWorld : IDisposable
         Broker = EmbeddedKafkaBroker.Start(Topics.All, 16);
         _producer = new ProducerBuilder<string, byte[]>(new ProducerConfig
         {
-            BootstrapServers = Broker.BootstrapServers, EnableIdempotence = true, Acks = Acks.All, LingerMs = 5,
+            BootstrapServers = Broker.BootstrapServers,
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            LingerMs = 5,
             Partitioner = Partitioner.Murmur2Random,
         }).Build();
         Store = Stores.OpenMessageStore(_data.Path);
@@ -48,10 +51,21 @@ public sealed class RouterWorld : IDisposable
         AcceptedAt = Timestamp.FromDateTime(DateTime.UtcNow),
     };
 
-    public Task ProduceAsync(MessageEvent e) => ProduceRawAsync(e.ConversationId, e.ToByteArray());
+    /// <summary>As the Frontend sends a message: in its ConversationEvent envelope, with its event type.</summary>
+    public Task ProduceAsync(MessageEvent e) => ProduceRawAsync(e.ConversationId, ConversationEvents.Of(e).ToByteArray());
 
-    public Task ProduceRawAsync(string key, byte[] value) =>
-        _producer.ProduceAsync(Topics.Messages, new Message<string, byte[]> { Key = key, Value = value });
+    /// <param name="eventType">The <c>ce_type</c> header; null for none.</param>
+    public Task ProduceRawAsync(string key, byte[] value, string? eventType = EventTypes.Message) =>
+        _producer.ProduceAsync(Topics.Messages, new Message<string, byte[]>
+        {
+            Key = key,
+            Value = value,
+            Headers = eventType is null ? null : EventHeaders.Create(eventType, Guid.NewGuid().ToString(), "/router-tests"),
+        });
+
+    /// <summary>Every record on chat.dlq now.</summary>
+    public List<DeadLetter> DeadLetters() =>
+        KafkaProbe.ReadAll(Broker.BootstrapServers, Topics.DeadLetters).Select(r => DeadLetter.Parser.ParseFrom(r.Message.Value)).ToList();
 
     /// <summary>Messages stored per conversation, in sequence order.</summary>
     public async Task<Dictionary<string, IReadOnlyList<StoredMessage>>> StoredAsync()

@@ -61,7 +61,8 @@ public static class ChatAuthentication
     public const string Algorithm = SecurityAlgorithms.EcdsaSha256;
 
     /// <summary>
-    /// Bearer JWT validation for every endpoint that does not opt out with AllowAnonymous.
+    /// Bearer JWT validation for every endpoint that does not opt out with AllowAnonymous, and a
+    /// policy per scope (<see cref="ScopePolicies"/>).
     /// Signing keys come from whoever configures <see cref="JwtBearerOptions"/> after this (Auth, in-process).
     /// </summary>
     public static IHostApplicationBuilder AddChatAuthentication(this IHostApplicationBuilder builder)
@@ -117,6 +118,7 @@ public static class ChatAuthentication
         });
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        builder.Services.AddScopePolicies();
         return builder;
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -14,10 +15,12 @@ public static class OpenApiExamples
     /// Describes the JSON body an endpoint reads (endpoints read bodies through <see cref="JsonBody"/>,
     /// which the OpenAPI generator cannot see) with an example a reader can paste. Only the document
     /// learns of it: routing does not, so a wrong content type still reaches the endpoint and gets its
-    /// problem detail naming the field.
+    /// problem detail naming the field. It also lists what <see cref="JsonBody"/> answers a body it
+    /// cannot read with: 400, 413 and 415.
     /// </summary>
     public static RouteHandlerBuilder DescribeBody<T>(this RouteHandlerBuilder endpoint, string example, params string[] contentTypes) =>
-        endpoint.WithMetadata(new JsonBodyDescription(typeof(T), contentTypes.Length > 0 ? contentTypes : ["application/json"], example));
+        endpoint.WithMetadata(new JsonBodyDescription(typeof(T), contentTypes.Length > 0 ? contentTypes : ["application/json"], example))
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
 
     /// <summary>Writes each endpoint's <see cref="JsonBodyDescription"/> into its operation's request body.</summary>
     public static OpenApiOptions AddBodyExamples(this OpenApiOptions options) => options.AddOperationTransformer(async (operation, context, ct) =>

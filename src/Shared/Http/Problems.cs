@@ -22,6 +22,49 @@ public static class Problems
     public static ProblemHttpResult Forbidden(string detail, string? field = null) => Status(StatusCodes.Status403Forbidden, "Forbidden", detail, field);
 
     public static ProblemHttpResult Conflict(string detail, string? field = null) => Status(StatusCodes.Status409Conflict, "Conflict", detail, field);
+
+    /// <summary>The answer to a handler's refusal; the kinds that may be retried also set Retry-After on <paramref name="response"/>.</summary>
+    public static ProblemHttpResult ToProblem(this Refusal why, HttpResponse response)
+    {
+        switch (why)
+        {
+            case Refusal.Invalid invalid:
+                return invalid.Errors.ToProblem();
+            case Refusal.NotFound notFound:
+                return NotFound(notFound.Detail, notFound.Field);
+            case Refusal.Forbidden forbidden:
+                return Forbidden(forbidden.Detail, forbidden.Field);
+            case Refusal.Conflict conflict:
+                return Conflict(conflict.Detail, conflict.Field);
+            case Refusal.Mismatch mismatch:
+                return Status(StatusCodes.Status422UnprocessableEntity, mismatch.Title, mismatch.Detail, mismatch.Field);
+            case Refusal.BadCredentials bad:
+                return Status(StatusCodes.Status401Unauthorized, "Invalid credentials", bad.Detail);
+            case Refusal.Throttled throttled:
+                response.Headers.RetryAfter = Seconds(throttled.RetryAfter);
+                return Status(StatusCodes.Status429TooManyRequests, "Too many failed logins", throttled.Detail);
+            case Refusal.Unavailable unavailable:
+                response.Headers.RetryAfter = Seconds(unavailable.RetryAfter);
+                return Status(StatusCodes.Status503ServiceUnavailable, "Service unavailable", unavailable.Detail);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(why), why, "A refusal with no answer.");
+        }
+    }
+
+    /// <summary>A result's own answer, or the refusal's problem detail.</summary>
+    public static Results<TResult, ProblemHttpResult> ToResult<T, TResult>(this Outcome<T> outcome, HttpResponse response, Func<T, TResult> done)
+        where TResult : IResult
+    {
+        return outcome switch
+        {
+            Outcome<T>.Done result => done(result.Value),
+            Outcome<T>.Refused refused => refused.Why.ToProblem(response),
+            _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "An outcome neither done nor refused."),
+        };
+    }
+
+    /// <summary>Whole seconds, rounded up: Retry-After takes no fractions.</summary>
+    private static string Seconds(TimeSpan wait) => Math.Ceiling(wait.TotalSeconds).ToString("0");
 }
 
 /// <summary>Collects field errors; the request is answered with all of them at once.</summary>

@@ -2,7 +2,7 @@ namespace Chat.Shared.Kafka;
 
 public static class Topics
 {
-    /// <summary>MessageEvent, key = conversation_id.</summary>
+    /// <summary>ConversationEvent (one envelope for whatever happens in a conversation; see <see cref="ConversationEvents"/>), key = conversation_id.</summary>
     public const string Messages = "chat.messages";
 
     /// <summary>StatusEvent, key = conversation_id.</summary>
@@ -27,7 +27,12 @@ public static class Topics
 /// <summary>CloudEvents <c>type</c> values carried in the <c>ce_type</c> header.</summary>
 public static class EventTypes
 {
-    public const string MessageAccepted = "chat.message.accepted.v1";
+    /// <summary>chat.messages: a ConversationEvent holding a message.</summary>
+    public const string Message = "chat.message.v1";
+
+    /// <summary>chat.messages before the envelope: a bare MessageEvent. Still read (a log may hold such records), never written.</summary>
+    public const string LegacyMessageAccepted = "chat.message.accepted.v1";
+
     public const string MessageStatus = "chat.message.status.v1";
     public const string DeadLetter = "chat.dead_letter.v1";
     public const string Receipt = "chat.message.receipt.v1";

@@ -1,0 +1,60 @@
+using Chat.Files;
+using Chat.Shared;
+using Chat.Shared.Http;
+using Chat.Storage;
+using Confluent.Kafka;
+
+namespace Chat.Frontend;
+
+/// <summary>
+/// Sending a message whose shape <see cref="SendMessageRules.CheckShape"/> passed: the caller must act for
+/// the sender, the sender be a member, the recipients members, a file one the sender may pass on. Done
+/// only once the message is on chat.messages; refused as unavailable, with nothing accepted, when the
+/// broker cannot take it.
+/// </summary>
+internal sealed class SendMessageHandler(
+    ConversationCache conversations, MessageSender sender, IFileDirectory metadata, IMessageStore store, TimeProvider clock,
+    ILogger<SendMessageHandler> logger)
+{
+    private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
+
+    public async Task<Outcome<NewMessage>> SendAsync(Caller caller, SendMessageRequest body, CancellationToken ct)
+    {
+        if (!caller.MayActAs(body.From))
+            return new Refusal.Forbidden("from", caller.IsClient ? $"This client may not act for '{body.From}'." : $"You are '{caller.Subject}' and can send only as yourself.");
+        var from = body.From!.Trim().ToLowerInvariant();
+        var conversation = await conversations.FindAsync(body.ConversationId!, ct);
+        if (conversation is null) return new Refusal.NotFound("conversation_id", $"No conversation '{body.ConversationId}'.");
+        if (!conversation.HasMember(from)) return new Refusal.Forbidden("from", "Only members may send to a conversation.");
+        var errors = new ValidationErrors();
+        var recipients = SendMessageRules.Recipients(body, conversation, from, errors);
+        if (errors.Any) return new Refusal.Invalid(errors);
+
+        FileSummary? file = null;
+        if (body.Payload!.FileId is { } fileId && body.Payload.Type == "file")
+        {
+            // Whether the upload completed is the Router's to decide (it fails the message if not); here only: may the sender pass it on?
+            var record = await metadata.FindFileAsync(fileId, ct);
+            if (record is null || !await record.MayReadAsync(caller, store, ct)) return new Refusal.NotFound("payload.file_id", $"No file '{fileId}' that '{from}' may send.");
+            file = new FileSummary(record.FileName, record.ContentType, record.Size, record.Sha256);
+        }
+
+        var message = new NewMessage(
+            body.MessageId ?? Ids.New(), conversation.ConversationId, from, recipients,
+            body.Channels is { Count: > 0 } channels ? channels.Select(c => c!).Distinct().ToList() : [Channels.App],
+            new MessagePayload(body.Payload.Type!, body.Payload.Text, body.Payload.Type == "file" ? body.Payload.FileId : null, file), clock.GetUtcNow());
+        try
+        {
+            await sender.SendAsync(message, ct);
+        }
+        catch (KafkaException e)
+        {
+            logger.LogWarning("Message {MessageId} refused: the broker did not take it ({Reason})", message.MessageId, e.Error.Reason);
+            return new Refusal.Unavailable(
+                $"The message log cannot take messages right now; nothing was accepted. Retry after {RetryAfter.TotalSeconds:0} seconds with message_id '{message.MessageId}', so a retry can never make two.",
+                RetryAfter);
+        }
+        logger.LogDebug("Accepted message {MessageId} from {From} into {ConversationId}", message.MessageId, from, message.ConversationId);
+        return message;
+    }
+}

@@ -1,0 +1,72 @@
+using Chat.Shared.Events;
+using Chat.Shared.Kafka;
+using Google.Protobuf;
+
+namespace Chat.Router.Tests;
+
+/// <summary>chat.messages is read by each record's event type: a type or case the Router does not know is dead-lettered, never read as a message.</summary>
+public sealed class ConversationEventTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task A_record_of_an_unknown_event_type_goes_to_the_dead_letter_topic_and_no_message_is_stored_from_it()
+    {
+        using var world = new RouterWorld(conversations: 1);
+        await using var router = await world.StartRouterAsync();
+        var conversation = world.Conversations[0];
+
+        // Each would be a perfectly good message if its bytes were read as one.
+        var envelope = ConversationEvents.Of(RouterWorld.Message("edited", conversation, "an envelope of a type to come"));
+        await world.ProduceRawAsync(conversation, envelope.ToByteArray(), "chat.message.edited.v1");
+        await world.ProduceRawAsync(conversation, RouterWorld.Message("bare", conversation, "a bare message of another type").ToByteArray(), "chat.reaction.v1");
+        await world.ProduceAsync(RouterWorld.Message("fine", conversation, "after the strangers"));
+
+        var stored = await Eventually.UntilAsync(world.StoredAsync, s => s[conversation].Count >= 1, Deadline, "the good message stored");
+        var letters = await Eventually.UntilAsync(() => Task.FromResult(world.DeadLetters()), l => l.Count >= 2, Deadline, "two dead letters");
+        Assert.Collection(letters.OrderBy(l => l.SourceOffset),
+            l => Assert.Contains("unknown event type 'chat.message.edited.v1'", l.Reason),
+            l => Assert.Contains("unknown event type 'chat.reaction.v1'", l.Reason));
+        Assert.All(letters, l => Assert.Equal(Topics.Messages, l.SourceTopic));
+        Assert.Equal("fine", Assert.Single(stored[conversation]).MessageId);
+        Assert.Null(await world.Store.GetStatusAsync("edited"));
+        Assert.Null(await world.Store.GetStatusAsync("bare"));
+    }
+
+    [Fact]
+    public async Task A_record_without_an_event_type_or_with_an_envelope_of_no_known_case_is_dead_lettered()
+    {
+        using var world = new RouterWorld(conversations: 1);
+        await using var router = await world.StartRouterAsync();
+        var conversation = world.Conversations[0];
+
+        await world.ProduceRawAsync(conversation, RouterWorld.Message("untyped", conversation, "no ce_type").ToByteArray(), eventType: null);
+        // What a later writer's new case looks like to this reader: field 11 it does not know, no case it does.
+        var later = new ConversationEvent { EventId = "later", ConversationId = conversation }.ToByteArray()
+            .Concat(new byte[] { 11 << 3 | 2, 0 }).ToArray();
+        await world.ProduceRawAsync(conversation, later, EventTypes.Message);
+        await world.ProduceAsync(RouterWorld.Message("fine", conversation, "after the strangers"));
+
+        var stored = await Eventually.UntilAsync(world.StoredAsync, s => s[conversation].Count >= 1, Deadline, "the good message stored");
+        var letters = await Eventually.UntilAsync(() => Task.FromResult(world.DeadLetters()), l => l.Count >= 2, Deadline, "two dead letters");
+        Assert.Collection(letters.OrderBy(l => l.SourceOffset),
+            l => Assert.Contains("no ce_type header", l.Reason),
+            l => Assert.Contains("holding no event this code knows", l.Reason));
+        Assert.Equal("fine", Assert.Single(stored[conversation]).MessageId);
+        Assert.Null(await world.Store.GetStatusAsync("untyped"));
+    }
+
+    [Fact]
+    public async Task A_bare_message_written_before_the_envelope_under_its_old_type_is_still_stored()
+    {
+        using var world = new RouterWorld(conversations: 1);
+        await using var router = await world.StartRouterAsync();
+        var conversation = world.Conversations[0];
+
+        await world.ProduceRawAsync(conversation, RouterWorld.Message("old", conversation, "from an older Frontend").ToByteArray(), EventTypes.LegacyMessageAccepted);
+
+        var stored = await Eventually.UntilAsync(world.StoredAsync, s => s[conversation].Count >= 1, Deadline, "the old message stored");
+        Assert.Equal(("old", "from an older Frontend"), (stored[conversation][0].MessageId, stored[conversation][0].Payload.Text));
+        Assert.Empty(world.DeadLetters());
+    }
+}
