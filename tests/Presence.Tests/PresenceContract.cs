@@ -66,6 +66,58 @@ public abstract class PresenceContract
         Assert.Equal(new PushedMessage("m1", "c1", 7), got.Message);
         Assert.Equal(0, others);
     }
+
+    [Fact]
+    public async Task A_heartbeat_keeps_a_socket_counted_once()
+    {
+        var presence = Open().GetRequiredService<IPresence>();
+        await presence.ConnectedAsync(User, "node-1", "c1");
+        await presence.HeartbeatAsync(User, "node-1", "c1");
+        await presence.HeartbeatAsync(User, "node-1", "c1");
+
+        var state = await presence.GetAsync(User);
+        Assert.Equal((User, true, 1, "node-1"), (state.Username, state.Online, state.Connections, Assert.Single(state.Nodes)));
+        Assert.False((await presence.DisconnectedAsync(User, "node-1", "c1")).Online);
+    }
+
+    [Fact]
+    public async Task Pushes_to_a_node_arrive_in_the_order_they_were_published()
+    {
+        var bus = Open().GetRequiredService<IPushBus>();
+        var received = new List<string>();
+        var all = new TaskCompletionSource();
+        using var node = bus.Subscribe(User + "-node", pushes =>
+        {
+            lock (received)
+            {
+                received.AddRange(pushes.SelectMany(p => p.Usernames));
+                if (received.Count == 20) all.TrySetResult();
+            }
+            return Task.CompletedTask;
+        });
+
+        for (var i = 0; i < 10; i++) await bus.PublishAsync(User + "-node", [new Push([$"u{2 * i}"], "{}"u8.ToArray()), new Push([$"u{2 * i + 1}"], "{}"u8.ToArray())]);
+
+        await all.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => $"u{i}"), received);
+    }
+
+    [Fact]
+    public async Task A_subscription_once_disposed_gets_nothing_and_frees_the_node_for_its_successor()
+    {
+        var bus = Open().GetRequiredService<IPushBus>();
+        var node = User + "-node";
+        var stale = 0;
+        bus.Subscribe(node, _ => { Interlocked.Increment(ref stale); return Task.CompletedTask; }).Dispose();
+        var got = new TaskCompletionSource<string>();
+        using var successor = bus.Subscribe(node, p => { got.TrySetResult(p[0].Usernames[0]); return Task.CompletedTask; });
+
+        await bus.PublishAsync(node, [new Push([User], "{}"u8.ToArray())]);
+        Assert.Equal(User, await got.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, stale);
+        // Publishing to a node no one holds is not an error (its sockets are gone).
+        await bus.PublishAsync(User + "-nobody", [new Push([User], "{}"u8.ToArray())]);
+    }
 }
 
 public sealed class InMemoryPresenceTests : PresenceContract

@@ -5,7 +5,8 @@ using Chat.Storage;
 
 namespace Chat.Router.Tests;
 
-public sealed class RouterTests
+/// <summary>The Router against each kind of broker (one subclass per kind, at the end of this file).</summary>
+public abstract class RouterTests(TestBrokerKind broker)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
 
@@ -20,10 +21,10 @@ public sealed class RouterTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_router_stopped_mid_stream_and_started_again_stores_every_message_once_in_order()
     {
-        using var world = new RouterWorld(conversations: 10);
+        await using var world = await RouterWorld.StartAsync(broker, conversations: 10);
         const int total = 4000;
         var produced = world.Conversations.ToDictionary(c => c, _ => new List<string>());
         var first = await world.StartRouterAsync();
@@ -51,10 +52,10 @@ public sealed class RouterTests
         AssertExactlyOnceInOrder(await world.StoredAsync(), produced);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Two_routers_in_one_group_share_16_partitions_and_store_5000_messages_across_100_conversations_in_order()
     {
-        using var world = new RouterWorld(conversations: 100);
+        await using var world = await RouterWorld.StartAsync(broker, conversations: 100);
         await using var a = await world.StartRouterAsync();
         await using var b = await world.StartRouterAsync();
         await Eventually.UntilAsync(() => a.Worker.Assignment.Count > 0 && b.Worker.Assignment.Count > 0
@@ -72,10 +73,10 @@ public sealed class RouterTests
         AssertExactlyOnceInOrder(await world.StoredAsync(), produced);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Records_that_can_never_be_stored_go_to_the_dead_letter_topic_and_the_router_carries_on()
     {
-        using var world = new RouterWorld(conversations: 1);
+        await using var world = await RouterWorld.StartAsync(broker, conversations: 1);
         await using var router = await world.StartRouterAsync();
         var conversation = world.Conversations[0];
 
@@ -96,10 +97,10 @@ public sealed class RouterTests
         Assert.All(letters, l => Assert.Equal(Topics.Messages, l.SourceTopic));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Each_recipient_and_channel_gets_a_status_and_one_event_on_chat_status()
     {
-        using var world = new RouterWorld(conversations: 1);
+        await using var world = await RouterWorld.StartAsync(broker, conversations: 1);
         await using var router = await world.StartRouterAsync();
         await world.ProduceAsync(RouterWorld.Message("multi", world.Conversations[0], "hello", "app", "telegram"));
 
@@ -116,10 +117,10 @@ public sealed class RouterTests
         await Eventually.UntilAsync(() => world.Store.UnpublishedStatusChangesAsync(DateTimeOffset.MaxValue, 100), c => c.Count == 0, Deadline, "the outbox emptied");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Status_changes_a_crash_left_unpublished_are_published_by_the_sweep()
     {
-        using var world = new RouterWorld(conversations: 1);
+        await using var world = await RouterWorld.StartAsync(broker, conversations: 1);
         // What a router that crashed between its store commit and its publish leaves behind.
         var orphan = new NewMessage("orphan", world.Conversations[0], "alice", ["bob"], ["app"], new MessagePayload("text", "left behind", null), DateTimeOffset.UtcNow);
         await world.Store.StoreAsync([new MessageToStore(orphan, [new Delivery("bob", "app", MessageStatus.Sent)])]);
@@ -132,3 +133,9 @@ public sealed class RouterTests
         await Eventually.UntilAsync(() => world.Store.UnpublishedStatusChangesAsync(DateTimeOffset.MaxValue, 10), c => c.Count == 0, Deadline, "the change marked published");
     }
 }
+
+/// <summary>librdkafka's mock cluster, as embedded mode runs: everywhere.</summary>
+public sealed class RouterOnEmbeddedBrokerTests() : RouterTests(new EmbeddedBrokerKind());
+
+/// <summary>Apache Kafka (KRaft) under Testcontainers, as distributed mode runs: where a Docker engine exists, else skipped with the reason.</summary>
+public sealed class RouterOnApacheKafkaTests() : RouterTests(new ApacheKafkaKind());

@@ -1,6 +1,5 @@
 using Chat.Shared.Events;
 using Chat.Shared.Kafka;
-using Chat.Shared.Kafka.Embedded;
 using Chat.Storage;
 using Confluent.Kafka;
 using Google.Protobuf;
@@ -9,14 +8,16 @@ using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
 namespace Chat.Router.Tests;
 
 /// <summary>A broker, a data directory and conversations in its store, ready for routers to join.</summary>
-public sealed class RouterWorld : IDisposable
+public sealed class RouterWorld : IAsyncDisposable
 {
     private readonly TempDirectory _data = new();
     private readonly IProducer<string, byte[]> _producer;
 
-    public RouterWorld(int conversations)
+    public static async Task<RouterWorld> StartAsync(TestBrokerKind broker, int conversations) => new(await broker.StartAsync(), conversations);
+
+    private RouterWorld(ITestBroker broker, int conversations)
     {
-        Broker = EmbeddedKafkaBroker.Start(Topics.All, 16);
+        Broker = broker;
         _producer = new ProducerBuilder<string, byte[]>(new ProducerConfig
         {
             BootstrapServers = Broker.BootstrapServers,
@@ -33,7 +34,7 @@ public sealed class RouterWorld : IDisposable
         }).ToList();
     }
 
-    public EmbeddedKafkaBroker Broker { get; }
+    public ITestBroker Broker { get; }
     public IMessageStore Store { get; }
     public IReadOnlyList<string> Conversations { get; }
     public string DataDir => _data.Path;
@@ -77,10 +78,10 @@ public sealed class RouterWorld : IDisposable
 
     public async Task<int> StoredCountAsync() => (await StoredAsync()).Values.Sum(m => m.Count);
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
         _producer.Dispose();
-        Broker.Dispose();
+        await Broker.DisposeAsync();
         _data.Dispose();
     }
 }

@@ -1,11 +1,10 @@
 using Chat.Shared;
 using Chat.Storage;
-using Testcontainers.MongoDb;
 
 namespace Chat.Storage.Tests;
 
-/// <summary>What every message store must do; one subclass per adapter.</summary>
-public abstract class MessageStoreContract : IDisposable
+/// <summary>What every message store must do; one subclass per adapter (the outbox, receipts and reads in MessageStoreContract.Statuses.cs).</summary>
+public abstract partial class MessageStoreContract : IDisposable
 {
     protected readonly TempDirectory Data = new();
     private IMessageStore? _store;
@@ -13,6 +12,9 @@ public abstract class MessageStoreContract : IDisposable
     protected abstract IMessageStore Open();
 
     private IMessageStore Store => _store ??= Open();
+
+    /// <summary>A time every adapter keeps exactly (MongoDB keeps milliseconds).</summary>
+    private static readonly DateTimeOffset At = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
     private async Task<string> GroupAsync(string id)
     {
@@ -122,6 +124,52 @@ public abstract class MessageStoreContract : IDisposable
         Assert.Equal(["alice"], await Store.PeersOfAsync("dave"));
     }
 
+    [SkippableFact]
+    public async Task A_conversation_is_found_as_created_and_groups_of_the_same_members_stay_apart()
+    {
+        var draft = new Conversation("g1", Conversation.Group, ["carol", "alice", "bob"], "Team", "carol", At);
+        var (_, created) = await Store.CreateConversationAsync(draft);
+        var (_, createdToo) = await Store.CreateConversationAsync(draft with { ConversationId = "g2", Title = null });
+
+        Assert.True(created && createdToo);
+        var found = await Store.FindConversationAsync("g1");
+        Assert.NotNull(found);
+        Assert.Equal((Conversation.Group, "Team", "carol", At), (found.Type, found.Title, found.CreatedBy, found.CreatedAt));
+        Assert.Equal(["carol", "alice", "bob"], found.Members);
+        Assert.Null((await Store.FindConversationAsync("g2"))!.Title);
+        Assert.Null(await Store.FindConversationAsync("nowhere"));
+    }
+
+    [SkippableFact]
+    public async Task A_stored_message_reads_back_as_it_was_sent()
+    {
+        var a = await GroupAsync("a");
+        var file = new MessagePayload("file", "the notes", "f1", new FileSummary("notes.pdf", "application/pdf", 1234, new string('c', 64)));
+        var sent = new NewMessage("m", a, "alice", ["bob", "carol"], ["app", "telegram"], file, At);
+        var stored = Assert.Single(await Store.StoreAsync([new MessageToStore(sent, [new Delivery("bob", "app", MessageStatus.Sent)])]));
+
+        var read = Assert.Single(await Store.GetMessagesAsync(a, 0, 10));
+        Assert.Equal(("m", a, 1L, "alice", At), (read.MessageId, read.ConversationId, read.SequenceNumber, read.From, read.AcceptedAt));
+        Assert.Equal(["bob", "carol"], read.To);
+        Assert.Equal(["app", "telegram"], read.Channels);
+        Assert.Equal(file, read.Payload);
+        // Milliseconds: what every adapter keeps of a time.
+        Assert.Equal(stored.StoredAt.ToUnixTimeMilliseconds(), read.SentAt.ToUnixTimeMilliseconds());
+    }
+
+    [SkippableFact]
+    public async Task Messages_are_read_in_pages_after_a_sequence_number()
+    {
+        var a = await GroupAsync("a");
+        var b = await GroupAsync("b");
+        await Store.StoreAsync([.. Enumerable.Range(1, 5).Select(i => Message($"a{i}", a)), Message("b1", b)]);
+
+        Assert.Equal(["a2", "a3"], (await Store.GetMessagesAsync(a, 1, 2)).Select(m => m.MessageId));
+        Assert.Equal(["a5"], (await Store.GetMessagesAsync(a, 4, 2)).Select(m => m.MessageId));
+        Assert.Empty(await Store.GetMessagesAsync(a, 5, 2));
+        Assert.Empty(await Store.GetMessagesAsync("nowhere", 0, 2));
+    }
+
     public void Dispose() => Data.Dispose();
 }
 
@@ -130,35 +178,11 @@ public sealed class SqliteMessageStoreTests : MessageStoreContract
     protected override IMessageStore Open() => Stores.OpenMessageStore(Data.Path);
 }
 
-/// <summary>A one-node MongoDB replica set (transactions need one) under Testcontainers, where Docker exists.</summary>
-public sealed class MongoFixture : IAsyncLifetime
-{
-    private MongoDbContainer? _container;
-
-    public string? ConnectionString { get; private set; }
-
-    public async Task InitializeAsync()
-    {
-        if (!TestServers.DockerAvailable) return;
-        _container = new MongoDbBuilder("mongo:7.0").WithReplicaSet("rs0").Build();
-        await _container.StartAsync();
-        ConnectionString = _container.GetConnectionString();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_container is not null) await _container.DisposeAsync();
-    }
-}
-
 public sealed class MongoMessageStoreTests(MongoFixture mongo) : MessageStoreContract, IClassFixture<MongoFixture>
 {
     protected override IMessageStore Open()
     {
         Skip.If(mongo.ConnectionString is null, TestServers.NoDocker);
-        return Stores.OpenMessageStore(Data.Path, new Dictionary<string, string?>
-        {
-            ["Store:Kind"] = "mongo", ["Mongo:ConnectionString"] = mongo.ConnectionString, ["Mongo:Database"] = "chat_" + Guid.NewGuid().ToString("N"),
-        });
+        return Stores.OpenMessageStore(Data.Path, mongo.NewDatabase());
     }
 }

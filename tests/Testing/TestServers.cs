@@ -10,6 +10,12 @@ public static class TestServers
 
     public static string Etcd => Require("CHAT_TEST_ETCD", "etcd");
 
+    /// <summary>Settings for the etcd adapters (<c>Metadata:Kind=etcd</c>), every key under <paramref name="prefix"/> (a key space of the caller's own).</summary>
+    public static Dictionary<string, string?> EtcdMetadata(string prefix) => new()
+    {
+        ["Metadata:Kind"] = "etcd", ["Etcd:Endpoints"] = Etcd, ["Etcd:Prefix"] = prefix,
+    };
+
     /// <summary>The nginx binary (Debian's package); tests start it with the project's gateway config.</summary>
     public static string Nginx => Require("CHAT_TEST_NGINX", "nginx");
 
@@ -31,7 +37,8 @@ public static class TestServers
     public static bool DockerAvailable =>
         File.Exists("/var/run/docker.sock") || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOCKER_HOST"));
 
-    public const string NoDocker = "No Docker engine here (no /var/run/docker.sock, no DOCKER_HOST): MongoDB runs under Testcontainers, which needs one.";
+    public const string NoDocker =
+        "No Docker engine here (no /var/run/docker.sock, no DOCKER_HOST): MongoDB and Apache Kafka run under Testcontainers, which needs one.";
 
     private static string Require(string variable, string server) =>
         Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value

@@ -7,7 +7,7 @@ namespace Chat.Auth.Storage;
 
 /// <summary>
 /// Channel mappings in etcd: <c>channels/{user}/{channel}</c> holds the mapping and
-/// <c>channel-users/{channel}/{external id}</c> its reverse index (platform id → user).
+/// <c>channel-users/{channel}/{external id}</c> its reverse index (platform id → the user who mapped it last).
 /// </summary>
 internal sealed class EtcdChannelMappingStore : IChannelMappingStore, IDisposable
 {
@@ -23,28 +23,41 @@ internal sealed class EtcdChannelMappingStore : IChannelMappingStore, IDisposabl
 
     private string ExternalKey(string channel, string externalId) => $"{_etcd.Prefix}channel-users/{channel}/{Uri.EscapeDataString(externalId)}";
 
-    /// <summary>The mapping and its reverse index change in one transaction.</summary>
+    /// <summary>
+    /// The mapping and its reverse index change in one transaction. The previous platform id's reverse
+    /// entry goes only while it still names this user: another user may have mapped that id since.
+    /// </summary>
     public async Task SetChannelMappingAsync(ChannelMapping mapping, CancellationToken cancellationToken = default)
     {
         var previous = (await ChannelMappingsAsync(mapping.Username, cancellationToken)).FirstOrDefault(m => m.Channel == mapping.Channel);
         var txn = new TxnRequest();
-        if (previous is not null) txn.Success.Add(new RequestOp { RequestDeleteRange = new DeleteRangeRequest { Key = ByteString.CopyFromUtf8(ExternalKey(previous.Channel, previous.ExternalId)) } });
-        txn.Success.Add(new RequestOp
+        txn.Success.Add(new RequestOp { RequestPut = new PutRequest
         {
-            RequestPut = new PutRequest
-            {
-                Key = ByteString.CopyFromUtf8(MappingsOf(mapping.Username) + mapping.Channel),
-                Value = ByteString.CopyFrom(JsonSerializer.SerializeToUtf8Bytes(mapping, AccountStorageJson.Default.ChannelMapping)),
-            }
-        });
-        txn.Success.Add(new RequestOp
+            Key = ByteString.CopyFromUtf8(MappingsOf(mapping.Username) + mapping.Channel),
+            Value = ByteString.CopyFrom(JsonSerializer.SerializeToUtf8Bytes(mapping, AccountStorageJson.Default.ChannelMapping)),
+        } });
+        txn.Success.Add(new RequestOp { RequestPut = new PutRequest
         {
-            RequestPut = new PutRequest
-            {
-                Key = ByteString.CopyFromUtf8(ExternalKey(mapping.Channel, mapping.ExternalId)), Value = ByteString.CopyFromUtf8(mapping.Username.ToLowerInvariant()),
-            }
-        });
+            Key = ByteString.CopyFromUtf8(ExternalKey(mapping.Channel, mapping.ExternalId)), Value = ByteString.CopyFromUtf8(mapping.Username.ToLowerInvariant()),
+        } });
+        // The same id again: its reverse entry was just put (and etcd refuses a key twice in one transaction).
+        if (previous is not null && previous.ExternalId != mapping.ExternalId)
+            txn.Success.Add(new RequestOp { RequestTxn = ReleaseExternalId(previous) });
         await _etcd.Client.TransactionAsync(txn, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Deletes the reverse entry of <paramref name="mapping"/>'s platform id if it still names its user.</summary>
+    private TxnRequest ReleaseExternalId(ChannelMapping mapping)
+    {
+        var key = ByteString.CopyFromUtf8(ExternalKey(mapping.Channel, mapping.ExternalId));
+        var release = new TxnRequest();
+        release.Compare.Add(new Compare
+        {
+            Key = key, Target = Compare.Types.CompareTarget.Value, Result = Compare.Types.CompareResult.Equal,
+            Value = ByteString.CopyFromUtf8(mapping.Username.ToLowerInvariant()),
+        });
+        release.Success.Add(new RequestOp { RequestDeleteRange = new DeleteRangeRequest { Key = key } });
+        return release;
     }
 
     public async Task<string?> FindUserByChannelAsync(string channel, string externalId, CancellationToken cancellationToken = default) =>
@@ -57,8 +70,10 @@ internal sealed class EtcdChannelMappingStore : IChannelMappingStore, IDisposabl
     {
         var previous = (await ChannelMappingsAsync(username, cancellationToken)).FirstOrDefault(m => m.Channel == channel);
         if (previous is null) return false;
-        await _etcd.Client.DeleteAsync(ExternalKey(channel, previous.ExternalId), cancellationToken: cancellationToken);
-        return (await _etcd.Client.DeleteAsync(MappingsOf(username) + channel, cancellationToken: cancellationToken)).Deleted > 0;
+        var txn = new TxnRequest();
+        txn.Success.Add(new RequestOp { RequestDeleteRange = new DeleteRangeRequest { Key = ByteString.CopyFromUtf8(MappingsOf(username) + channel) } });
+        txn.Success.Add(new RequestOp { RequestTxn = ReleaseExternalId(previous) });
+        return (await _etcd.Client.TransactionAsync(txn, cancellationToken: cancellationToken)).Responses[0].ResponseDeleteRange.Deleted > 0;
     }
 
     public void Dispose() => _etcd.Dispose();

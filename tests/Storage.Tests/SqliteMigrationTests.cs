@@ -1,0 +1,87 @@
+using Chat.Auth;
+using Chat.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace Chat.Storage.Tests;
+
+/// <summary>
+/// SQLite's versioned migrations seen through the ports: each component's versions are recorded
+/// in its file, once, and a store opened again on that file runs none of them again.
+/// </summary>
+public sealed class SqliteMigrationTests : IDisposable
+{
+    private readonly TempDirectory _data = new();
+
+    private string FileOf(string name) => Path.Combine(_data.Path, name);
+
+    [Fact]
+    public async Task A_store_opened_again_on_its_file_keeps_its_data_and_runs_no_migration_again()
+    {
+        Assert.True(await Stores.OpenAccountStore(_data.Path).TryCreateUserAsync(new User("ann", "Ann", "hash", DateTimeOffset.UtcNow)));
+        var recorded = Rows(FileOf("auth.db"));
+
+        // A metadata.db appearing now would be moved in by migration 2 ("move … from metadata.db") if it ran again.
+        Execute(FileOf(StorageExtensions.LegacyMetadataFile), """
+            CREATE TABLE users (username TEXT PRIMARY KEY COLLATE NOCASE, display_name TEXT NOT NULL, password_hash TEXT NOT NULL, created_at TEXT NOT NULL);
+            INSERT INTO users VALUES ('ghost', 'Ghost', 'hash', '2026-01-01T00:00:00.0000000Z');
+            """);
+        var reopened = Stores.OpenAccountStore(_data.Path);
+
+        Assert.NotNull(await reopened.FindUserAsync("ann"));
+        Assert.Null(await reopened.FindUserAsync("ghost"));
+        Assert.Equal(1L, Scalar(FileOf(StorageExtensions.LegacyMetadataFile), "SELECT count(*) FROM users"));
+        Assert.Equal(recorded, Rows(FileOf("auth.db")));
+    }
+
+    [Fact]
+    public void Each_component_records_its_own_versions_in_its_own_file()
+    {
+        Stores.OpenMessageStore(_data.Path);
+        Stores.OpenAccountStore(_data.Path);
+        Stores.OpenChannelMappingStore(_data.Path);
+        Stores.OpenFileRecordStore(_data.Path);
+        Stores.OpenWebhookRegistrations(_data.Path);
+        Stores.OpenWebhookDeliveryLog(_data.Path);
+        Stores.OpenConnectorDeliveryStore(_data.Path);
+
+        Assert.Equal(["messages 1", "messages 2"], Versions(FileOf(StorageExtensions.MessagesFile)));
+        Assert.Equal(["accounts 1", "accounts 2", "channel-mappings 1", "channel-mappings 2"], Versions(FileOf("auth.db")));
+        Assert.Equal(["files 1", "files 2"], Versions(FileOf("files.db")));
+        Assert.Equal(["webhook-deliveries 1", "webhook-deliveries 2", "webhook-registrations 1", "webhook-registrations 2"], Versions(FileOf("webhooks.db")));
+        Assert.Equal(["connectors 1", "connectors 2"], Versions(FileOf("connectors.db")));
+        using var connection = OpenFile(FileOf("auth.db"));
+        Assert.Equal([1, 2], SqliteMigrations.AppliedVersions(connection, "accounts").Order());
+    }
+
+    private static List<string> Versions(string path) =>
+        Rows(path).Select(r => $"{r.Component} {r.Version}").ToList();
+
+    /// <summary>Every recorded migration, with its description and when it was applied.</summary>
+    private static List<(string Component, long Version, string Description, string AppliedAt)> Rows(string path)
+    {
+        using var connection = OpenFile(path);
+        return connection.Command("SELECT component, version, description, applied_at FROM schema_migrations ORDER BY component, version")
+            .Query(r => (r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetString(3))).ToList();
+    }
+
+    private static long Scalar(string path, string sql)
+    {
+        using var connection = OpenFile(path);
+        return connection.Command(sql).Query(r => r.GetInt64(0)).Single();
+    }
+
+    private static void Execute(string path, string sql)
+    {
+        using var connection = OpenFile(path);
+        SqliteDatabase.Execute(connection, sql);
+    }
+
+    private static SqliteConnection OpenFile(string path)
+    {
+        var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        return connection;
+    }
+
+    public void Dispose() => _data.Dispose();
+}
