@@ -31,15 +31,21 @@ internal sealed class EtcdChannelMappingStore : IChannelMappingStore, IDisposabl
     {
         var previous = (await ChannelMappingsAsync(mapping.Username, cancellationToken)).FirstOrDefault(m => m.Channel == mapping.Channel);
         var txn = new TxnRequest();
-        txn.Success.Add(new RequestOp { RequestPut = new PutRequest
+        txn.Success.Add(new RequestOp
         {
-            Key = ByteString.CopyFromUtf8(MappingsOf(mapping.Username) + mapping.Channel),
-            Value = ByteString.CopyFrom(JsonSerializer.SerializeToUtf8Bytes(mapping, AccountStorageJson.Default.ChannelMapping)),
-        } });
-        txn.Success.Add(new RequestOp { RequestPut = new PutRequest
+            RequestPut = new PutRequest
+            {
+                Key = ByteString.CopyFromUtf8(MappingsOf(mapping.Username) + mapping.Channel),
+                Value = ByteString.CopyFrom(JsonSerializer.SerializeToUtf8Bytes(mapping, AccountStorageJson.Default.ChannelMapping)),
+            }
+        });
+        txn.Success.Add(new RequestOp
         {
-            Key = ByteString.CopyFromUtf8(ExternalKey(mapping.Channel, mapping.ExternalId)), Value = ByteString.CopyFromUtf8(mapping.Username.ToLowerInvariant()),
-        } });
+            RequestPut = new PutRequest
+            {
+                Key = ByteString.CopyFromUtf8(ExternalKey(mapping.Channel, mapping.ExternalId)), Value = ByteString.CopyFromUtf8(mapping.Username.ToLowerInvariant()),
+            }
+        });
         // The same id again: its reverse entry was just put (and etcd refuses a key twice in one transaction).
         if (previous is not null && previous.ExternalId != mapping.ExternalId)
             txn.Success.Add(new RequestOp { RequestTxn = ReleaseExternalId(previous) });
