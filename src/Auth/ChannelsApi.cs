@@ -7,10 +7,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Chat.Auth;
 
 /// <summary>
-/// Who a user is on each external platform (API.md, "Channels and connectors"). A user manages
+/// Who a user is on each external platform (docs/api.md, "Channels and connectors"). A user manages
 /// their own; an admin, or a client with <c>channels:write</c> that may act for the user, anyone's.
 /// </summary>
-public static class ChannelsApi
+internal static class ChannelsApi
 {
     /// <summary>The caller may manage the mappings of the user the route names (<see cref="ManageChannelsRequirement"/>).</summary>
     public const string ManagePolicy = "manage-channels";

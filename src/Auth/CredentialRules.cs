@@ -3,7 +3,7 @@ using Chat.Shared.Http;
 
 namespace Chat.Auth;
 
-/// <summary>Username and password rules of API.md ("Auth").</summary>
+/// <summary>Username and password rules of docs/api.md ("Auth").</summary>
 public static class CredentialRules
 {
     public const int MinPasswordLength = 10;

@@ -13,7 +13,7 @@ namespace Chat.Auth;
 /// logs no one out. Key ids are RFC 7638 thumbprints. Other Auth instances sharing the
 /// directory see a rotation on their next read.
 /// </summary>
-public sealed class KeyRing(IOptions<ChatOptions> chat, IOptions<AuthOptions> auth, TimeProvider clock, ILogger<KeyRing> logger)
+internal sealed class KeyRing(IOptions<ChatOptions> chat, IOptions<AuthOptions> auth, TimeProvider clock, ILogger<KeyRing> logger)
 {
     private const string StampFormat = "yyyyMMddHHmmssfffffff";
 

@@ -9,7 +9,7 @@ namespace Chat.Auth;
 /// <see cref="AuthOptions.LoginFailuresPerUsername"/> (or per address) failures within the lockout,
 /// 429 until it has passed. Per process: each Auth instance counts its own.
 /// </summary>
-public sealed class LoginThrottle(IMemoryCache cache, IOptions<AuthOptions> options, TimeProvider clock)
+internal sealed class LoginThrottle(IMemoryCache cache, IOptions<AuthOptions> options, TimeProvider clock)
 {
     private sealed class Failures
     {

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Chat.Auth;
 
 /// <summary>bcrypt at <see cref="AuthOptions.PasswordHashCost"/> (12 unless configured: load tests lower it, nothing else should).</summary>
-public sealed class PasswordHasher(IOptions<AuthOptions> options)
+internal sealed class PasswordHasher(IOptions<AuthOptions> options)
 {
     private readonly int _cost = options.Value.PasswordHashCost;
     private string? _dummy;

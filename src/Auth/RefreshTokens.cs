@@ -2,11 +2,11 @@
 namespace Chat.Auth;
 
 /// <summary>
-/// The refresh_token grant (API.md): a token works once; its successor continues the family.
+/// The refresh_token grant (docs/api.md): a token works once; its successor continues the family.
 /// Presenting a used token means it was stolen or replayed, so the whole family is revoked and
 /// the event logged as a security event.
 /// </summary>
-public sealed class RefreshTokens(IAccountStore metadata, TokenIssuer issuer, TimeProvider clock, ILogger<RefreshTokens> logger)
+internal sealed class RefreshTokens(IAccountStore metadata, TokenIssuer issuer, TimeProvider clock, ILogger<RefreshTokens> logger)
 {
     public async Task<IssuedTokens?> RedeemAsync(string presented, string? address, CancellationToken ct)
     {

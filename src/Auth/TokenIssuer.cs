@@ -11,7 +11,7 @@ namespace Chat.Auth;
 public sealed record IssuedTokens(string AccessToken, TimeSpan Lifetime, string? RefreshToken, string? Scope = null);
 
 /// <summary>Access tokens (ES256 JWT, 1 hour) and rotating refresh tokens (30 days, one family per login).</summary>
-public sealed class TokenIssuer(KeyRing keys, IAccountStore metadata, IOptions<AuthOptions> options, TimeProvider clock)
+internal sealed class TokenIssuer(KeyRing keys, IAccountStore metadata, IOptions<AuthOptions> options, TimeProvider clock)
 {
     private readonly JsonWebTokenHandler _handler = new();
 

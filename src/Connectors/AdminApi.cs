@@ -10,7 +10,7 @@ public sealed record DeadDeliveryList(IReadOnlyList<DeadDeliveryResponse> Items)
 public sealed record ConnectorStates(IReadOnlyDictionary<string, string> Breakers);
 
 /// <summary>Admin-only: the deliveries that failed every attempt, replaying them, and the breakers' states.</summary>
-public static class ConnectorsAdminApi
+internal static class ConnectorsAdminApi
 {
     public static IEndpointRouteBuilder MapConnectorsAdminApi(this IEndpointRouteBuilder app)
     {

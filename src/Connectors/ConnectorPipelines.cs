@@ -13,7 +13,7 @@ namespace Chat.Connectors;
 /// 30 s opens it for <see cref="ConnectorsOptions.BreakDuration"/>) around a timeout. An open
 /// breaker fails calls at once, so an outage costs no waiting; its state shows in health and metrics.
 /// </summary>
-public sealed class ConnectorPipelines
+internal sealed class ConnectorPipelines
 {
     private readonly ConcurrentDictionary<string, (ResiliencePipeline<SendResult> Pipeline, CircuitBreakerStateProvider State)> _pipelines = new();
     private readonly ConnectorsOptions _options;

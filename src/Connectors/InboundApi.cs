@@ -14,7 +14,7 @@ namespace Chat.Connectors;
 /// the conversation they were last reached in on that platform. Each platform proves itself with
 /// its own secret (Telegram's secret token header; Meta's X-Hub-Signature-256), not a bearer token.
 /// </summary>
-public static class InboundApi
+internal static class InboundApi
 {
     public static IEndpointRouteBuilder MapInboundApi(this IEndpointRouteBuilder app)
     {

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Options;
 
 namespace Chat.Files;
 
-/// <summary>API.md, "Files". The bytes go straight between the client and the object store; this API only signs and checks.</summary>
-public static class FilesApi
+/// <summary>docs/api.md, "Files". The bytes go straight between the client and the object store; this API only signs and checks.</summary>
+internal static class FilesApi
 {
     public static IEndpointRouteBuilder MapFilesApi(this IEndpointRouteBuilder app)
     {

@@ -8,7 +8,7 @@ namespace Chat.Frontend;
 /// Messages this process accepted recently, so their status reads "accepted" while the Router
 /// has not stored them yet (instead of a puzzling 404). Memory only: a restart forgets them.
 /// </summary>
-public sealed class AcceptedMessages(IMemoryCache cache, IOptions<MessagesOptions> options)
+internal sealed class AcceptedMessages(IMemoryCache cache, IOptions<MessagesOptions> options)
 {
     public void Remember(NewMessage message) => cache.Set(Key(message.MessageId), message, options.Value.AcceptedMemory);
 

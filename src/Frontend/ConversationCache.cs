@@ -8,7 +8,7 @@ namespace Chat.Frontend;
 /// (no API changes them yet), so a short-lived copy spares the store a read per message.
 /// When membership becomes editable, its writer must evict here.
 /// </summary>
-public sealed class ConversationCache(IMessageStore store, IMemoryCache cache)
+internal sealed class ConversationCache(IMessageStore store, IMemoryCache cache)
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(1);
 

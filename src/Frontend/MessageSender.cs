@@ -6,7 +6,7 @@ using Chat.Storage;
 namespace Chat.Frontend;
 
 /// <summary>Puts an accepted message on chat.messages (in its ConversationEvent envelope), keyed by conversation so one partition keeps its order.</summary>
-public sealed class MessageSender(EventProducer producer, AcceptedMessages accepted, IMeterFactory meters)
+internal sealed class MessageSender(EventProducer producer, AcceptedMessages accepted, IMeterFactory meters)
 {
     private readonly Counter<long> _accepted = meters.CreateChatMeter().CreateCounter<long>(
         "chat.messages.accepted", description: "Messages accepted (202), by requested channel");

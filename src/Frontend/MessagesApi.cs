@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace Chat.Frontend;
 
-public static class MessagesApi
+internal static class MessagesApi
 {
     public static IEndpointRouteBuilder MapMessagesApi(this IEndpointRouteBuilder app)
     {

@@ -4,7 +4,7 @@ using Chat.Storage;
 
 namespace Chat.Frontend;
 
-/// <summary>What a message must look like (API.md, "Conversations and messages").</summary>
+/// <summary>What a message must look like (docs/api.md, "Conversations and messages").</summary>
 internal static class SendMessageRules
 {
     public static ValidationErrors CheckShape(SendMessageRequest body, MessagesOptions limits)

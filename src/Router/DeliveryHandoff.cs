@@ -10,7 +10,7 @@ namespace Chat.Router;
 /// channel other than app becomes a ConnectorDelivery on chat.deliveries. It runs as part of
 /// publishing the outbox, so a crash before it is repaired by the sweep, as for status events.
 /// </summary>
-public sealed class DeliveryHandoff(IMessageStore store, IChannelDirectory channels)
+internal sealed class DeliveryHandoff(IMessageStore store, IChannelDirectory channels)
 {
     /// <summary>The deliveries for chat.deliveries, each with its event id and the change it hands off (whose trace it continues).</summary>
     public async Task<IReadOnlyList<(StatusChange Change, ConnectorDelivery Delivery, string EventId)>> DeliveriesForAsync(

@@ -10,7 +10,7 @@ namespace Chat.Router;
 /// wherever those are connected. Best effort by design: a push that finds no one leaves the
 /// message pending in the store, and the client gets it on connect or with <c>sync</c>.
 /// </summary>
-public sealed class LiveDelivery(LivePush live, TimeProvider clock, IMeterFactory meters, ILogger<LiveDelivery> logger)
+internal sealed class LiveDelivery(LivePush live, TimeProvider clock, IMeterFactory meters, ILogger<LiveDelivery> logger)
 {
     private readonly Histogram<double> _pushedLatency = meters.CreateChatMeter().CreateHistogram<double>(
         "chat.message.pushed_latency", "s", "From the Frontend's accept (POST) to the hand-off to the recipients' WebSocket nodes");

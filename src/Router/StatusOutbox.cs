@@ -15,7 +15,7 @@ namespace Chat.Router;
 /// change is never lost between the store and the log (transactional outbox). A crash in
 /// between publishes it again: consumers dedupe by <see cref="StatusEvent.EventId"/>.
 /// </summary>
-public sealed class StatusOutbox(IMessageStore store, EventProducer producer, DeliveryHandoff handoff, IMeterFactory meters)
+internal sealed class StatusOutbox(IMessageStore store, EventProducer producer, DeliveryHandoff handoff, IMeterFactory meters)
 {
     private readonly Counter<long> _published = meters.CreateChatMeter().CreateCounter<long>("chat.status.published",
         description: "Status transitions published, by status (sent, delivered, read, failed) and channel");

@@ -1,6 +1,6 @@
 namespace Chat.Shared;
 
-/// <summary>The channel names of the public contract (API.md, "Channels and connectors").</summary>
+/// <summary>The channel names of the public contract (docs/api.md, "Channels and connectors").</summary>
 public static class Channels
 {
     public const string App = "app";

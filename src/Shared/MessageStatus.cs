@@ -1,7 +1,7 @@
 namespace Chat.Shared;
 
 /// <summary>
-/// accepted → sent → delivered → read, or failed (DESIGN.md, "Message status").
+/// accepted → sent → delivered → read, or failed (docs/architecture.md, "Message status").
 /// Transitions only move forward.
 /// </summary>
 public static class MessageStatus

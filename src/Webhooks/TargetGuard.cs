@@ -8,7 +8,7 @@ namespace Chat.Webhooks;
 /// Keeps webhook deliveries off internal networks (SSRF): an endpoint whose host resolves to a
 /// private, loopback or link-local address is refused unless configuration allows it.
 /// </summary>
-public sealed class TargetGuard(IOptions<WebhooksOptions> options)
+internal sealed class TargetGuard(IOptions<WebhooksOptions> options)
 {
     /// <summary>Null if the URL may be called; otherwise why not.</summary>
     public async Task<string?> RefuseAsync(string? url, CancellationToken ct)

@@ -44,7 +44,7 @@ internal sealed class WebhookFanout(
         await store.AddWebhookDeliveriesAsync(deliveries, cancellationToken);
     }
 
-    /// <summary>API.md, "Webhooks": <c>{"type":"message.status","timestamp","data":{…}}</c>.</summary>
+    /// <summary>docs/api.md, "Webhooks": <c>{"type":"message.status","timestamp","data":{…}}</c>.</summary>
     private static string Body(StatusEvent e)
     {
         var data = new JsonObject

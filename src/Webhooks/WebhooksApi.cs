@@ -13,7 +13,7 @@ public sealed record DeliveryResponse(string DeliveryId, string WebhookMessageId
     string Body, IReadOnlyList<AttemptResponse> AttemptLog);
 public sealed record DeliveryList(IReadOnlyList<DeliveryResponse> Items);
 
-/// <summary>API.md, "Webhooks". Owners see and change only their own endpoints (others' are 404).</summary>
+/// <summary>docs/api.md, "Webhooks". Owners see and change only their own endpoints (others' are 404).</summary>
 public static class WebhooksApi
 {
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder app)

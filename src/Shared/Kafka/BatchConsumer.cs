@@ -197,17 +197,8 @@ public abstract class BatchConsumer(
     }
 
     /// <summary>The protobuf message a record carries, or why it does not parse.</summary>
-    protected static (T? Value, string? Problem) ParseRecord<T>(ConsumeResult<string, byte[]> record, MessageParser<T> parser) where T : class, IMessage<T>
-    {
-        try
-        {
-            return (parser.ParseFrom(record.Message.Value ?? []), null);
-        }
-        catch (InvalidProtocolBufferException e)
-        {
-            return (null, $"not a {typeof(T).Name}: protobuf does not parse ({e.Message})");
-        }
-    }
+    protected static (T? Value, string? Problem) ParseRecord<T>(ConsumeResult<string, byte[]> record, MessageParser<T> parser) where T : class, IMessage<T> =>
+        ConversationEvents.Parse(record, parser);
 
     /// <summary>Parks a record that can never be processed on <c>chat.dlq</c>, with why; returns once the broker has it.</summary>
     protected async Task DeadLetterAsync(ConsumeResult<string, byte[]> record, string reason, CancellationToken cancellationToken)

@@ -50,7 +50,8 @@ public static class ConversationEvents
         return (envelope, null);
     }
 
-    private static (T? Value, string? Problem) Parse<T>(ConsumeResult<string, byte[]> record, MessageParser<T> parser) where T : class, IMessage<T>
+    /// <summary>The record's value as <typeparamref name="T"/>, or why it is not one.</summary>
+    internal static (T? Value, string? Problem) Parse<T>(ConsumeResult<string, byte[]> record, MessageParser<T> parser) where T : class, IMessage<T>
     {
         try
         {
