@@ -4,15 +4,18 @@ using Google.Protobuf;
 
 namespace Chat.Router.Tests;
 
-/// <summary>chat.messages is read by each record's event type: a type or case the Router does not know is dead-lettered, never read as a message.</summary>
-public sealed class ConversationEventTests
+/// <summary>
+/// chat.messages is read by each record's event type: a type or case the Router does not know is
+/// dead-lettered, never read as a message. Against each kind of broker (the subclasses at the end).
+/// </summary>
+public abstract class ConversationEventTests(TestBrokerKind broker)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
 
-    [Fact]
+    [SkippableFact]
     public async Task A_record_of_an_unknown_event_type_goes_to_the_dead_letter_topic_and_no_message_is_stored_from_it()
     {
-        using var world = new RouterWorld(conversations: 1);
+        await using var world = await RouterWorld.StartAsync(broker, conversations: 1);
         await using var router = await world.StartRouterAsync();
         var conversation = world.Conversations[0];
 
@@ -33,10 +36,10 @@ public sealed class ConversationEventTests
         Assert.Null(await world.Store.GetStatusAsync("bare"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_record_without_an_event_type_or_with_an_envelope_of_no_known_case_is_dead_lettered()
     {
-        using var world = new RouterWorld(conversations: 1);
+        await using var world = await RouterWorld.StartAsync(broker, conversations: 1);
         await using var router = await world.StartRouterAsync();
         var conversation = world.Conversations[0];
 
@@ -56,10 +59,10 @@ public sealed class ConversationEventTests
         Assert.Null(await world.Store.GetStatusAsync("untyped"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_bare_message_written_before_the_envelope_under_its_old_type_is_still_stored()
     {
-        using var world = new RouterWorld(conversations: 1);
+        await using var world = await RouterWorld.StartAsync(broker, conversations: 1);
         await using var router = await world.StartRouterAsync();
         var conversation = world.Conversations[0];
 
@@ -70,3 +73,8 @@ public sealed class ConversationEventTests
         Assert.Empty(world.DeadLetters());
     }
 }
+
+public sealed class ConversationEventsOnEmbeddedBrokerTests() : ConversationEventTests(new EmbeddedBrokerKind());
+
+/// <summary>Where a Docker engine exists; else skipped with the reason.</summary>
+public sealed class ConversationEventsOnApacheKafkaTests() : ConversationEventTests(new ApacheKafkaKind());
