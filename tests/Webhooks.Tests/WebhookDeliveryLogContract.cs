@@ -14,7 +14,8 @@ public abstract class WebhookDeliveryLogContract : IDisposable
     private static readonly DateTimeOffset T = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
     private static WebhookDelivery Delivery(string id, string webhook = "wh_1", int dueIn = 0, int createdAt = 0, string state = WebhookDelivery.Pending) =>
-        new(id, webhook, "msg-" + id, $"{{\"id\":\"{id}\"}}", 0, T.AddSeconds(dueIn), state, T.AddSeconds(createdAt));
+        new(id, webhook, "msg-" + id, $"{{\"id\":\"{id}\"}}", 0, T.AddSeconds(dueIn), state, T.AddSeconds(createdAt),
+            TraceParent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
 
     private async Task<IReadOnlyList<string>> DueAsync(string webhook, int at, int limit = 10) =>
         (await Log.DueWebhookDeliveriesAsync(webhook, T.AddSeconds(at), limit)).Select(d => d.DeliveryId).ToList();
