@@ -17,10 +17,18 @@ public static class AcceptanceJournalExtensions
     {
         if (!builder.Configuration.GetValue("Frontend:AcceptanceJournal", true) || builder.Configuration.StoreKind() != "sqlite") return builder;
         builder.AddKafka();
-        builder.Services.TryAddSingleton<IAcceptanceJournal>(sp => new SqliteAcceptanceJournal(sp.DataFile(StorageExtensions.MessagesFile)));
+        builder.AddAcceptanceJournalStore();
         builder.Services.TryAddSingleton<AcceptanceJournalReplay>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AcceptanceJournalReplay>());
         builder.Services.AddSingleton<IMessageLogRecovery>(sp => sp.GetRequiredService<AcceptanceJournalReplay>());
+        return builder;
+    }
+
+    /// <summary>The journal's port alone: its table in <c>messages.db</c> under <c>Chat:DataDir</c>.</summary>
+    public static IHostApplicationBuilder AddAcceptanceJournalStore(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<Chat.Shared.ChatOptions>().BindConfiguration(Chat.Shared.ChatOptions.Section);
+        builder.Services.TryAddSingleton<IAcceptanceJournal>(sp => new SqliteAcceptanceJournal(sp.DataFile(StorageExtensions.MessagesFile)));
         return builder;
     }
 }
