@@ -2,6 +2,7 @@ using Chat.Auth;
 using Chat.Connectors;
 using Chat.Files;
 using Chat.Frontend;
+using Chat.Frontend.Journal;
 using Chat.Presence;
 using Chat.Router;
 using Chat.Shared.Http;
@@ -19,12 +20,15 @@ public static class ChatHost
     {
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
+        var embeddedBroker = string.IsNullOrWhiteSpace(builder.Configuration["Kafka:BootstrapServers"]);
         builder.AddEmbeddedKafkaWhenUnconfigured();
         builder.AddServiceDefaults();
         if (builder.Configuration["Chat:Role"] == "broker") return BrokerOnly(builder);
         builder.AddChatAuthentication();
         builder.AddAuth();
         builder.AddFrontend();
+        // The embedded broker forgets everything with the process: the Frontend journals what it accepted.
+        if (embeddedBroker) builder.AddAcceptanceJournal();
         builder.AddRouter();
         builder.AddPresence();
         builder.AddFiles();

@@ -25,11 +25,14 @@ internal sealed class MessageRouterWorker : BatchConsumer
     private readonly LiveDelivery _live;
     private readonly IChannelDirectory _channels;
     private readonly IFileDirectory _files;
+    private readonly IEnumerable<IMessageLogRecovery> _recoveries;
 
     public MessageRouterWorker(IOptions<KafkaOptions> kafka, IOptions<RouterOptions> options, EventProducer producer, ConsumerMetrics consumerMetrics,
-        IMessageStore store, IChannelDirectory channels, IFileDirectory files, StatusOutbox outbox, LiveDelivery live, IMeterFactory meters, ILogger<MessageRouterWorker> logger)
+        IMessageStore store, IChannelDirectory channels, IFileDirectory files, StatusOutbox outbox, LiveDelivery live, IMeterFactory meters,
+        IEnumerable<IMessageLogRecovery> recoveries, ILogger<MessageRouterWorker> logger)
         : base(Topics.Messages, options.Value.ConsumerGroup, kafka.Value, producer, consumerMetrics, logger)
     {
+        _recoveries = recoveries;
         _store = store;
         _outbox = outbox;
         _live = live;
@@ -40,6 +43,12 @@ internal sealed class MessageRouterWorker : BatchConsumer
         _outcomes = meter.CreateCounter<long>("chat.router.messages", description: "Messages by outcome");
         _storedLatency = meter.CreateHistogram<double>("chat.message.stored_latency", "s",
             "From the Frontend's accept (POST) to the Router's store commit");
+    }
+
+    /// <summary>Accepted messages the log dropped before we stored them: the acceptance journal (embedded mode) produces them again.</summary>
+    protected override void OnRecordsLost()
+    {
+        foreach (var recovery in _recoveries) recovery.RecordsLost();
     }
 
     protected override async Task ProcessBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, BatchSpans spans, CancellationToken cancellationToken)

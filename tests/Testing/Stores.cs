@@ -1,6 +1,7 @@
 using Chat.Auth;
 using Chat.Connectors;
 using Chat.Files;
+using Chat.Frontend.Journal;
 using Chat.Storage;
 using Chat.Webhooks;
 using Microsoft.Extensions.Configuration;
@@ -32,6 +33,9 @@ public static class Stores
 
     public static IConnectorDeliveryStore OpenConnectorDeliveryStore(string dataDir, IDictionary<string, string?>? settings = null) =>
         Open<IConnectorDeliveryStore>(dataDir, settings, b => b.AddConnectorDeliveryStore());
+
+    public static IAcceptanceJournal OpenAcceptanceJournal(string dataDir) =>
+        Open<IAcceptanceJournal>(dataDir, null, b => b.AddAcceptanceJournalStore());
 
     private static T Open<T>(string dataDir, IDictionary<string, string?>? settings, Action<IHostApplicationBuilder> add) where T : notnull
     {

@@ -156,11 +156,17 @@ public abstract class BatchConsumer(
             logger.LogError("Consumer group {Group}: committed offset of {Partition} is no longer in the log ({Reason}). " +
                             "Records between it and the log start were never processed. Resuming from the log start.",
                 groupId, partition, e.Error.Reason);
+            OnRecordsLost();
         }
         // The partition is in an error state where Seek is refused; re-assigning it with a position is not.
         if (partition is null) return;
         consumer.IncrementalUnassign([partition]);
         consumer.IncrementalAssign([new TopicPartitionOffset(partition, Offset.Beginning)]);
+    }
+
+    /// <summary>Called when a committed offset fell out of the log: records may never have been read.</summary>
+    protected virtual void OnRecordsLost()
+    {
     }
 
     private void ProcessUntilDone(List<ConsumeResult<string, byte[]>> batch, BatchSpans spans, CancellationToken stoppingToken)

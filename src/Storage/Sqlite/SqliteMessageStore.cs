@@ -172,6 +172,8 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
                 }
                 results.Add(new StoreResult(m, StoreOutcome.Stored, seq, now, changes));
             }
+            // Stored, duplicate or never storable: either way no longer the journal's to produce again.
+            AcceptanceJournalTable.Clear(connection, tx, batch.Select(b => b.Message.MessageId));
             return results;
         }, cancellationToken);
 
