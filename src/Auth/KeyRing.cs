@@ -17,7 +17,7 @@ internal sealed class KeyRing(IOptions<ChatOptions> chat, IOptions<AuthOptions> 
 {
     private const string StampFormat = "yyyyMMddHHmmssfffffff";
 
-    private readonly string _directory = Directory.CreateDirectory(chat.Value.PathFor("keys")).FullName;
+    private readonly string _directory = KeyFiles.PrivateDirectory(chat.Value.PathFor("keys"));
     private readonly Lock _gate = new();
     private (DateTime Stamp, IReadOnlyList<(ECDsaSecurityKey Key, DateTime Created, string Path)> Keys)? _loaded;
 
@@ -80,8 +80,7 @@ internal sealed class KeyRing(IOptions<ChatOptions> chat, IOptions<AuthOptions> 
         using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         // Sortable names: the newest file is the current key.
         var path = Path.Combine(_directory, $"es256-{clock.GetUtcNow().UtcDateTime.ToString(StampFormat)}.pem");
-        File.WriteAllText(path, ecdsa.ExportECPrivateKeyPem());
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        KeyFiles.WriteNew(path, System.Text.Encoding.ASCII.GetBytes(ecdsa.ExportECPrivateKeyPem()));
     }
 
     private static (ECDsaSecurityKey, DateTime, string) Load(string path)

@@ -10,10 +10,11 @@ namespace Chat.Frontend;
 /// Sending a message whose shape <see cref="SendMessageRules.CheckShape"/> passed: the caller must act for
 /// the sender, the sender be a member, the recipients members, a file one the sender may pass on. Done
 /// only once the message is on chat.messages; refused as unavailable, with nothing accepted, when the
-/// broker cannot take it.
+/// broker cannot take it. A client's <c>message_id</c> names one message: sent again unchanged it is a
+/// harmless retry; taken by another message this process can see (stored, or accepted here) it is a 409.
 /// </summary>
 internal sealed class SendMessageHandler(
-    ConversationCache conversations, MessageSender sender, IFileDirectory metadata, IMessageStore store, TimeProvider clock,
+    ConversationCache conversations, MessageSender sender, AcceptedMessages accepted, IFileDirectory metadata, IMessageStore store, TimeProvider clock,
     ILogger<SendMessageHandler> logger)
 {
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
@@ -43,6 +44,9 @@ internal sealed class SendMessageHandler(
             body.MessageId ?? Ids.New(), conversation.ConversationId, from, recipients,
             body.Channels is { Count: > 0 } channels ? channels.Select(c => c!).Distinct().ToList() : [Channels.App],
             new MessagePayload(body.Payload.Type!, body.Payload.Text, body.Payload.Type == "file" ? body.Payload.FileId : null, file), clock.GetUtcNow());
+        if (body.MessageId is { } messageId && await TakenByAnotherAsync(message, ct))
+            return new Refusal.Conflict("message_id",
+                $"message_id '{messageId}' is already another message's (another sender, conversation or payload). Use a new id for a new message: a UUID.");
         try
         {
             await sender.SendAsync(message, ct);
@@ -56,5 +60,16 @@ internal sealed class SendMessageHandler(
         }
         logger.LogDebug("Accepted message {MessageId} from {From} into {ConversationId}", message.MessageId, from, message.ConversationId);
         return message;
+    }
+
+    /// <summary>
+    /// Whether the id belongs to a different message. Only what this process can see: one accepted
+    /// elsewhere and not stored yet is the Router's to refuse (its sender then gets <c>failed</c>).
+    /// </summary>
+    private async Task<bool> TakenByAnotherAsync(NewMessage message, CancellationToken ct)
+    {
+        if (accepted.Find(message.MessageId) is { } first) return !MessageIds.SameMessage(message, first.ConversationId, first.From, first.Payload);
+        return await store.GetStatusAsync(message.MessageId, ct) is { Message: var stored }
+            && !MessageIds.SameMessage(message, stored.ConversationId, stored.From, stored.Payload);
     }
 }

@@ -9,8 +9,8 @@ public static class Frames
 {
     public static byte[] MessageNew(StoredMessage m) => Serialize(new MessageNewFrame(FrameTypes.MessageNew, PublicMessage.Of(m)));
 
-    public static byte[] MessageStatus(string messageId, string conversationId, string recipient, string channel, string status) =>
-        Serialize(new MessageStatusFrame(FrameTypes.MessageStatus, messageId, conversationId, recipient, channel, status));
+    public static byte[] MessageStatus(string messageId, string conversationId, string recipient, string channel, string status, string? detail = null) =>
+        Serialize(new MessageStatusFrame(FrameTypes.MessageStatus, messageId, conversationId, recipient, channel, status, detail));
 
     public static byte[] PresenceUpdate(string username, string status, DateTimeOffset? lastSeen) =>
         Serialize(new PresenceUpdateFrame(FrameTypes.PresenceUpdate, username, status, lastSeen));
@@ -29,7 +29,7 @@ public static class Frames
 }
 
 public sealed record MessageNewFrame(string Type, PublicMessage Message);
-public sealed record MessageStatusFrame(string Type, string MessageId, string ConversationId, string Recipient, string Channel, string Status);
+public sealed record MessageStatusFrame(string Type, string MessageId, string ConversationId, string Recipient, string Channel, string Status, string? Detail);
 public sealed record PresenceUpdateFrame(string Type, string Username, string Status, DateTimeOffset? LastSeen);
 public sealed record TypingFrame(string Type, string ConversationId, string Username, string State);
 public sealed record ErrorFrame(string Type, string Code, string Detail);

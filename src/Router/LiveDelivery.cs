@@ -26,7 +26,7 @@ internal sealed class LiveDelivery(LivePush live, TimeProvider clock, IMeterFact
 
     public Task StatusChangesAsync(IReadOnlyList<StatusChange> changes, CancellationToken cancellationToken) =>
         SendAsync(changes.Where(c => c is { Recipient: not null, Channel: not null })
-            .Select(c => new Push([c.From], Frames.MessageStatus(c.MessageId, c.ConversationId, c.Recipient!, c.Channel!, c.Status)))
+            .Select(c => new Push([c.From], Frames.MessageStatus(c.MessageId, c.ConversationId, c.Recipient!, c.Channel!, c.Status, c.Detail)))
             .ToList(), cancellationToken);
 
     private async Task SendAsync(IReadOnlyList<Push> pushes, CancellationToken cancellationToken)

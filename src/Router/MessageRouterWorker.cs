@@ -14,7 +14,8 @@ namespace Chat.Router;
 /// Consumer group on chat.messages. Per batch: read each record's event by its type, decide each
 /// delivery, store (dedupe by message_id, next sequence number per conversation), publish the
 /// status changes, push the messages to recipients online, and only then let the offsets be
-/// committed. A record that can never be stored, or whose type is unknown, goes to chat.dlq.
+/// committed. A message whose id another message took (a race no Frontend could see) is not stored;
+/// its sender gets its deliveries as <c>failed</c> through the outbox. A record that can never be stored, or whose type is unknown, goes to chat.dlq.
 /// </summary>
 internal sealed class MessageRouterWorker : BatchConsumer
 {
@@ -26,6 +27,7 @@ internal sealed class MessageRouterWorker : BatchConsumer
     private readonly IChannelDirectory _channels;
     private readonly IFileDirectory _files;
     private readonly IEnumerable<IMessageLogRecovery> _recoveries;
+    private readonly ILogger<MessageRouterWorker> _logger;
 
     public MessageRouterWorker(IOptions<KafkaOptions> kafka, IOptions<RouterOptions> options, EventProducer producer, ConsumerMetrics consumerMetrics,
         IMessageStore store, IChannelDirectory channels, IFileDirectory files, StatusOutbox outbox, LiveDelivery live, IMeterFactory meters,
@@ -38,6 +40,7 @@ internal sealed class MessageRouterWorker : BatchConsumer
         _live = live;
         _channels = channels;
         _files = files;
+        _logger = logger;
         MaxBatchSize = options.Value.MaxBatchSize;
         var meter = meters.CreateChatMeter();
         _outcomes = meter.CreateCounter<long>("chat.router.messages", description: "Messages by outcome");
@@ -75,6 +78,9 @@ internal sealed class MessageRouterWorker : BatchConsumer
         {
             _outcomes.Add(1, new KeyValuePair<string, object?>("outcome", result.Outcome.ToString().ToLowerInvariant()));
             if (result.Outcome == StoreOutcome.Stored) _storedLatency.Record((result.StoredAt - result.Message.AcceptedAt).TotalSeconds);
+            if (result.Outcome == StoreOutcome.Clash)
+                _logger.LogWarning("Message {MessageId} from {From} into {ConversationId} refused: its id is another message's; its sender is told it failed",
+                    result.Message.MessageId, result.Message.From, result.Message.ConversationId);
             if (result.Outcome == StoreOutcome.UnknownConversation)
                 await DeadLetterAsync(sources[result.Message.MessageId], $"Conversation '{result.Message.ConversationId}' does not exist.", cancellationToken);
         }

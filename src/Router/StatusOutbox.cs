@@ -51,8 +51,11 @@ internal sealed class StatusOutbox(IMessageStore store, EventProducer producer, 
 
     private static StatusEvent ToEvent(StatusChange c) => new()
     {
-        // Stable across re-publication: one transition, one id.
-        EventId = $"{c.MessageId}/{c.Recipient}/{c.Channel}/{c.Status}",
+        // Stable across re-publication: one transition, one id. A refused message's ids name its own
+        // conversation and sender, so they never collide with the stored message's.
+        EventId = c.Refused
+            ? $"{c.MessageId}/refused/{c.ConversationId}/{c.From}/{c.Recipient}/{c.Channel}"
+            : $"{c.MessageId}/{c.Recipient}/{c.Channel}/{c.Status}",
         MessageId = c.MessageId,
         ConversationId = c.ConversationId,
         SequenceNumber = c.SequenceNumber,

@@ -28,10 +28,28 @@ public sealed record Delivery(string Recipient, string Channel, string Status, s
 
 public sealed record MessageToStore(NewMessage Message, IReadOnlyList<Delivery> Deliveries);
 
-public enum StoreOutcome { Stored, Duplicate, UnknownConversation }
+public static class MessageIds
+{
+    /// <summary>Whether <paramref name="retry"/> is the same message as <paramref name="stored"/> sent again, not another message with its id.</summary>
+    public static bool SameMessage(NewMessage retry, string conversationId, string from, MessagePayload stored) =>
+        retry.ConversationId == conversationId && retry.From == from && retry.Payload.Type == stored.Type
+        && retry.Payload.Text == stored.Text && retry.Payload.FileId == stored.FileId;
+
+    /// <summary>The detail of a clash's failed deliveries: why nothing was stored.</summary>
+    public static string ClashDetail(string messageId) =>
+        $"message_id '{messageId}' is already taken by another message; nothing was stored. Send again with a new message_id (a UUID).";
+}
+
+/// <summary>
+/// What storing one message came to. <see cref="Duplicate"/>: the id is stored already with the same
+/// sender, conversation and payload (a retry; nothing new). <see cref="Clash"/>: the id is stored for
+/// another message (another sender, conversation or payload): nothing is stored for this one, and each
+/// of its deliveries is recorded <c>failed</c> for its own sender (issue 14, point 2).
+/// </summary>
+public enum StoreOutcome { Stored, Duplicate, UnknownConversation, Clash }
 
 /// <param name="StoredAt">When it was stored (for a duplicate: when the first copy was; for a refusal: default).</param>
-/// <param name="Changes">The unpublished status changes storing it made (none for a duplicate or a refusal).</param>
+/// <param name="Changes">The unpublished status changes storing it made (none for a duplicate or an unknown conversation; for a clash, its failed deliveries).</param>
 public sealed record StoreResult(NewMessage Message, StoreOutcome Outcome, long SequenceNumber, DateTimeOffset StoredAt = default,
     IReadOnlyList<StatusChange>? Changes = null)
 {
@@ -40,9 +58,13 @@ public sealed record StoreResult(NewMessage Message, StoreOutcome Outcome, long 
 }
 
 /// <summary>One transition, as appended to a message's history and published on chat.status.</summary>
+/// <param name="Refused">
+/// A failed delivery of a message refused because its id was taken (<see cref="StoreOutcome.Clash"/>): it
+/// carries its own conversation and sender and belongs to no stored message's history.
+/// </param>
 public sealed record StatusChange(
     long Id, string MessageId, string ConversationId, long SequenceNumber, string From, string Status,
-    DateTimeOffset At, string? Recipient, string? Channel, string? Detail);
+    DateTimeOffset At, string? Recipient, string? Channel, string? Detail, bool Refused = false);
 
 public sealed record RecipientStatus(string Username, string Channel, string Status, DateTimeOffset UpdatedAt);
 

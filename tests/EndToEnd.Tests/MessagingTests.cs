@@ -52,6 +52,35 @@ public sealed class MessagingTests(ChatServerFixture fixture) : IClassFixture<Ch
     }
 
     [Fact]
+    public async Task A_message_id_taken_by_another_users_message_is_refused_409_and_the_first_is_unchanged()
+    {
+        var (carol, dave, hers) = await AliceAndBobAsync("idcarol");
+        var (alice, _, theirs) = await AliceAndBobAsync("idalice");
+        Assert.Equal("future-1", await carol.SendTextAsync(hers, "carol's own", messageId: "future-1"));
+        await Eventually.UntilAsync(() => carol.HistoryAsync(hers), h => h.Count >= 1, Deadline, "carol's message stored");
+
+        var stolen = await alice.PostJsonAsync("/v1/messages", new
+        {
+            message_id = "future-1", conversation_id = theirs, from = alice.Username, payload = new { type = "text", text = "alice's" },
+        });
+        var problem = await ApiClient.ExpectAsync(stolen, HttpStatusCode.Conflict);
+        Assert.NotNull(problem["errors"]!["message_id"]);
+        // Carol sending the very same message again is a harmless retry: 202, still one message.
+        Assert.Equal("future-1", await carol.SendTextAsync(hers, "carol's own", messageId: "future-1"));
+        var sameIdOtherText = await carol.PostJsonAsync("/v1/messages", new
+        {
+            message_id = "future-1", conversation_id = hers, from = carol.Username, payload = new { type = "text", text = "edited" },
+        });
+        await ApiClient.ExpectAsync(sameIdOtherText, HttpStatusCode.Conflict);
+
+        var status = await carol.GetJsonAsync("/v1/messages/future-1/status");
+        Assert.Equal((hers, 1L), (status["conversation_id"]!.GetValue<string>(), status["sequence_number"]!.GetValue<long>()));
+        var history = await dave.HistoryAsync(hers);
+        Assert.Equal(["carol's own"], history.Select(m => m["payload"]!["text"]!.GetValue<string>()));
+        Assert.Empty(await alice.HistoryAsync(theirs));
+    }
+
+    [Fact]
     public async Task Status_events_reach_chat_status_once_per_recipient()
     {
         var (alice, _, conversation) = await AliceAndBobAsync("evt");

@@ -98,6 +98,32 @@ public abstract class RouterTests(TestBrokerKind broker)
     }
 
     [SkippableFact]
+    public async Task Two_messages_racing_with_one_id_store_one_and_tell_the_other_sender_it_failed()
+    {
+        await using var world = await RouterWorld.StartAsync(broker, conversations: 2);
+        await using var router = await world.StartRouterAsync();
+        // As two Frontends would accept them, neither seeing the other: alice in one conversation, bob in another.
+        var fromAlice = RouterWorld.Message("race-1", world.Conversations[0], "alice's");
+        var fromBob = RouterWorld.Message("race-1", world.Conversations[1], "bob's");
+        fromBob.From = "bob";
+        fromBob.To.Clear();
+        fromBob.To.Add("alice");
+        await Task.WhenAll(world.ProduceAsync(fromAlice), world.ProduceAsync(fromBob));
+
+        var failed = await Eventually.UntilAsync(
+            () => Task.FromResult(KafkaProbe.ReadAll(world.Broker.BootstrapServers, Topics.Status).Select(r => StatusEvent.Parser.ParseFrom(r.Message.Value))
+                .Where(e => e.Status == MessageStatus.Failed).ToList()),
+            e => e.Count >= 1, Deadline, "a failed status event for the later message");
+        var stored = (await world.Store.GetStatusAsync("race-1"))!.Message;
+        var loser = stored.From == "alice" ? fromBob : fromAlice;
+        Assert.Equal(1, await world.StoredCountAsync());
+        var e = Assert.Single(failed);
+        Assert.Equal(("race-1", loser.From, loser.ConversationId, loser.To[0], "app"), (e.MessageId, e.From, e.ConversationId, e.Recipient, e.Channel));
+        Assert.Contains("already taken", e.Detail);
+        Assert.Equal(stored.From == "alice" ? "alice's" : "bob's", stored.Payload.Text);
+    }
+
+    [SkippableFact]
     public async Task Each_recipient_and_channel_gets_a_status_and_one_event_on_chat_status()
     {
         await using var world = await RouterWorld.StartAsync(broker, conversations: 1);

@@ -52,6 +52,35 @@ public abstract partial class MessageStoreContract : IDisposable
     }
 
     [SkippableFact]
+    public async Task A_taken_message_id_from_another_sender_conversation_or_payload_is_a_clash_stored_nowhere_but_failed_for_its_sender()
+    {
+        var a = await GroupAsync("a");
+        var b = await GroupAsync("b");
+        await Store.StoreAsync([Message("taken", a)]);
+        var first = (await Store.StoreAsync([Message("taken", a)]))[0];
+        MessageToStore Other(string conversation, string from, string text) => new(
+            new NewMessage("taken", conversation, from, ["bob"], ["app"], new MessagePayload("text", text, null), DateTimeOffset.UtcNow),
+            [new Delivery("bob", "app", MessageStatus.Sent)]);
+        var results = await Store.StoreAsync([Other(b, "carol", "mine"), Other(a, "carol", "taken"), Other(a, "alice", "other text")]);
+
+        Assert.Equal(StoreOutcome.Duplicate, first.Outcome);
+        Assert.All(results, r => Assert.Equal(StoreOutcome.Clash, r.Outcome));
+        // Each clash's failed delivery names its own conversation and sender, and waits in the outbox.
+        var refused = results[0].Changes!.Single();
+        Assert.Equal(("taken", b, "carol", "bob", "app", "failed", true), (refused.MessageId, refused.ConversationId, refused.From, refused.Recipient, refused.Channel, refused.Status, refused.Refused));
+        Assert.Contains("taken", refused.Detail);
+        Assert.Contains(await Store.UnpublishedStatusChangesAsync(DateTimeOffset.MaxValue, 100), c => c.Id == refused.Id && c is { ConversationId: "b", From: "carol", Refused: true });
+        // The first message is unchanged: one message, its own history only.
+        Assert.Empty(await Store.GetMessagesAsync(b, 0, 10));
+        var view = (await Store.GetStatusAsync("taken"))!;
+        Assert.Equal(("alice", a, "taken"), (view.Message.From, view.Message.ConversationId, view.Message.Payload.Text));
+        Assert.Equal(2, view.History.Count);
+        Assert.DoesNotContain(view.History, h => h.Refused);
+        // The same clash again (a replayed record) records nothing new.
+        Assert.Empty(Assert.Single(await Store.StoreAsync([Other(b, "carol", "mine")])).Changes!);
+    }
+
+    [SkippableFact]
     public async Task A_message_for_an_unknown_conversation_is_reported_not_stored()
     {
         var result = Assert.Single(await Store.StoreAsync([Message("orphan", "nowhere")]));

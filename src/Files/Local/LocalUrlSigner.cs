@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Chat.Shared;
 
 namespace Chat.Files.Local;
 
@@ -28,10 +29,9 @@ internal sealed class LocalUrlSigner(byte[] key, TimeProvider clock)
     {
         if (!string.IsNullOrEmpty(configured)) return Convert.FromBase64String(configured);
         if (File.Exists(keyFile)) return File.ReadAllBytes(keyFile);
-        Directory.CreateDirectory(Path.GetDirectoryName(keyFile)!);
         var fresh = RandomNumberGenerator.GetBytes(32);
         var temp = keyFile + "." + Guid.NewGuid().ToString("N");
-        File.WriteAllBytes(temp, fresh);
+        KeyFiles.WriteNew(temp, fresh);
         try
         {
             File.Move(temp, keyFile, overwrite: false);

@@ -67,8 +67,11 @@ internal sealed class HistoryDocument
     [BsonIgnoreIfNull] public string? Detail { get; init; }
     public bool Published { get; init; }
 
+    /// <summary>A failed delivery of a message refused for a taken id: not part of the stored message's history.</summary>
+    [BsonIgnoreIfDefault] public bool Refused { get; init; }
+
     public StatusChange ToModel() => new(Id, MessageId, ConversationId, SequenceNumber, From, Status,
-        new DateTimeOffset(At, TimeSpan.Zero), Recipient, Channel, Detail);
+        new DateTimeOffset(At, TimeSpan.Zero), Recipient, Channel, Detail, Refused);
 }
 
 /// <summary>Hands out blocks of history ids: one round trip per batch, not per change.</summary>

@@ -96,7 +96,11 @@ internal sealed class MongoMessageStore : IMessageStore
                 // The session sees its own writes, so an id repeated within the batch is found here too.
                 if (await _messages.Find(s, x => x.Id == m.MessageId).FirstOrDefaultAsync(ct) is { } existing)
                 {
-                    results.Add(new StoreResult(m, StoreOutcome.Duplicate, existing.SequenceNumber, new DateTimeOffset(existing.SentAt, TimeSpan.Zero)));
+                    var stored = new MessagePayload(existing.Payload.Type, existing.Payload.Text, existing.Payload.FileId);
+                    if (MessageIds.SameMessage(m, existing.ConversationId, existing.From, stored))
+                        results.Add(new StoreResult(m, StoreOutcome.Duplicate, existing.SequenceNumber, new DateTimeOffset(existing.SentAt, TimeSpan.Zero)));
+                    else
+                        results.Add(await RefuseAsync(s, m, deliveries, now, ct));
                     continue;
                 }
                 var conversation = await _conversations.FindOneAndUpdateAsync<ConversationDocument, ConversationDocument>(s, c => c.Id == m.ConversationId,
@@ -132,6 +136,22 @@ internal sealed class MongoMessageStore : IMessageStore
         }, cancellationToken: cancellationToken);
     }
 
+    /// <summary>The id is another message's: records this one's deliveries failed, once (a replayed record finds them recorded).</summary>
+    private async Task<StoreResult> RefuseAsync(IClientSessionHandle s, NewMessage m, IReadOnlyList<Delivery> deliveries, DateTimeOffset now, CancellationToken ct)
+    {
+        if (await _history.Find(s, h => h.MessageId == m.MessageId && h.Refused && h.ConversationId == m.ConversationId && h.From == m.From).AnyAsync(ct))
+            return new StoreResult(m, StoreOutcome.Clash, 0, Changes: []);
+        var nextId = await ReserveHistoryIdsAsync(s, deliveries.Count, ct);
+        var detail = MessageIds.ClashDetail(m.MessageId);
+        var failed = deliveries.Select(d => new HistoryDocument
+        {
+            Id = nextId++, MessageId = m.MessageId, ConversationId = m.ConversationId, SequenceNumber = 0, From = m.From,
+            Status = MessageStatus.Failed, At = now.UtcDateTime, Recipient = d.Recipient, Channel = d.Channel, Detail = detail, Refused = true,
+        }).ToList();
+        if (failed.Count > 0) await _history.InsertManyAsync(s, failed, cancellationToken: ct);
+        return new StoreResult(m, StoreOutcome.Clash, 0, Changes: failed.Select(h => h.ToModel()).ToList());
+    }
+
     /// <summary>Reserves <paramref name="count"/> history ids; returns the first.</summary>
     private async Task<long> ReserveHistoryIdsAsync(IClientSessionHandle session, int count, CancellationToken ct)
     {
@@ -157,7 +177,7 @@ internal sealed class MongoMessageStore : IMessageStore
     {
         var message = await _messages.Find(m => m.Id == messageId).FirstOrDefaultAsync(cancellationToken);
         if (message is null) return null;
-        var history = await _history.Find(h => h.MessageId == messageId).SortBy(h => h.Id).ToListAsync(cancellationToken);
+        var history = await _history.Find(h => h.MessageId == messageId && !h.Refused).SortBy(h => h.Id).ToListAsync(cancellationToken);
         var recipients = message.Recipients.Select(r => new RecipientStatus(r.Username, r.Channel, r.Status, new DateTimeOffset(r.UpdatedAt, TimeSpan.Zero))).ToList();
         return new MessageStatusView(message.ToModel(), MessageStatus.Aggregate(recipients.Select(r => r.Status)), recipients, history.Select(h => h.ToModel()).ToList());
     }

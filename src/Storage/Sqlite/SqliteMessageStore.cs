@@ -63,13 +63,18 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
     private const string MessageColumns =
         "m.message_id, m.conversation_id, m.sequence_number, m.sender, m.recipients, m.channels, m.payload_type, m.text, m.file_id, m.accepted_at, m.sent_at, m.file_meta";
 
+    // A refused message's rows carry their own conversation and sender (it has no messages row of its own).
     private const string ChangeSelect =
-        "SELECT h.id, h.message_id, m.conversation_id, m.sequence_number, m.sender, h.status, h.at, h.recipient, h.channel, h.detail " +
+        "SELECT h.id, h.message_id, COALESCE(h.refused_conversation_id, m.conversation_id), " +
+        "CASE WHEN h.refused_sender IS NULL THEN m.sequence_number ELSE 0 END, COALESCE(h.refused_sender, m.sender), " +
+        "h.status, h.at, h.recipient, h.channel, h.detail, h.refused_sender IS NOT NULL " +
         "FROM status_history h JOIN messages m ON m.message_id = h.message_id";
 
     private readonly SqliteDatabase _db = new(path, "messages",
         SqliteMigration.Sql(1, "conversations, messages, recipients, status history", Schema),
-        SqliteMigration.AddColumn(2, "messages", "file_meta", "TEXT"));
+        SqliteMigration.AddColumn(2, "messages", "file_meta", "TEXT"),
+        SqliteMigration.Sql(3, "failed deliveries of messages refused for a taken id",
+            "ALTER TABLE status_history ADD COLUMN refused_conversation_id TEXT; ALTER TABLE status_history ADD COLUMN refused_sender TEXT;"));
 
     public Task<(Conversation Conversation, bool Created)> CreateConversationAsync(Conversation draft, CancellationToken cancellationToken = default) =>
         _db.WriteAsync((connection, tx) =>
@@ -122,7 +127,14 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
         _db.WriteAsync<IReadOnlyList<StoreResult>>((connection, tx) =>
         {
             var now = clock.GetUtcNow();
-            using var findExisting = connection.Command("SELECT sequence_number, sent_at FROM messages WHERE message_id = $id", tx, ("$id", ""));
+            using var findExisting = connection.Command(
+                "SELECT sequence_number, sent_at, conversation_id, sender, payload_type, text, file_id FROM messages WHERE message_id = $id", tx, ("$id", ""));
+            using var findRefusal = connection.Command(
+                "SELECT 1 FROM status_history WHERE message_id = $id AND refused_conversation_id = $c AND refused_sender = $from", tx, ("$id", ""), ("$c", ""), ("$from", ""));
+            using var insertRefusal = connection.Command(
+                "INSERT INTO status_history (message_id, status, at, recipient, channel, detail, published, refused_conversation_id, refused_sender) " +
+                "VALUES ($id, $s, $at, $u, $ch, $d, 0, $c, $from) RETURNING id", tx,
+                ("$id", ""), ("$s", MessageStatus.Failed), ("$at", now.Iso()), ("$u", ""), ("$ch", ""), ("$d", ""), ("$c", ""), ("$from", ""));
             using var nextSequence = connection.Command(
                 "UPDATE conversations SET last_seq = last_seq + 1 WHERE conversation_id = $c RETURNING last_seq", tx, ("$c", ""));
             using var insertMessage = connection.Command(
@@ -144,7 +156,10 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
                 using (var existing = findExisting.ExecuteReader())
                     if (existing.Read())
                     {
-                        results.Add(new StoreResult(m, StoreOutcome.Duplicate, existing.GetInt64(0), existing.Time(1)));
+                        var stored = new MessagePayload(existing.GetString(4), existing.StringOrNull(5), existing.StringOrNull(6));
+                        results.Add(MessageIds.SameMessage(m, existing.GetString(2), existing.GetString(3), stored)
+                            ? new StoreResult(m, StoreOutcome.Duplicate, existing.GetInt64(0), existing.Time(1))
+                            : Refuse(m, deliveries));
                         continue;
                     }
                 nextSequence.Parameters["$c"].Value = m.ConversationId;
@@ -175,6 +190,22 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
             // Stored, duplicate or never storable: either way no longer the journal's to produce again.
             AcceptanceJournalTable.Clear(connection, tx, batch.Select(b => b.Message.MessageId));
             return results;
+
+            // The id is another message's: record this one's deliveries failed, once (a replayed record finds them recorded).
+            StoreResult Refuse(NewMessage m, IReadOnlyList<Delivery> deliveries)
+            {
+                findRefusal.Bind(("$id", m.MessageId), ("$c", m.ConversationId), ("$from", m.From));
+                if (findRefusal.ExecuteScalar() is not null) return new StoreResult(m, StoreOutcome.Clash, 0, Changes: []);
+                var detail = MessageIds.ClashDetail(m.MessageId);
+                var changes = new List<StatusChange>(deliveries.Count);
+                foreach (var d in deliveries)
+                {
+                    insertRefusal.Bind(("$id", m.MessageId), ("$u", d.Recipient), ("$ch", d.Channel), ("$d", detail), ("$c", m.ConversationId), ("$from", m.From));
+                    var changeId = (long)insertRefusal.ExecuteScalar()!;
+                    changes.Add(new StatusChange(changeId, m.MessageId, m.ConversationId, 0, m.From, MessageStatus.Failed, now, d.Recipient, d.Channel, detail, Refused: true));
+                }
+                return new StoreResult(m, StoreOutcome.Clash, 0, Changes: changes);
+            }
         }, cancellationToken);
 
     public Task<IReadOnlyList<StatusChange>> UnpublishedStatusChangesAsync(DateTimeOffset recordedBefore, int limit, CancellationToken cancellationToken = default) =>
@@ -206,7 +237,7 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
                     "SELECT username, channel, status, updated_at FROM message_recipients WHERE message_id = $id ORDER BY rowid", null, ("$id", messageId))
                 .Query(r => new RecipientStatus(r.GetString(0), r.GetString(1), r.GetString(2), r.Time(3))).ToList();
             var history = connection.Command(
-                    $"{ChangeSelect} WHERE h.message_id = $id ORDER BY h.id",
+                    $"{ChangeSelect} WHERE h.message_id = $id AND h.refused_sender IS NULL ORDER BY h.id",
                     null, ("$id", messageId))
                 .Query(ReadChange).ToList();
             return new MessageStatusView(message, MessageStatus.Aggregate(recipients.Select(r => r.Status)), recipients, history);
@@ -226,7 +257,7 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
 
     private static StatusChange ReadChange(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetString(4), r.GetString(5), r.Time(6),
-        r.StringOrNull(7), r.StringOrNull(8), r.StringOrNull(9));
+        r.StringOrNull(7), r.StringOrNull(8), r.StringOrNull(9), r.GetBoolean(10));
 
     public Task<IReadOnlyList<StatusChange>> ApplyReceiptsAsync(IReadOnlyList<Receipt> receipts, CancellationToken cancellationToken = default) =>
         _db.WriteAsync<IReadOnlyList<StatusChange>>((connection, tx) =>
