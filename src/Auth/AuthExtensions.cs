@@ -28,6 +28,7 @@ public static class AuthExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddValidatedOptions<AuthOptions>(AuthOptions.Section);
         builder.Services.AddValidatedOptions<ChatOptions>(ChatOptions.Section);
+        builder.Services.AddValidatedOptions<ChannelProofOptions>(ChannelProofOptions.Section);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AuthJsonContext.Default));
         // Keys are looked up per token, so a rotation is seen at once.
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)

@@ -20,7 +20,11 @@ public sealed record KeyRotationResponse(string Kid);
 
 public sealed record ChannelMappingRequest(string? ExternalId);
 
-public sealed record ChannelMappingResponse(string Username, string Channel, string ExternalId, DateTimeOffset UpdatedAt);
+/// <param name="Status"><c>verified</c> (it counts) or <c>pending</c> (set by the user, not proven yet: ignored).</param>
+public sealed record ChannelMappingResponse(string Username, string Channel, string ExternalId, string Status, DateTimeOffset UpdatedAt);
+
+/// <param name="DeepLink">Telegram: the bot link that sends <c>/start &lt;code&gt;</c> (when <c>Auth:ChannelProof:TelegramBot</c> is set).</param>
+public sealed record ChannelProofCodeResponse(string Code, DateTimeOffset ExpiresAt, string? DeepLink);
 
 public sealed record ChannelMappingList(IReadOnlyList<ChannelMappingResponse> Items);
 
@@ -36,4 +40,5 @@ public sealed record ChannelMappingList(IReadOnlyList<ChannelMappingResponse> It
 [JsonSerializable(typeof(ChannelMappingRequest))]
 [JsonSerializable(typeof(ChannelMappingResponse))]
 [JsonSerializable(typeof(ChannelMappingList))]
+[JsonSerializable(typeof(ChannelProofCodeResponse))]
 internal sealed partial class AuthJsonContext : JsonSerializerContext;

@@ -20,13 +20,19 @@ internal static class ChannelsApi
         var channels = app.MapGroup("/v1/users/{username}/channels").WithTags("Channels").RequireAuthorization(ManagePolicy)
             .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
         channels.MapGet("/", List);
-        channels.MapPut("/{channel}", Put).DescribeBody<ChannelMappingRequest>("""{"external_id":"123456789"}""").ProducesProblems(StatusCodes.Status404NotFound);
+        channels.MapPut("/{channel}", Put).DescribeBody<ChannelMappingRequest>("""{"external_id":"123456789"}""")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         channels.MapDelete("/{channel}", Delete).ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        channels.MapPost("/{channel}/verification", RequestProof).ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         return app;
     }
 
-    private static ProblemHttpResult? CheckChannel(string channel) =>
-        !Channels.Supported.Contains(channel) || channel == Channels.App
+    /// <summary>Identifiers name users and platform accounts in logs, keys and messages: no NUL or other control characters.</summary>
+    private static bool HasControl(string? value) => value is not null && value.Any(char.IsControl);
+
+    private static ProblemHttpResult? CheckChannel(string username, string channel) =>
+        HasControl(username) ? Problems.Invalid("username", "Must not contain NUL or other control characters.")
+        : !Channels.Supported.Contains(channel) || channel == Channels.App
             ? Problems.Invalid("channel", $"Must be one of: {string.Join(", ", Channels.Supported.Where(c => c != Channels.App))} (the app channel needs no mapping).")
             : null;
 
@@ -36,22 +42,33 @@ internal static class ChannelsApi
     private static async Task<Results<Ok<ChannelMappingResponse>, ProblemHttpResult>> Put(
         string username, string channel, HttpContext http, ChannelMappingsHandler handler, CancellationToken ct)
     {
-        if (CheckChannel(channel) is { } problem) return problem;
+        if (CheckChannel(username, channel) is { } problem) return problem;
         var (body, bodyProblem) = await JsonBody.ReadAsync(http.Request, AuthJsonContext.Default.ChannelMappingRequest);
         if (bodyProblem is not null) return bodyProblem;
         if (string.IsNullOrWhiteSpace(body!.ExternalId) || body.ExternalId.Length > 256)
             return Problems.Invalid("external_id", "Is required: the user's id on that platform, at most 256 characters.");
-        return (await handler.SetAsync(username, channel, body.ExternalId, ct)).ToResult(http.Response, mapping => TypedResults.Ok(Response(mapping)));
+        if (HasControl(body.ExternalId)) return Problems.Invalid("external_id", "Must not contain NUL or other control characters.");
+        // A user's own mapping waits for proof from the platform; an admin's or an integrator's counts at once.
+        var caller = http.User.Caller();
+        return (await handler.SetAsync(username, channel, body.ExternalId, verified: caller.IsAdmin || caller.IsClient, ct))
+            .ToResult(http.Response, mapping => TypedResults.Ok(Response(mapping)));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
         string username, string channel, HttpContext http, ChannelMappingsHandler handler, CancellationToken ct)
     {
-        if (CheckChannel(channel) is { } problem) return problem;
+        if (CheckChannel(username, channel) is { } problem) return problem;
         return (await handler.DeleteAsync(username, channel, ct)).ToResult(http.Response, _ => TypedResults.NoContent());
     }
 
-    private static ChannelMappingResponse Response(ChannelMapping m) => new(m.Username, m.Channel, m.ExternalId, m.UpdatedAt);
+    private static async Task<Results<Ok<ChannelProofCodeResponse>, ProblemHttpResult>> RequestProof(
+        string username, string channel, HttpContext http, ChannelMappingsHandler handler, CancellationToken ct)
+    {
+        if (CheckChannel(username, channel) is { } problem) return problem;
+        return (await handler.RequestProofAsync(username, channel, ct)).ToResult(http.Response, code => TypedResults.Ok(code));
+    }
+
+    private static ChannelMappingResponse Response(ChannelMapping m) => new(m.Username, m.Channel, m.ExternalId, m.Verified ? "verified" : "pending", m.UpdatedAt);
 }
 
 /// <summary>

@@ -7,7 +7,7 @@ namespace Chat.Connectors;
 
 /// <summary>Turns a platform user's text into an accepted message on chat.messages (idempotent by the platform's own id).</summary>
 internal sealed class InboundMessageHandler(
-    IChannelDirectory metadata, IMessageStore store, EventProducer producer, TimeProvider clock, ILogger<InboundMessageHandler> logger)
+    IChannelDirectory metadata, IChannelProof proof, IMessageStore store, EventProducer producer, TimeProvider clock, ILogger<InboundMessageHandler> logger)
 {
     /// <summary>A mock platform's webhook: each receipt, then the message if there is one.</summary>
     public async Task HandleAsync(string channel, MetaUpdate update, CancellationToken ct)
@@ -41,8 +41,15 @@ internal sealed class InboundMessageHandler(
         }, ct);
     }
 
+    /// <summary>
+    /// A proof code (Telegram: <c>/start &lt;code&gt;</c>; a mock platform: anywhere in the signed text) goes to
+    /// Auth, and if it proves a mapping it is not also a message. Otherwise the text is a message from the
+    /// user whose verified mapping names the sender (pending ones do not count).
+    /// </summary>
     public async Task<bool> AcceptAsync(string channel, string externalId, string messageId, string text, CancellationToken ct)
     {
+        var code = channel != "telegram" || text.StartsWith("/start ", StringComparison.Ordinal) ? ChannelProof.CodeIn(text) : null;
+        if (code is not null && await proof.ProveAsync(channel, externalId, code, ct) is not null) return false;
         var user = await metadata.FindUserByChannelAsync(channel, externalId, ct);
         var conversationId = user is null ? null : await store.LastConversationOnChannelAsync(user, channel, ct);
         var conversation = conversationId is null ? null : await store.FindConversationAsync(conversationId, ct);

@@ -20,7 +20,7 @@ internal sealed class DeliveryHandoff(IMessageStore store, IChannelDirectory cha
         foreach (var change in changes.Where(c => c is { Status: MessageStatus.Sent, Channel: not null and not Channels.App, Recipient: not null }))
         {
             var view = await store.GetStatusAsync(change.MessageId, cancellationToken);
-            var mapping = (await channels.ChannelMappingsAsync(change.Recipient!, cancellationToken)).FirstOrDefault(m => m.Channel == change.Channel);
+            var mapping = (await channels.ChannelMappingsAsync(change.Recipient!, cancellationToken)).FirstOrDefault(m => m.Channel == change.Channel && m.Verified);
             if (view is null || mapping is null) continue; // the mapping went away since routing; the delivery ends as sent
             var delivery = new ConnectorDelivery
             {

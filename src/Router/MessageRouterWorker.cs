@@ -118,9 +118,10 @@ internal sealed class MessageRouterWorker : BatchConsumer
                     continue;
                 }
                 if (!mappings.TryGetValue(recipient, out var theirs)) mappings[recipient] = theirs = await _channels.ChannelMappingsAsync(recipient, ct);
-                deliveries.Add(theirs.Any(m => m.Channel == channel)
+                // A pending mapping (set by the user, not proven) sends nothing: it may name someone else's account.
+                deliveries.Add(theirs.Any(m => m.Channel == channel && m.Verified)
                     ? new Delivery(recipient, channel, MessageStatus.Sent)
-                    : new Delivery(recipient, channel, MessageStatus.Failed, $"'{recipient}' has no {channel} mapping (PUT /v1/users/{recipient}/channels/{channel})."));
+                    : new Delivery(recipient, channel, MessageStatus.Failed, $"'{recipient}' has no verified {channel} mapping (PUT /v1/users/{recipient}/channels/{channel}, then prove it)."));
             }
         return deliveries;
     }

@@ -6,9 +6,11 @@ namespace Chat.Webhooks;
 
 /// <summary>
 /// Keeps webhook deliveries off internal networks (SSRF): an endpoint whose host resolves to a
-/// private, loopback or link-local address is refused unless configuration allows it.
+/// private, loopback or link-local address is refused unless configuration allows it. Checked at
+/// registration and again, with the same rules, for the address each delivery connects to
+/// (<see cref="GuardedConnection"/>), so a name that later resolves elsewhere (DNS rebinding) is refused too.
 /// </summary>
-internal sealed class TargetGuard(IOptions<WebhooksOptions> options)
+internal sealed class TargetGuard(IHostResolver resolver, IOptions<WebhooksOptions> options)
 {
     /// <summary>Null if the URL may be called; otherwise why not.</summary>
     public async Task<string?> RefuseAsync(string? url, CancellationToken ct)
@@ -18,23 +20,27 @@ internal sealed class TargetGuard(IOptions<WebhooksOptions> options)
         IPAddress[] addresses;
         try
         {
-            addresses = IPAddress.TryParse(uri.Host.Trim('[', ']'), out var literal) ? [literal] : await Dns.GetHostAddressesAsync(uri.Host, ct);
+            addresses = await resolver.ResolveAsync(uri.Host, ct);
         }
         catch (SocketException)
         {
             return $"The host '{uri.Host}' does not resolve.";
         }
         if (addresses.Length == 0) return $"The host '{uri.Host}' does not resolve.";
-        foreach (var address in addresses.Select(a => a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a))
-        {
-            if (IPAddress.IsLoopback(address) && !options.Value.AllowLoopbackTargets)
-                return $"'{uri.Host}' resolves to {address}, a loopback address.";
-            // Link-local includes cloud metadata services (169.254.169.254): never just for being local.
-            if ((IsPrivate(address) || IsLinkLocal(address)) && !options.Value.AllowPrivateTargets)
-                return $"'{uri.Host}' resolves to {address}, a private or link-local address.";
-            if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
-                return $"'{uri.Host}' resolves to an unspecified address.";
-        }
+        return addresses.Select(a => RefuseAddress(uri.Host, a)).FirstOrDefault(refusal => refusal is not null);
+    }
+
+    /// <summary>Null if <paramref name="address"/>, which <paramref name="host"/> resolved to, may be called; otherwise why not.</summary>
+    public string? RefuseAddress(string host, IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        if (IPAddress.IsLoopback(address) && !options.Value.AllowLoopbackTargets)
+            return $"'{host}' resolves to {address}, a loopback address.";
+        // Link-local includes cloud metadata services (169.254.169.254): never just for being local.
+        if ((IsPrivate(address) || IsLinkLocal(address)) && !options.Value.AllowPrivateTargets)
+            return $"'{host}' resolves to {address}, a private or link-local address.";
+        if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
+            return $"'{host}' resolves to an unspecified address.";
         return null;
     }
 

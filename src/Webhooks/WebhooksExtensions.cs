@@ -13,13 +13,20 @@ public static class WebhooksExtensions
         builder.AddKafka();
         builder.Services.AddValidatedOptions<WebhooksOptions>(WebhooksOptions.Section);
         builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton<IHostResolver, DnsHostResolver>();
         builder.Services.TryAddSingleton<TargetGuard>();
+        builder.Services.TryAddSingleton<GuardedConnection>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<RegisterWebhookHandler>();
         builder.Services.TryAddSingleton<OwnWebhooksHandler>();
         // No automatic redirects: a redirect could lead a delivery to an address the guard refused.
+        // Every connection goes through the guard (DNS rebinding); no proxy, or the guard would see the proxy's address, not the target's.
         builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+            .ConfigurePrimaryHttpMessageHandler(services => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false, UseProxy = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                ConnectCallback = services.GetRequiredService<GuardedConnection>().ConnectAsync,
+            });
         builder.Services.AddHostedService<WebhookFanout>();
         builder.Services.AddHostedService<WebhookDispatcher>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, WebhooksJsonContext.Default));

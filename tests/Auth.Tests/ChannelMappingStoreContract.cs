@@ -68,21 +68,47 @@ public abstract class ChannelMappingStoreContract : IDisposable
     }
 
     [Fact]
-    public async Task A_user_who_lets_go_of_a_platform_id_does_not_take_it_from_the_user_mapped_to_it_since()
+    public async Task A_platform_id_verified_for_one_user_is_refused_to_another_until_let_go()
     {
-        // Nothing stops two users from naming one platform id (a chat handed on); the newest mapping is who it is.
+        // Issue 14: one verified user per platform id (before, the newest mapping took it).
         var store = OpenMappings();
-        await store.SetChannelMappingAsync(new ChannelMapping("fred", "telegram", "555", At));
-        await store.SetChannelMappingAsync(new ChannelMapping("gina", "telegram", "555", At.AddMinutes(1)));
-        await store.SetChannelMappingAsync(new ChannelMapping("hank", "whatsapp", "+1", At));
-        await store.SetChannelMappingAsync(new ChannelMapping("iris", "whatsapp", "+1", At.AddMinutes(1)));
-        Assert.Equal("gina", await store.FindUserByChannelAsync("telegram", "555"));
+        Assert.True(await store.SetChannelMappingAsync(new ChannelMapping("fred", "telegram", "555", At)));
+        Assert.False(await store.SetChannelMappingAsync(new ChannelMapping("gina", "telegram", "555", At.AddMinutes(1))));
+        Assert.False(await store.SetChannelMappingAsync(new ChannelMapping("gina", "telegram", "555", At.AddMinutes(1), Verified: false)));
+        Assert.Empty(await store.ChannelMappingsAsync("gina"));
+        Assert.Equal("fred", await store.FindUserByChannelAsync("telegram", "555"));
+        Assert.True(await store.SetChannelMappingAsync(new ChannelMapping("gina", "whatsapp", "555", At)), "the same id on another channel is another identity");
 
-        Assert.True(await store.DeleteChannelMappingAsync("fred", "telegram"));
+        Assert.True(await store.SetChannelMappingAsync(new ChannelMapping("fred", "telegram", "556", At.AddMinutes(2))));
+        Assert.True(await store.SetChannelMappingAsync(new ChannelMapping("gina", "telegram", "555", At.AddMinutes(3))));
         Assert.Equal("gina", await store.FindUserByChannelAsync("telegram", "555"));
-        await store.SetChannelMappingAsync(new ChannelMapping("hank", "whatsapp", "+2", At.AddMinutes(2)));
-        Assert.Equal("iris", await store.FindUserByChannelAsync("whatsapp", "+1"));
-        Assert.Equal("hank", await store.FindUserByChannelAsync("whatsapp", "+2"));
+        Assert.Equal("fred", await store.FindUserByChannelAsync("telegram", "556"));
+    }
+
+    [Fact]
+    public async Task A_pending_mapping_is_listed_but_finds_no_one_until_its_code_verifies_it()
+    {
+        var store = OpenMappings();
+        var pending = new ChannelMapping("kate", "telegram", "777", At, Verified: false);
+        Assert.True(await store.SetChannelMappingAsync(pending));
+        Assert.True(await store.SetChannelMappingAsync(new ChannelMapping("liam", "telegram", "777", At, Verified: false)), "pending claims do not hold the id");
+        Assert.Equal([pending], await store.ChannelMappingsAsync("kate"));
+        Assert.Null(await store.FindUserByChannelAsync("telegram", "777"));
+
+        Assert.False(await store.SetProofCodeAsync("nobody", "telegram", "hash", At.AddMinutes(10)));
+        Assert.True(await store.SetProofCodeAsync("kate", "telegram", "kate-hash", At.AddMinutes(10)));
+        Assert.True(await store.SetProofCodeAsync("liam", "telegram", "liam-hash", At.AddMinutes(10)));
+        Assert.Null(await store.VerifyChannelMappingAsync("telegram", "777", "wrong-hash", At.AddMinutes(1)));
+        Assert.Null(await store.VerifyChannelMappingAsync("telegram", "778", "kate-hash", At.AddMinutes(1)));
+        Assert.Null(await store.VerifyChannelMappingAsync("telegram", "777", "kate-hash", At.AddMinutes(11)));
+        Assert.Equal("kate", await store.VerifyChannelMappingAsync("telegram", "777", "kate-hash", At.AddMinutes(1)));
+
+        Assert.Equal("kate", await store.FindUserByChannelAsync("telegram", "777"));
+        Assert.True(Assert.Single(await store.ChannelMappingsAsync("kate")).Verified);
+        Assert.Null(await store.VerifyChannelMappingAsync("telegram", "777", "kate-hash", At.AddMinutes(2)));
+        Assert.Null(await store.VerifyChannelMappingAsync("telegram", "777", "liam-hash", At.AddMinutes(2)));
+        Assert.False(Assert.Single(await store.ChannelMappingsAsync("liam")).Verified);
+        Assert.False(await store.SetProofCodeAsync("kate", "telegram", "again", At.AddMinutes(10)), "a verified mapping needs no code");
     }
 
     public void Dispose() => Data.Dispose();

@@ -12,7 +12,7 @@ public sealed class ConnectorRestartTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _telegram = await FakeTelegram.StartAsync();
-        _server = await ChatServer.StartAsync(new Dictionary<string, string?> { ["Connectors:Enabled"] = "false" });
+        _server = await ChatServer.StartAsync(new Dictionary<string, string?> { ["Connectors:Enabled"] = "false", ["Auth:Admins:0"] = "root" });
     }
 
     private Task<ServiceProcess> StartConnectorsAsync() => ServiceProcess.StartAsync("Connectors", new Dictionary<string, string?>
@@ -34,7 +34,9 @@ public sealed class ConnectorRestartTests : IAsyncLifetime
     {
         var alice = await _server.Client().SignUpAsync("alice");
         var bob = await _server.Client().SignUpAsync("bob");
-        await ApiClient.ExpectAsync(await bob.Http.PutAsJsonAsync("/v1/users/bob/channels/telegram", new { external_id = "8080" }), HttpStatusCode.OK);
+        // Set by an admin, so it counts at once (issue 14: a user's own mapping waits for proof).
+        var root = await _server.Client().SignUpAsync("root");
+        await ApiClient.ExpectAsync(await root.Http.PutAsJsonAsync("/v1/users/bob/channels/telegram", new { external_id = "8080" }), HttpStatusCode.OK);
         var conversation = await alice.CreateConversationAsync("direct", "bob");
         var texts = Enumerable.Range(1, 3).Select(i => $"retry me {i}").ToList();
 

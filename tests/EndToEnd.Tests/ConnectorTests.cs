@@ -47,7 +47,8 @@ public sealed class ConnectorTests(ConnectorFixture fixture) : IClassFixture<Con
     {
         var alice = await Server.Client().SignUpAsync("alice" + tag);
         var bob = await Server.Client().SignUpAsync("bob" + tag);
-        await ApiClient.ExpectAsync(await bob.Http.PutAsJsonAsync($"/v1/users/{bob.Username}/channels/telegram", new { external_id = chatId }), HttpStatusCode.OK);
+        // Set by an admin, so it counts at once (issue 14: a user's own mapping waits for proof).
+        await ApiClient.ExpectAsync(await fixture.Root.Http.PutAsJsonAsync($"/v1/users/{bob.Username}/channels/telegram", new { external_id = chatId }), HttpStatusCode.OK);
         return (alice, bob, await alice.CreateConversationAsync("direct", bob.Username!));
     }
 
@@ -206,7 +207,7 @@ public sealed class ConnectorTests(ConnectorFixture fixture) : IClassFixture<Con
     {
         var alice = await Server.Client().SignUpAsync("alicewa");
         var bob = await Server.Client().SignUpAsync("bobwa");
-        await ApiClient.ExpectAsync(await bob.Http.PutAsJsonAsync($"/v1/users/{bob.Username}/channels/whatsapp", new { external_id = "+15550001" }), HttpStatusCode.OK);
+        await ApiClient.ExpectAsync(await fixture.Root.Http.PutAsJsonAsync($"/v1/users/{bob.Username}/channels/whatsapp", new { external_id = "+15550001" }), HttpStatusCode.OK);
         var conversation = await alice.CreateConversationAsync("direct", bob.Username!);
         var outbound = await SendAsync(alice, conversation, "write back on whatsapp", "whatsapp");
         await Eventually.UntilAsync(() => ChannelStatusesAsync(alice, outbound), s => s.GetValueOrDefault("whatsapp") == "delivered", Deadline, "the mock delivered it");
@@ -234,7 +235,7 @@ public sealed class ConnectorTests(ConnectorFixture fixture) : IClassFixture<Con
     {
         var alice = await Server.Client().SignUpAsync("alicerc");
         var bob = await Server.Client().SignUpAsync("bobrc");
-        await ApiClient.ExpectAsync(await bob.Http.PutAsJsonAsync($"/v1/users/{bob.Username}/channels/whatsapp", new { external_id = "+15550002" }), HttpStatusCode.OK);
+        await ApiClient.ExpectAsync(await fixture.Root.Http.PutAsJsonAsync($"/v1/users/{bob.Username}/channels/whatsapp", new { external_id = "+15550002" }), HttpStatusCode.OK);
         var conversation = await alice.CreateConversationAsync("direct", bob.Username!);
         var first = await SendAsync(alice, conversation, "first", "whatsapp");
         var second = await SendAsync(alice, conversation, "second", "whatsapp");

@@ -13,8 +13,17 @@ public sealed record RefreshToken(string TokenHash, string FamilyId, string Subj
 /// </summary>
 public sealed record IntegratorClient(string ClientId, string Name, string SecretHash, IReadOnlyList<string> Scopes, IReadOnlyList<string> ActAs, DateTimeOffset CreatedAt);
 
-/// <summary>Who a user is on an external platform (their Telegram chat id, WhatsApp number, …).</summary>
-public sealed record ChannelMapping(string Username, string Channel, string ExternalId, DateTimeOffset UpdatedAt);
+/// <summary>
+/// Who a user is on an external platform (their Telegram chat id, WhatsApp number, …). Only a
+/// <see cref="Verified"/> mapping counts (inbound attribution, outbound delivery), and one
+/// (channel, external id) is verified for at most one user. A mapping a user sets for themselves is
+/// pending until they prove it from that platform; one set by an admin or integrator is verified at once.
+/// Mappings stored before proof existed read as verified (they counted then).
+/// </summary>
+public sealed record ChannelMapping(string Username, string Channel, string ExternalId, DateTimeOffset UpdatedAt, bool Verified = true);
+
+/// <summary>A one-time proof code (kept as its hash) for the pending mapping of <see cref="Username"/>.</summary>
+public sealed record ChannelProofCode(string Username, DateTimeOffset ExpiresAt);
 
 /// <summary>How accounts are stored as JSON in etcd (snake_case: the layout the first release wrote).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
@@ -22,4 +31,5 @@ public sealed record ChannelMapping(string Username, string Channel, string Exte
 [JsonSerializable(typeof(RefreshToken))]
 [JsonSerializable(typeof(IntegratorClient))]
 [JsonSerializable(typeof(ChannelMapping))]
+[JsonSerializable(typeof(ChannelProofCode))]
 internal sealed partial class AccountStorageJson : JsonSerializerContext;

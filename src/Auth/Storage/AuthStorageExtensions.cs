@@ -32,6 +32,9 @@ public static class AuthStorageExtensions
             _ => sp => new SqliteChannelMappingStore(sp.DataFile("auth.db"), sp.DataFile(StorageExtensions.LegacyMetadataFile)),
         }, (store, ct) => store.FindUserByChannelAsync("health-probe", "health-probe", ct));
         builder.Services.TryAddSingleton<IChannelDirectory>(sp => sp.GetRequiredService<IChannelMappingStore>());
+        // Where the connectors run, they hand proofs to Auth's mappings through this.
+        builder.Services.TryAddSingleton<IChannelProof, ChannelProof>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
     }
 
