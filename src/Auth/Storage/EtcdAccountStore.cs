@@ -98,8 +98,12 @@ internal sealed class EtcdAccountStore : IAccountStore, IDisposable
     public Task<IntegratorClient?> FindClientAsync(string clientId, CancellationToken cancellationToken = default) =>
         _etcd.GetJsonAsync(Prefix + "clients/" + clientId, AccountStorageJson.Default.IntegratorClient, cancellationToken);
 
+    private int _disposed;
+
+    /// <summary>Safe to call twice: the container disposes it once as each port it serves (IAccountStore, IUserDirectory).</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         _etcd.Client.CancelWatch(_watch);
         _etcd.Dispose();
     }

@@ -65,5 +65,11 @@ public sealed class EtcdKeyValue : IDisposable
     /// <summary>A step for the first version: the keys as the release before versions were recorded wrote them.</summary>
     public static Task Unchanged(EtcdKeyValue _) => Task.CompletedTask;
 
-    public void Dispose() => Client.Dispose();
+    private int _disposed;
+
+    /// <summary>Safe to call twice (an adapter serving a port and its narrow read port is disposed as each).</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0) Client.Dispose();
+    }
 }
