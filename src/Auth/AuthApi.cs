@@ -23,6 +23,7 @@ public static class AuthApi
         auth.MapPost("/logout", Logout).DisableAntiforgery().DescribeBody<LogoutRequest>("""{"refresh_token":"rt_3q2-7wEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}""");
         app.MapGet("/.well-known/jwks.json", (KeyRing keys) => Results.Text(keys.PublicKeySetJson(), "application/jwk-set+json"))
             .AllowAnonymous().WithTags("Auth");
+        app.MapGet("/.well-known/revoked-tokens", RevokedTokens).AllowAnonymous().WithTags("Auth").ProducesProblems(StatusCodes.Status400BadRequest);
         app.MapAdminApi();
         app.MapChannelsApi();
         return app;
@@ -90,13 +91,22 @@ public static class AuthApi
         return errors;
     }
 
-    /// <summary>Revokes the refresh token's whole family; access tokens already issued live out their hour.</summary>
-    private static async Task<Results<NoContent, ProblemHttpResult>> Logout(HttpRequest request, RefreshTokens refreshTokens, CancellationToken ct)
+    /// <summary>Revokes the refresh token's whole family and the access token presented with the request.</summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> Logout(HttpContext http, LogoutHandler handler, CancellationToken ct)
     {
-        var (body, problem) = await JsonBody.ReadAsync(request, AuthJsonContext.Default.LogoutRequest);
+        var (body, problem) = await JsonBody.ReadAsync(http.Request, AuthJsonContext.Default.LogoutRequest);
         if (problem is not null) return problem;
-        if (string.IsNullOrEmpty(body!.RefreshToken)) return Problems.Invalid("refresh_token", "Is required.");
-        await refreshTokens.RevokeAsync(body.RefreshToken, ct);
+        if (string.IsNullOrEmpty(body!.RefreshToken) && LogoutHandler.AccessTokenOf(http.User) is null)
+            return Problems.Invalid("refresh_token", "Is required unless a valid access token is sent as Authorization: Bearer (then that token is revoked).");
+        await handler.LogOutAsync(body.RefreshToken, http.User, ct);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>Access tokens revoked by logout that have not expired yet, for the services that validate tokens.</summary>
+    private static async Task<Results<Ok<RevocationPage>, ProblemHttpResult>> RevokedTokens(string? after, IAccountStore accounts, CancellationToken ct)
+    {
+        long cursor = 0;
+        if (after is not null && (!long.TryParse(after, out cursor) || cursor < 0)) return Problems.Invalid("after", "Must be a cursor from an earlier answer (a whole number, 0 or more).");
+        return TypedResults.Ok(await accounts.ReadRevokedTokensAfterAsync(cursor, ct));
     }
 }

@@ -18,6 +18,11 @@ public static class AuthExtensions
         builder.Services.TryAddSingleton<KeyRing>();
         builder.Services.TryAddSingleton<TokenIssuer>();
         builder.Services.TryAddSingleton<RefreshTokens>();
+        builder.Services.TryAddSingleton<LogoutHandler>();
+        // Auth reads revocations from its own store (every instance sees the others' within a poll), not over HTTP.
+        builder.Services.RemoveAll<IRevocationFeed>();
+        builder.Services.AddSingleton<IRevocationFeed, AccountRevocationFeed>();
+        builder.Services.TryAddSingleton<RevokedTokens>();
         builder.Services.TryAddSingleton<PasswordHasher>();
         builder.Services.TryAddSingleton<LoginThrottle>();
         builder.Services.TryAddSingleton<RegisterUserHandler>();

@@ -34,6 +34,7 @@ public sealed record ChannelMappingList(IReadOnlyList<ChannelMappingResponse> It
 [JsonSerializable(typeof(TokenRequest))]
 [JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(LogoutRequest))]
+[JsonSerializable(typeof(Chat.Shared.Http.RevocationPage))]
 [JsonSerializable(typeof(CreateClientRequest))]
 [JsonSerializable(typeof(ClientResponse))]
 [JsonSerializable(typeof(KeyRotationResponse))]

@@ -1,3 +1,5 @@
+using Chat.Shared.Http;
+
 namespace Chat.Auth.Tests;
 
 /// <summary>What every account store must do; one subclass per adapter.</summary>
@@ -88,6 +90,28 @@ public abstract class AccountStoreContract : IDisposable
         await store.RevokeTokenFamilyAsync("family-a");
         Assert.True(await store.IsTokenFamilyRevokedAsync("family-a"));
         Assert.False(await store.IsTokenFamilyRevokedAsync("family-b"));
+    }
+
+    [Fact]
+    public async Task Revoked_access_tokens_are_read_once_after_their_cursor_by_every_instance_and_expired_ones_not_at_all()
+    {
+        var writer = OpenAccounts();
+        var reader = OpenAccounts();
+        var live = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds()); // stores keep whole seconds
+        var first = await reader.ReadRevokedTokensAfterAsync(0);
+        Assert.Empty(first.Tokens);
+
+        await writer.RevokeAccessTokenAsync(new("jti-1", live));
+        await writer.RevokeAccessTokenAsync(new("jti-1", live));
+        await writer.RevokeAccessTokenAsync(new("jti-expired", DateTimeOffset.UtcNow.AddMinutes(-5)));
+        var second = await reader.ReadRevokedTokensAfterAsync(first.Cursor);
+        Assert.Equal([new RevokedToken("jti-1", live)], second.Tokens);
+
+        Assert.Empty((await reader.ReadRevokedTokensAfterAsync(second.Cursor)).Tokens);
+        await writer.RevokeAccessTokenAsync(new("jti-2", live));
+        var third = await reader.ReadRevokedTokensAfterAsync(second.Cursor);
+        Assert.Equal(["jti-2"], third.Tokens.Select(t => t.TokenId));
+        Assert.Equal(["jti-1", "jti-2"], (await OpenAccounts().ReadRevokedTokensAfterAsync(0)).Tokens.Select(t => t.TokenId).Order());
     }
 
     [Fact]

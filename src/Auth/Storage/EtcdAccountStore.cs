@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Chat.Shared.Http;
 using Chat.Storage.Etcd;
+using dotnet_etcd;
 using Etcdserverpb;
 using Google.Protobuf;
 
@@ -91,6 +93,40 @@ internal sealed class EtcdAccountStore : IAccountStore, IDisposable
 
     public async Task<bool> IsTokenFamilyRevokedAsync(string familyId, CancellationToken cancellationToken = default) =>
         (await _etcd.Client.GetValAsync(Prefix + "revoked-families/" + familyId, cancellationToken: cancellationToken)).Length > 0;
+
+    /// <summary>
+    /// Each revocation is a key under <c>revoked-tokens/</c> on a lease that ends when its token
+    /// would have expired, so the range holds only live ones. The cursor is etcd's revision: a read
+    /// at revision R sees every write up to R, so asking for mod-revisions above R misses nothing.
+    /// </summary>
+    public async Task RevokeAccessTokenAsync(RevokedToken token, CancellationToken cancellationToken = default)
+    {
+        var ttl = Math.Max(1, (long)Math.Ceiling((token.ExpiresAt - _clock.GetUtcNow()).TotalSeconds) + 60);
+        var lease = await _etcd.Client.LeaseGrantAsync(new LeaseGrantRequest { TTL = ttl }, cancellationToken: cancellationToken);
+        await _etcd.Client.PutAsync(new PutRequest
+        {
+            Key = ByteString.CopyFromUtf8(Prefix + "revoked-tokens/" + token.TokenId),
+            Value = ByteString.CopyFromUtf8(token.ExpiresAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            Lease = lease.ID,
+        }, cancellationToken: cancellationToken);
+    }
+
+    public async Task<RevocationPage> ReadRevokedTokensAfterAsync(long cursor, CancellationToken cancellationToken = default)
+    {
+        var prefix = Prefix + "revoked-tokens/";
+        var read = await _etcd.Client.GetAsync(new RangeRequest
+        {
+            Key = ByteString.CopyFromUtf8(prefix),
+            RangeEnd = ByteString.CopyFromUtf8(EtcdClient.GetRangeEnd(prefix)),
+            MinModRevision = cursor + 1,
+        }, cancellationToken: cancellationToken);
+        var now = _clock.GetUtcNow();
+        var tokens = read.Kvs
+            .Select(kv => new RevokedToken(kv.Key.ToStringUtf8()[prefix.Length..], DateTimeOffset.FromUnixTimeSeconds(long.Parse(kv.Value.ToStringUtf8(), System.Globalization.CultureInfo.InvariantCulture))))
+            .Where(t => t.ExpiresAt > now)
+            .ToList();
+        return new RevocationPage(read.Header.Revision, tokens);
+    }
 
     public Task<bool> TryCreateClientAsync(IntegratorClient client, CancellationToken cancellationToken = default) =>
         _etcd.PutIfAbsentAsync(Prefix + "clients/" + client.ClientId, JsonSerializer.SerializeToUtf8Bytes(client, AccountStorageJson.Default.IntegratorClient), cancellationToken);

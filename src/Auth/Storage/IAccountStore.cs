@@ -1,3 +1,5 @@
+using Chat.Shared.Http;
+
 namespace Chat.Auth;
 
 /// <summary>
@@ -28,6 +30,12 @@ public interface IAccountStore : IUserDirectory
     Task RevokeTokenFamilyAsync(string familyId, CancellationToken cancellationToken = default);
 
     Task<bool> IsTokenFamilyRevokedAsync(string familyId, CancellationToken cancellationToken = default);
+
+    /// <summary>Records an access token revoked by logout (again: no change), for <see cref="ReadRevokedTokensAfterAsync"/> until it expires.</summary>
+    Task RevokeAccessTokenAsync(RevokedToken token, CancellationToken cancellationToken = default);
+
+    /// <summary>Unexpired revocations recorded after <paramref name="cursor"/> (0: all), and the cursor that follows them.</summary>
+    Task<RevocationPage> ReadRevokedTokensAfterAsync(long cursor, CancellationToken cancellationToken = default);
 
     /// <summary>Creates the client unless its id is taken.</summary>
     Task<bool> TryCreateClientAsync(IntegratorClient client, CancellationToken cancellationToken = default);

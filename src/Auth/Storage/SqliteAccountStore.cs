@@ -1,3 +1,4 @@
+using Chat.Shared.Http;
 using Chat.Storage.Sqlite;
 
 namespace Chat.Auth.Storage;
@@ -33,7 +34,17 @@ internal sealed class SqliteAccountStore(string path, string legacyMetadataPath,
 
     private readonly SqliteDatabase _db = new(path, "accounts",
         SqliteMigration.Sql(1, "users, refresh tokens, clients", Schema),
-        SqliteMigration.MoveFromLegacyFile(2, legacyMetadataPath, "users", "refresh_tokens", "revoked_token_families", "clients"));
+        SqliteMigration.MoveFromLegacyFile(2, legacyMetadataPath, "users", "refresh_tokens", "revoked_token_families", "clients"),
+        SqliteMigration.Sql(3, "access tokens revoked by logout", """
+            CREATE TABLE revoked_access_tokens (
+                seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+                token_id   TEXT NOT NULL UNIQUE,
+                expires_at INTEGER NOT NULL
+            );
+            """));
+
+    /// <summary>At most this many revocations in one read; the next read continues from the cursor.</summary>
+    private const int RevocationPage = 1000;
 
     public Task<bool> TryCreateUserAsync(User user, CancellationToken cancellationToken = default) =>
         _db.WriteAsync((connection, tx) =>
@@ -96,6 +107,29 @@ internal sealed class SqliteAccountStore(string path, string legacyMetadataPath,
     public Task<bool> IsTokenFamilyRevokedAsync(string familyId, CancellationToken cancellationToken = default) =>
         Task.FromResult(_db.Read(connection => connection
             .Command("SELECT 1 FROM revoked_token_families WHERE family_id = $f", null, ("$f", familyId)).Query(_ => true).Any()));
+
+    public Task RevokeAccessTokenAsync(RevokedToken token, CancellationToken cancellationToken = default) =>
+        _db.WriteAsync((connection, tx) =>
+        {
+            // Rows are kept an hour past expiry (a reader that was away that long starts over from 0 anyway).
+            using var prune = connection.Command("DELETE FROM revoked_access_tokens WHERE expires_at < $old", tx,
+                ("$old", clock.GetUtcNow().AddHours(-1).ToUnixTimeSeconds()));
+            prune.ExecuteNonQuery();
+            using var insert = connection.Command("INSERT INTO revoked_access_tokens (token_id, expires_at) VALUES ($id, $e) ON CONFLICT DO NOTHING", tx,
+                ("$id", token.TokenId), ("$e", token.ExpiresAt.ToUnixTimeSeconds()));
+            return insert.ExecuteNonQuery();
+        }, cancellationToken);
+
+    /// <summary>One writer at a time numbers the rows, so a row with a lower <c>seq</c> never commits after a higher one is read.</summary>
+    public Task<RevocationPage> ReadRevokedTokensAfterAsync(long cursor, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_db.Read(connection =>
+        {
+            var rows = connection.Command(
+                    $"SELECT seq, token_id, expires_at FROM revoked_access_tokens WHERE seq > $after ORDER BY seq LIMIT {RevocationPage}", null, ("$after", cursor))
+                .Query(r => (Seq: r.GetInt64(0), Token: new RevokedToken(r.GetString(1), DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(2))))).ToList();
+            var now = clock.GetUtcNow();
+            return new RevocationPage(rows.Count == 0 ? cursor : rows[^1].Seq, rows.Where(r => r.Token.ExpiresAt > now).Select(r => r.Token).ToList());
+        }));
 
     public Task<bool> TryCreateClientAsync(IntegratorClient client, CancellationToken cancellationToken = default) =>
         _db.WriteAsync((connection, tx) =>

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols;
@@ -26,6 +27,19 @@ public sealed class AuthOptions
 
     /// <summary>Where services that do not issue tokens fetch the public keys (Auth's <c>/.well-known/jwks.json</c>).</summary>
     public string? JwksUrl { get; set; }
+
+    /// <summary>
+    /// Where services that do not issue tokens read the access tokens revoked by logout; unset, the
+    /// <c>/.well-known/revoked-tokens</c> beside <see cref="JwksUrl"/>.
+    /// </summary>
+    public string? RevokedTokensUrl { get; set; }
+
+    /// <summary>How often revocations are read: a logged-out token is refused everywhere within about this long.</summary>
+    [Positive]
+    public TimeSpan RevocationPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    internal string? RevocationsUrl() => RevokedTokensUrl
+        ?? (string.IsNullOrEmpty(JwksUrl) ? null : new Uri(new Uri(JwksUrl), "/.well-known/revoked-tokens").ToString());
 
     [Positive]
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
@@ -102,6 +116,13 @@ public static class ChatAuthentication
                     if (c.Request.Path.StartsWithSegments("/v1/ws") && c.Request.Query["access_token"] is [{ } token]) c.Token = token;
                     return Task.CompletedTask;
                 },
+                // Signed and unexpired is not enough: a token revoked by logout is refused until it expires.
+                OnTokenValidated = c =>
+                {
+                    if (c.Principal?.FindFirstValue("jti") is { } id && c.HttpContext.RequestServices.GetRequiredService<RevokedTokens>().IsRevoked(id))
+                        c.Fail(new SecurityTokenRevokedException());
+                    return Task.CompletedTask;
+                },
                 OnChallenge = async c =>
                 {
                     c.HandleResponse();
@@ -116,14 +137,38 @@ public static class ChatAuthentication
                 },
             };
         });
+        builder.AddRevokedTokens();
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         builder.Services.AddScopePolicies();
         return builder;
     }
 
+    /// <summary>
+    /// The deny-list of logged-out tokens and what keeps it current: Auth's store where Auth runs in
+    /// this process (it registers its own <see cref="IRevocationFeed"/>), else Auth over HTTP.
+    /// </summary>
+    private static void AddRevokedTokens(this IHostApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<RevokedTokens>();
+        builder.Services.AddHttpClient<HttpRevocationFeed>(http => http.Timeout = TimeSpan.FromSeconds(5));
+        builder.Services.TryAddSingleton<IRevocationFeed>(sp =>
+            sp.GetRequiredService<IOptions<AuthOptions>>().Value.RevocationsUrl() is null
+                ? new NoRevocationFeed()
+                : sp.GetRequiredService<HttpRevocationFeed>());
+        builder.Services.AddHostedService<RevokedTokensRefresher>();
+    }
+
+    /// <summary>Neither Auth in the process nor a URL to reach it: nothing can have been revoked that this process could learn of.</summary>
+    private sealed class NoRevocationFeed : IRevocationFeed
+    {
+        public Task<RevocationPage> ReadAfterAsync(long cursor, CancellationToken cancellationToken) => Task.FromResult(new RevocationPage(cursor, []));
+    }
+
     private static string Why(Exception failure) => failure switch
     {
+        SecurityTokenRevokedException => "was revoked by logging out",
         SecurityTokenExpiredException => "has expired",
         SecurityTokenNotYetValidException => "is not valid yet",
         SecurityTokenInvalidIssuerException => "was issued by someone else",
@@ -139,6 +184,9 @@ public static class ChatAuthentication
 
     public static Caller Caller(this ClaimsPrincipal user) => Http.Caller.Of(user);
 }
+
+/// <summary>The token was revoked (its session logged out) before it expired.</summary>
+internal sealed class SecurityTokenRevokedException() : SecurityTokenException("The access token was revoked by logout.");
 
 /// <summary>Reads a bare JWKS document (no OpenID discovery document around it) as a signing-key configuration.</summary>
 internal sealed class JwksRetriever : IConfigurationRetriever<OpenIdConnectConfiguration>
