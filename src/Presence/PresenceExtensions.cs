@@ -31,7 +31,15 @@ public static class PresenceExtensions
             case "redis":
                 var configuration = builder.Configuration["Redis:Configuration"]
                     ?? throw new InvalidOperationException("Presence:Kind is 'redis' but Redis:Configuration is not set (e.g. redis:6379).");
-                builder.Services.TryAddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(configuration));
+                // Keys and channels under Redis:KeyPrefix, so deployments (or test runs) sharing one Redis never see each other's sockets.
+                var prefix = builder.Configuration["Redis:KeyPrefix"] ?? "";
+                builder.Services.TryAddSingleton<IConnectionMultiplexer>(_ =>
+                {
+                    var options = ConfigurationOptions.Parse(configuration);
+                    options.ChannelPrefix = RedisChannel.Literal(prefix);
+                    return ConnectionMultiplexer.Connect(options);
+                });
+                builder.Services.TryAddSingleton(new RedisKeyspace(prefix));
                 builder.Services.TryAddSingleton<IPresence, RedisPresence>();
                 builder.Services.TryAddSingleton<IPushBus, RedisPushBus>();
                 break;

@@ -14,6 +14,7 @@ public sealed class DistributedAdaptersFixture : IAsyncLifetime
         ["Etcd:Prefix"] = $"/chat-e2e-{Guid.NewGuid():N}/",
         ["Presence:Kind"] = "redis",
         ["Redis:Configuration"] = TestServers.Redis,
+        ["Redis:KeyPrefix"] = $"chat-e2e-{Guid.NewGuid():N}:",
         ["Presence:NodeId"] = $"e2e-{Guid.NewGuid():N}",
     });
 

@@ -43,6 +43,7 @@ public sealed class DistributedModeTests : IAsyncLifetime
             ["Etcd__Prefix"] = $"/chat-multi-{Path.GetFileName(_data.Path)}/",
             ["Presence__Kind"] = "redis",
             ["Redis__Configuration"] = TestServers.Redis,
+            ["Redis__KeyPrefix"] = $"chat-multi-{Path.GetFileName(_data.Path)}:",
             ["Presence__NodeId"] = name ?? service,
             ["Router__OutboxSweepInterval"] = "00:00:02",
             ["Auth__JwksUrl"] = service == "Auth" ? null : new Uri(_auth.Address, "/.well-known/jwks.json").ToString(),

@@ -127,7 +127,10 @@ public sealed class InMemoryPresenceTests : PresenceContract
 
 public sealed class RedisPresenceTests : PresenceContract
 {
-    protected override Dictionary<string, string?> Settings => new() { ["Presence:Kind"] = "redis", ["Redis:Configuration"] = TestServers.Redis };
+    // Each test its own keys and channels in the shared Redis.
+    private readonly string _keyPrefix = $"chat-test-{Guid.NewGuid():N}:";
+
+    protected override Dictionary<string, string?> Settings => new() { ["Presence:Kind"] = "redis", ["Redis:Configuration"] = TestServers.Redis, ["Redis:KeyPrefix"] = _keyPrefix };
 
     [Fact]
     public async Task Presence_lapses_when_heartbeats_stop_and_lasts_while_they_come()

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using StackExchange.Redis.KeyspaceIsolation;
 
 namespace Chat.Presence.Redis;
 
@@ -8,11 +9,11 @@ namespace Chat.Presence.Redis;
 /// that heartbeats refresh, and a set of the user's socket ids. A socket whose key lapsed (its
 /// node died) no longer counts, so nothing stays stale beyond the TTL.
 /// </summary>
-internal sealed class RedisPresence(IConnectionMultiplexer redis, IOptions<PresenceOptions> options, TimeProvider clock) : IPresence
+internal sealed class RedisPresence(IConnectionMultiplexer redis, RedisKeyspace keyspace, IOptions<PresenceOptions> options, TimeProvider clock) : IPresence
 {
     private static readonly TimeSpan LastSeenLifetime = TimeSpan.FromDays(30);
 
-    private IDatabase Db => redis.GetDatabase();
+    private IDatabase Db => redis.GetDatabase().WithKeyPrefix(keyspace.Prefix);
     private TimeSpan Ttl => options.Value.Ttl;
 
     private static RedisKey Connections(string user) => $"presence:{user}:connections";
@@ -71,3 +72,6 @@ internal sealed class RedisPresence(IConnectionMultiplexer redis, IOptions<Prese
     public async Task<IReadOnlyList<PresenceState>> GetManyAsync(IEnumerable<string> usernames, CancellationToken cancellationToken = default) =>
         await Task.WhenAll(usernames.Distinct().Select(u => GetAsync(u, cancellationToken)));
 }
+
+/// <summary>The prefix (<c>Redis:KeyPrefix</c>, empty by default) of every key and channel this deployment uses in Redis.</summary>
+internal sealed record RedisKeyspace(string Prefix);
