@@ -59,6 +59,7 @@ public static class GroupRules
                     members.Where(m => m != change.Target).ToList(), [change.Target!]);
 
             case ChangeKinds.RoleChanged:
+                if (change.Role is null || !Roles.All.Contains(change.Role)) return new Refusal.Invalid("role", "Must be 'owner', 'admin' or 'member'.");
                 if (actor.Role != Roles.Owner) return new Refusal.Forbidden("role", "Only the owner may change roles.");
                 if (target is null) return new Refusal.NotFound("username", $"'{change.Target}' is not a member of this conversation.");
                 if (target.Username == change.Actor)

@@ -74,10 +74,7 @@ public enum ChangeOutcome { Applied, Refused, Duplicate, UnknownConversation }
 /// <param name="SystemMessage">Applied, or a duplicate of an applied change: its system message.</param>
 /// <param name="MembersAfter">Applied, or a duplicate: the members now.</param>
 /// <param name="RefusedBecause">Refused, or a duplicate of a refused change: why.</param>
-/// <param name="Changes">Applied: the unpublished status changes of the system message's deliveries.</param>
-public sealed record ChangeResult(
-    ChangeOutcome Outcome, StoredMessage? SystemMessage = null, IReadOnlyList<string>? MembersAfter = null, string? RefusedBecause = null,
-    IReadOnlyList<StatusChange>? Changes = null);
+public sealed record ChangeResult(ChangeOutcome Outcome, StoredMessage? SystemMessage = null, IReadOnlyList<string>? MembersAfter = null, string? RefusedBecause = null);
 
 /// <summary>Turns a decided change into its system message: from the actor, on the app channel, to <see cref="DecidedChange.Recipients"/>.</summary>
 public static class SystemMessages
@@ -86,7 +83,10 @@ public static class SystemMessages
         change.EventId, change.ConversationId, change.Request.Actor, decided.Recipients, [Chat.Shared.Channels.App],
         new MessagePayload(MessagePayload.SystemType, null, null, System: decided.Event), change.AcceptedAt);
 
-    /// <summary>Each recipient's app delivery: <c>sent</c> once stored, pushed after.</summary>
+    /// <summary>
+    /// Each recipient's app delivery: <c>sent</c> once stored, pushed after. Their <c>sent</c> is born
+    /// published: a change reaches webhooks as <c>conversation.updated</c>, not as statuses of its system message.
+    /// </summary>
     public static IReadOnlyList<Delivery> Deliveries(DecidedChange decided) =>
         decided.Recipients.Select(r => new Delivery(r, Chat.Shared.Channels.App, Chat.Shared.MessageStatus.Sent)).ToList();
 }

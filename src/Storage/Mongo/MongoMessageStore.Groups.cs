@@ -58,7 +58,7 @@ internal sealed partial class MongoMessageStore
                     var history = deliveries.Select(d => new HistoryDocument
                     {
                         Id = nextId++, MessageId = message.MessageId, ConversationId = message.ConversationId, SequenceNumber = seq, From = message.From,
-                        Status = d.Status, At = now.UtcDateTime, Recipient = d.Recipient, Channel = d.Channel,
+                        Status = d.Status, At = now.UtcDateTime, Recipient = d.Recipient, Channel = d.Channel, Published = true,
                     }).Prepend(new HistoryDocument
                     {
                         Id = nextId++, MessageId = message.MessageId, ConversationId = message.ConversationId, SequenceNumber = seq, From = message.From,
@@ -67,7 +67,7 @@ internal sealed partial class MongoMessageStore
                     await _history.InsertManyAsync(s, history, cancellationToken: ct);
                     var stored = new StoredMessage(message.MessageId, message.ConversationId, seq, message.From, message.To, message.Channels, message.Payload,
                         message.AcceptedAt, now);
-                    return new ChangeResult(ChangeOutcome.Applied, stored, decided.MembersAfter, Changes: history.Where(h => !h.Published).Select(h => h.ToModel()).ToList());
+                    return new ChangeResult(ChangeOutcome.Applied, stored, decided.MembersAfter);
                 default:
                     throw new InvalidOperationException("An outcome neither done nor refused.");
             }

@@ -95,17 +95,17 @@ internal sealed partial class SqliteMessageStore
                     var seq = connection.Command("UPDATE conversations SET last_seq = last_seq + 1 WHERE conversation_id = $c RETURNING last_seq", tx,
                         ("$c", change.ConversationId)).Query(r => r.GetInt64(0)).Single();
                     var message = SystemMessages.Of(change, decided);
-                    var changes = InsertSystemMessage(connection, tx, message, seq, now, SystemMessages.Deliveries(decided));
+                    InsertSystemMessage(connection, tx, message, seq, now, SystemMessages.Deliveries(decided));
                     foreach (var effect in decided.Effects) Apply(connection, tx, change.ConversationId, effect, seq, now);
                     var stored = new StoredMessage(message.MessageId, message.ConversationId, seq, message.From, message.To, message.Channels, message.Payload,
                         message.AcceptedAt, now);
-                    return new ChangeResult(ChangeOutcome.Applied, stored, decided.MembersAfter, Changes: changes);
+                    return new ChangeResult(ChangeOutcome.Applied, stored, decided.MembersAfter);
                 default:
                     throw new InvalidOperationException("An outcome neither done nor refused.");
             }
         }, cancellationToken);
 
-    private static List<StatusChange> InsertSystemMessage(SqliteConnection connection, SqliteTransaction tx, NewMessage m, long seq, DateTimeOffset now,
+    private static void InsertSystemMessage(SqliteConnection connection, SqliteTransaction tx, NewMessage m, long seq, DateTimeOffset now,
         IReadOnlyList<Delivery> deliveries)
     {
         Execute(connection, tx,
@@ -114,21 +114,16 @@ internal sealed partial class SqliteMessageStore
             ("$id", m.MessageId), ("$c", m.ConversationId), ("$seq", seq), ("$from", m.From), ("$to", JsonSerializer.Serialize(m.To)),
             ("$channels", JsonSerializer.Serialize(m.Channels)), ("$type", m.Payload.Type), ("$accepted", m.AcceptedAt.Iso()), ("$sent", now.Iso()),
             ("$system", JsonSerializer.Serialize(m.Payload.System!, StorageJsonContext.Default.SystemEvent)));
-        // "accepted" is the Frontend's 202: history, not news, so it is born published.
+        // Born published, "accepted" and "sent" alike (SystemMessages.Deliveries says why).
         Execute(connection, tx, "INSERT INTO status_history (message_id, status, at, published) VALUES ($id, $s, $at, 1)",
             ("$id", m.MessageId), ("$s", MessageStatus.Accepted), ("$at", m.AcceptedAt.Iso()));
-        var changes = new List<StatusChange>(deliveries.Count);
         foreach (var d in deliveries)
         {
             Execute(connection, tx, "INSERT INTO message_recipients VALUES ($id, $u, $ch, $s, $at)",
                 ("$id", m.MessageId), ("$u", d.Recipient), ("$ch", d.Channel), ("$s", d.Status), ("$at", now.Iso()));
-            var id = connection.Command(
-                    "INSERT INTO status_history (message_id, status, at, recipient, channel, published) VALUES ($id, $s, $at, $u, $ch, 0) RETURNING id", tx,
-                    ("$id", m.MessageId), ("$s", d.Status), ("$at", now.Iso()), ("$u", d.Recipient), ("$ch", d.Channel))
-                .Query(r => r.GetInt64(0)).Single();
-            changes.Add(new StatusChange(id, m.MessageId, m.ConversationId, seq, m.From, d.Status, now, d.Recipient, d.Channel, null));
+            Execute(connection, tx, "INSERT INTO status_history (message_id, status, at, recipient, channel, published) VALUES ($id, $s, $at, $u, $ch, 1)",
+                ("$id", m.MessageId), ("$s", d.Status), ("$at", now.Iso()), ("$u", d.Recipient), ("$ch", d.Channel));
         }
-        return changes;
     }
 
     private static void Apply(SqliteConnection connection, SqliteTransaction tx, string conversationId, MembershipEffect effect, long seq, DateTimeOffset now)
