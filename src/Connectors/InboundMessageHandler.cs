@@ -60,7 +60,7 @@ internal sealed class InboundMessageHandler(
             return false;
         }
         var message = new NewMessage(messageId, conversation.ConversationId, user, conversation.Members.Where(m => m != user).ToList(), [Channels.App],
-            new MessagePayload("text", text, null), clock.GetUtcNow());
+            new MessagePayload("text", text, null), clock.GetUtcNow(), ToEveryone: true);
         await producer.PublishAsync(ConversationEvents.Of(message.ToEvent()), ct);
         return true;
     }

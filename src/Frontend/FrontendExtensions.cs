@@ -29,12 +29,16 @@ public static class FrontendExtensions
         builder.Services.TryAddSingleton<CreateConversationHandler>();
         builder.Services.TryAddSingleton<ListConversationsHandler>();
         builder.Services.TryAddSingleton<ReadHistoryHandler>();
+        builder.Services.TryAddSingleton<ChangeConversationHandler>();
+        builder.Services.TryAddSingleton<ConversationDetailsHandler>();
+        builder.Services.AddHostedService<ConversationCacheEviction>();
         return builder;
     }
 
     public static IEndpointRouteBuilder MapFrontend(this IEndpointRouteBuilder app)
     {
         app.MapConversationsApi();
+        app.MapGroupsApi();
         app.MapMessagesApi();
         return app;
     }

@@ -12,6 +12,27 @@ public sealed record ConversationResponse(string ConversationId, string Type, IR
 
 public sealed record ConversationPage(IReadOnlyList<ConversationResponse> Items, string? NextCursor);
 
+/// <summary>
+/// <c>GET /v1/conversations/{id}</c>. The read-cursor fields of issue 16 (<c>last_message</c>,
+/// <c>unread_count</c>, <c>last_read_seq</c>) are added beside these by the unread-counts work.
+/// </summary>
+public sealed record ConversationDetails(
+    string ConversationId, string Type, string? Title, IReadOnlyList<string> Members, IReadOnlyList<MemberDetail> MemberDetails, DateTimeOffset CreatedAt);
+
+/// <param name="Role">Null (left out) in a direct conversation: it has no roles.</param>
+public sealed record MemberDetail(string Username, string? Role, DateTimeOffset JoinedAt);
+
+public sealed record RenameRequest(string? Title);
+
+public sealed record AddMemberRequest(string? Username);
+
+public sealed record SetRoleRequest(string? Role);
+
+public sealed record ArchiveRequest(bool? UntilUnarchived);
+
+/// <summary>A change accepted onto the message log: the Router decides it and it becomes a system message.</summary>
+public sealed record ChangeAccepted(string EventId);
+
 public sealed record PayloadBody(string? Type, string? Text, string? FileId);
 
 public sealed record SendMessageRequest(
@@ -37,4 +58,10 @@ public sealed record MessageStatusResponse(
 [JsonSerializable(typeof(SendMessageResponse))]
 [JsonSerializable(typeof(MessagePage))]
 [JsonSerializable(typeof(MessageStatusResponse))]
+[JsonSerializable(typeof(ConversationDetails))]
+[JsonSerializable(typeof(RenameRequest))]
+[JsonSerializable(typeof(AddMemberRequest))]
+[JsonSerializable(typeof(SetRoleRequest))]
+[JsonSerializable(typeof(ArchiveRequest))]
+[JsonSerializable(typeof(ChangeAccepted))]
 internal sealed partial class FrontendJsonContext : JsonSerializerContext;

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Chat.Frontend.Journal;
 using Chat.Shared;
+using Chat.Shared.Events;
 using Chat.Shared.Kafka;
 using Chat.Storage;
 using Google.Protobuf;
@@ -17,14 +18,23 @@ internal sealed class MessageSender(EventProducer producer, AcceptedMessages acc
     /// <summary>Completes once the broker acknowledged the event (and the journal, where there is one, holds it); throws if it could not take it.</summary>
     public async Task SendAsync(NewMessage message, CancellationToken cancellationToken)
     {
-        var envelope = ConversationEvents.Of(message.ToEvent());
+        await PublishAsync(message.MessageId, ConversationEvents.Of(message.ToEvent()));
+        accepted.Remember(message);
+        foreach (var channel in message.Channels) _accepted.Add(1, new KeyValuePair<string, object?>("channel", channel));
+    }
+
+    /// <summary>A change to a conversation, on the same terms as a message: in the journal and on the broker before its 202.</summary>
+    public Task SendChangeAsync(ConversationEvent change, CancellationToken cancellationToken) => PublishAsync(change.EventId, change);
+
+    private async Task PublishAsync(string eventId, ConversationEvent envelope)
+    {
         // Journaled before the produce, so the Router can never store (and clear) an event whose entry
         // is not written yet. A produce that fails removes its entry before the 503, so a replay never
         // stores a message the client was told was refused. A crash between the two leaves an entry
         // for a request that got no answer at all: replayed, it is stored (the client's retry with
         // the same message_id is then a duplicate), which is the at-least-once the API promises.
         var entry = journal is null ? (long?)null
-            : await journal.AppendAsync(new JournalEntry(message.MessageId, envelope.ConversationId, envelope.ToByteArray()), CancellationToken.None);
+            : await journal.AppendAsync(new JournalEntry(eventId, envelope.ConversationId, envelope.ToByteArray()), CancellationToken.None);
         try
         {
             // Not the request's token: once the broker may have the record, abandoning the wait helps no one.
@@ -35,7 +45,5 @@ internal sealed class MessageSender(EventProducer producer, AcceptedMessages acc
             await journal!.RemoveAsync(id, CancellationToken.None);
             throw;
         }
-        accepted.Remember(message);
-        foreach (var channel in message.Channels) _accepted.Add(1, new KeyValuePair<string, object?>("channel", channel));
     }
 }

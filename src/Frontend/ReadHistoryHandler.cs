@@ -4,14 +4,19 @@ using Chat.Storage;
 
 namespace Chat.Frontend;
 
-/// <summary>A conversation's messages in sequence order after a sequence number, for its members only.</summary>
+/// <summary>
+/// A conversation's messages in sequence order after a sequence number, for those who are or were its
+/// members, each only within their membership (a removed member reads up to their removal; one added
+/// later reads from their addition on).
+/// </summary>
 internal sealed class ReadHistoryHandler(IMessageStore store)
 {
     public async Task<Outcome<IReadOnlyList<StoredMessage>>> ReadAsync(Caller caller, string conversationId, long afterSequence, int size, CancellationToken ct)
     {
         var conversation = await store.FindConversationAsync(conversationId, ct);
         if (conversation is null) return new Refusal.NotFound("conversation_id", $"No conversation '{conversationId}'.");
-        if (!conversation.Members.Any(caller.MayActAs)) return new Refusal.Forbidden("conversation_id", "Only members may read a conversation.");
-        return Outcome.Done(await store.GetMessagesAsync(conversationId, afterSequence, size, ct));
+        var visible = GroupRules.VisibleTo(await store.MembershipAsync(conversationId, ct), caller.MayActAs);
+        if (visible.Count == 0) return new Refusal.Forbidden("conversation_id", "Only members may read a conversation.");
+        return Outcome.Done(await store.GetMessagesWithinAsync(conversationId, visible, afterSequence, size, ct));
     }
 }

@@ -43,7 +43,8 @@ internal sealed class SendMessageHandler(
         var message = new NewMessage(
             body.MessageId ?? Ids.New(), conversation.ConversationId, from, recipients,
             body.Channels is { Count: > 0 } channels ? channels.Select(c => c!).Distinct().ToList() : [Channels.App],
-            new MessagePayload(body.Payload.Type!, body.Payload.Text, body.Payload.Type == "file" ? body.Payload.FileId : null, file), clock.GetUtcNow());
+            new MessagePayload(body.Payload.Type!, body.Payload.Text, body.Payload.Type == "file" ? body.Payload.FileId : null, file), clock.GetUtcNow(),
+            ToEveryone: body.To is null);
         if (body.MessageId is { } messageId && await TakenByAnotherAsync(message, ct))
             return new Refusal.Conflict("message_id",
                 $"message_id '{messageId}' is already another message's (another sender, conversation or payload). Use a new id for a new message: a UUID.");

@@ -20,6 +20,10 @@ public static class Frames
 
     public static byte[] Error(string code, string detail) => Serialize(new ErrorFrame(FrameTypes.Error, code, detail));
 
+    /// <summary>The Router refused a change the Frontend had accepted (202): the state at its position in the partition no longer allowed it.</summary>
+    public static byte[] ChangeRefused(string eventId, string conversationId, string detail) =>
+        Serialize(new ErrorFrame(FrameTypes.Error, "refused", detail, eventId, conversationId));
+
     public static byte[] SyncDone(string? conversationId, long? nextAfterSeq, int count) =>
         Serialize(new SyncDoneFrame(FrameTypes.SyncDone, conversationId, nextAfterSeq, count));
 
@@ -32,7 +36,7 @@ public sealed record MessageNewFrame(string Type, PublicMessage Message);
 public sealed record MessageStatusFrame(string Type, string MessageId, string ConversationId, string Recipient, string Channel, string Status, string? Detail);
 public sealed record PresenceUpdateFrame(string Type, string Username, string Status, DateTimeOffset? LastSeen);
 public sealed record TypingFrame(string Type, string ConversationId, string Username, string State);
-public sealed record ErrorFrame(string Type, string Code, string Detail);
+public sealed record ErrorFrame(string Type, string Code, string Detail, string? EventId = null, string? ConversationId = null);
 public sealed record SyncDoneFrame(string Type, string? ConversationId, long? NextAfterSeq, int Count);
 public sealed record PongFrame(string Type);
 

@@ -29,6 +29,9 @@ internal sealed class LiveDelivery(LivePush live, TimeProvider clock, IMeterFact
             .Select(c => new Push([c.From], Frames.MessageStatus(c.MessageId, c.ConversationId, c.Recipient!, c.Channel!, c.Status, c.Detail)))
             .ToList(), cancellationToken);
 
+    /// <summary>One frame to every socket of <paramref name="username"/>.</summary>
+    public Task ToUserAsync(string username, byte[] frame, CancellationToken cancellationToken) => SendAsync([new Push([username], frame)], cancellationToken);
+
     private async Task SendAsync(IReadOnlyList<Push> pushes, CancellationToken cancellationToken)
     {
         try

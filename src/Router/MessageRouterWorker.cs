@@ -16,6 +16,9 @@ namespace Chat.Router;
 /// status changes, push the messages to recipients online, and only then let the offsets be
 /// committed. A message whose id another message took (a race no Frontend could see) is not stored;
 /// its sender gets its deliveries as <c>failed</c> through the outbox. A record that can never be stored, or whose type is unknown, goes to chat.dlq.
+/// Membership is decided where the order is: the messages before a change are stored with the members
+/// then, the change applied (<see cref="ConversationChanges"/>), and the messages after it see it — a
+/// sender no longer a member fails, and recipients are the members at the message's position.
 /// </summary>
 internal sealed class MessageRouterWorker : BatchConsumer
 {
@@ -27,14 +30,16 @@ internal sealed class MessageRouterWorker : BatchConsumer
     private readonly IChannelDirectory _channels;
     private readonly IFileDirectory _files;
     private readonly IEnumerable<IMessageLogRecovery> _recoveries;
+    private readonly ConversationChanges _changes;
     private readonly ILogger<MessageRouterWorker> _logger;
 
     public MessageRouterWorker(IOptions<KafkaOptions> kafka, IOptions<RouterOptions> options, EventProducer producer, ConsumerMetrics consumerMetrics,
         IMessageStore store, IChannelDirectory channels, IFileDirectory files, StatusOutbox outbox, LiveDelivery live, IMeterFactory meters,
-        IEnumerable<IMessageLogRecovery> recoveries, ILogger<MessageRouterWorker> logger)
+        IEnumerable<IMessageLogRecovery> recoveries, ConversationChanges changes, ILogger<MessageRouterWorker> logger)
         : base(Topics.Messages, options.Value.ConsumerGroup, kafka.Value, producer, consumerMetrics, logger)
     {
         _recoveries = recoveries;
+        _changes = changes;
         _store = store;
         _outbox = outbox;
         _live = live;
@@ -56,19 +61,41 @@ internal sealed class MessageRouterWorker : BatchConsumer
 
     protected override async Task ProcessBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, BatchSpans spans, CancellationToken cancellationToken)
     {
-        var toStore = new List<MessageToStore>(batch.Count);
-        var mappings = new Dictionary<string, IReadOnlyList<ChannelMapping>>();
-        var sources = new Dictionary<string, ConsumeResult<string, byte[]>>();
+        // Messages are stored a run at a time; a change ends the run, so each message sees the membership at its position.
+        var run = new List<(ConsumeResult<string, byte[]> Record, NewMessage Message)>(batch.Count);
         foreach (var record in batch)
         {
-            var (message, problem) = Dispatch(record);
-            if (message is null)
+            var (message, change, problem) = Dispatch(record);
+            if (message is not null)
             {
-                await DeadLetterAsync(record, problem!, cancellationToken);
-                _outcomes.Add(1, new KeyValuePair<string, object?>("outcome", "dead_lettered"));
+                run.Add((record, message));
                 continue;
             }
-            toStore.Add(new MessageToStore(message, await RouteAsync(message, mappings, cancellationToken)));
+            if (change is not null)
+            {
+                await StoreMessagesAsync(run, spans, cancellationToken);
+                run.Clear();
+                problem = await _changes.ApplyAsync(change, spans.ContextOf(record), cancellationToken);
+                if (problem is null) continue;
+            }
+            await DeadLetterAsync(record, problem!, cancellationToken);
+            _outcomes.Add(1, new KeyValuePair<string, object?>("outcome", "dead_lettered"));
+        }
+        await StoreMessagesAsync(run, spans, cancellationToken);
+    }
+
+    private async Task StoreMessagesAsync(IReadOnlyList<(ConsumeResult<string, byte[]> Record, NewMessage Message)> run, BatchSpans spans, CancellationToken cancellationToken)
+    {
+        if (run.Count == 0) return;
+        var toStore = new List<MessageToStore>(run.Count);
+        var mappings = new Dictionary<string, IReadOnlyList<ChannelMapping>>();
+        var conversations = new Dictionary<string, Conversation?>();
+        var sources = new Dictionary<string, ConsumeResult<string, byte[]>>();
+        foreach (var (record, message) in run)
+        {
+            if (!conversations.TryGetValue(message.ConversationId, out var conversation))
+                conversations[message.ConversationId] = conversation = await _store.FindConversationAsync(message.ConversationId, cancellationToken);
+            toStore.Add(await RouteAsync(message, conversation, mappings, cancellationToken));
             sources.TryAdd(message.MessageId, record);
         }
 
@@ -78,6 +105,9 @@ internal sealed class MessageRouterWorker : BatchConsumer
         {
             _outcomes.Add(1, new KeyValuePair<string, object?>("outcome", result.Outcome.ToString().ToLowerInvariant()));
             if (result.Outcome == StoreOutcome.Stored) _storedLatency.Record((result.StoredAt - result.Message.AcceptedAt).TotalSeconds);
+            if (result.Outcome == StoreOutcome.NotMember)
+                _logger.LogInformation("Message {MessageId} from {From} into {ConversationId} refused: the sender is no member at its position",
+                    result.Message.MessageId, result.Message.From, result.Message.ConversationId);
             if (result.Outcome == StoreOutcome.Clash)
                 _logger.LogWarning("Message {MessageId} from {From} into {ConversationId} refused: its id is another message's; its sender is told it failed",
                     result.Message.MessageId, result.Message.From, result.Message.ConversationId);
@@ -95,11 +125,36 @@ internal sealed class MessageRouterWorker : BatchConsumer
     }
 
     /// <summary>
+    /// The message addressed to the members at its position: to every other member when <c>to</c> was left
+    /// out, else to those it names who are members (the others' deliveries <c>failed</c>); refused when its
+    /// sender is no member. An unknown conversation is the store's to report.
+    /// </summary>
+    private async Task<MessageToStore> RouteAsync(NewMessage message, Conversation? conversation, Dictionary<string, IReadOnlyList<ChannelMapping>> mappings,
+        CancellationToken ct)
+    {
+        if (conversation is null) return new MessageToStore(message, []);
+        if (!conversation.HasMember(message.From))
+        {
+            var why = $"'{message.From}' is not a member of conversation '{message.ConversationId}' where this message stands (removed or left before it); nothing was stored.";
+            return new MessageToStore(message, Failed(message.To, why), why);
+        }
+        var named = message.ToEveryone ? conversation.Members.Where(m => m != message.From).ToList() : message.To;
+        var members = named.Where(conversation.HasMember).ToList();
+        var outsiders = Failed(named.Where(n => !conversation.HasMember(n)).ToList(),
+            $"Not a member of conversation '{message.ConversationId}' where this message stands (left or removed before it).");
+        var addressed = message with { To = members };
+        return new MessageToStore(addressed, [.. await DeliveriesAsync(addressed, mappings, ct), .. outsiders]);
+
+        List<Delivery> Failed(IReadOnlyList<string> recipients, string detail) =>
+            recipients.SelectMany(r => message.Channels.Select(c => new Delivery(r, c, MessageStatus.Failed, detail))).ToList();
+    }
+
+    /// <summary>
     /// Each recipient on each requested channel: the app channel is "sent" once stored (pushed to
     /// sockets after); another channel is "sent" when the recipient has a mapping there (handed to
     /// its connector), else "failed" with the reason.
     /// </summary>
-    private async Task<IReadOnlyList<Delivery>> RouteAsync(NewMessage message, Dictionary<string, IReadOnlyList<ChannelMapping>> mappings, CancellationToken ct)
+    private async Task<IReadOnlyList<Delivery>> DeliveriesAsync(NewMessage message, Dictionary<string, IReadOnlyList<ChannelMapping>> mappings, CancellationToken ct)
     {
         var deliveries = new List<Delivery>();
         if (message.Payload.Type == "file" && await CheckFileAsync(message, ct) is { } refusal)
@@ -141,21 +196,27 @@ internal sealed class MessageRouterWorker : BatchConsumer
     }
 
     /// <summary>
-    /// What the Router does with each kind of conversation event (so far there is one: a message), or
-    /// why it does nothing with this record. Events of a type it does not know were refused by
-    /// <see cref="ConversationEvents.Read"/> before their bytes were read.
+    /// What the Router does with each kind of conversation event (a message, or a change to the
+    /// conversation), or why it does nothing with this record. Events of a type it does not know were
+    /// refused by <see cref="ConversationEvents.Read"/> before their bytes were read.
     /// </summary>
-    private static (NewMessage? Message, string? Problem) Dispatch(ConsumeResult<string, byte[]> record)
+    private static (NewMessage? Message, ConversationEvent? Change, string? Problem) Dispatch(ConsumeResult<string, byte[]> record)
     {
         var (envelope, problem) = ConversationEvents.Read(record);
-        return envelope?.EventCase switch
+        switch (envelope?.EventCase)
         {
-            null => (null, problem),
-            ConversationEvent.EventOneofCase.Message when envelope.ConversationId != envelope.Message.ConversationId =>
-                (null, $"a ConversationEvent of conversation '{envelope.ConversationId}' holding a message of '{envelope.Message.ConversationId}'"),
-            ConversationEvent.EventOneofCase.Message => Parse(envelope.Message),
-            _ => (null, $"the Router does not handle {envelope.EventCase} events"),
-        };
+            case null:
+                return (null, null, problem);
+            case ConversationEvent.EventOneofCase.Message when envelope.ConversationId != envelope.Message.ConversationId:
+                return (null, null, $"a ConversationEvent of conversation '{envelope.ConversationId}' holding a message of '{envelope.Message.ConversationId}'");
+            case ConversationEvent.EventOneofCase.Message:
+                var (message, invalid) = Parse(envelope.Message);
+                return (message, null, invalid);
+            case ConversationEvent.EventOneofCase.Change:
+                return ConversationChanges.Problem(envelope) is { } why ? (null, null, why) : (null, envelope, null);
+            default:
+                return (null, null, $"the Router does not handle {envelope.EventCase} events");
+        }
     }
 
     /// <summary>The message an event describes, or which of its fields are missing.</summary>
@@ -170,6 +231,6 @@ internal sealed class MessageRouterWorker : BatchConsumer
         if (missing.Count > 0) return (null, "MessageEvent without " + string.Join(", ", missing));
         return (new NewMessage(e.MessageId, e.ConversationId, e.From, e.To.ToList(), e.Channels.ToList(),
             MessageEvents.FromPayload(e.Payload!),
-            e.AcceptedAt!.ToDateTimeOffset()), null);
+            e.AcceptedAt!.ToDateTimeOffset(), e.ToEveryone), null);
     }
 }

@@ -25,6 +25,7 @@ public static class RouterExtensions
         builder.Services.TryAddSingleton<LiveDelivery>();
         builder.Services.TryAddSingleton<DeliveryHandoff>();
         builder.Services.TryAddSingleton<StatusOutbox>();
+        builder.Services.TryAddSingleton<ConversationChanges>();
         builder.Services.AddHostedService<ReceiptWorker>();
         builder.Services.AddHostedService<MessageRouterWorker>();
         builder.Services.AddHostedService<OutboxRelay>();

@@ -8,7 +8,7 @@ public interface IMessageStore
 
     Task<Conversation?> FindConversationAsync(string conversationId, CancellationToken cancellationToken = default);
 
-    /// <summary>Newest first; <paramref name="before"/> is the last id of the previous page.</summary>
+    /// <summary>Newest first, without those the member archived (<see cref="SetArchivedAsync"/>); <paramref name="before"/> is the last id of the previous page.</summary>
     Task<IReadOnlyList<Conversation>> ListConversationsAsync(string member, string? before, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -38,6 +38,29 @@ public interface IMessageStore
 
     /// <summary>Everyone who shares a conversation with <paramref name="username"/>.</summary>
     Task<IReadOnlyList<string>> PeersOfAsync(string username, CancellationToken cancellationToken = default);
+
+    /// <summary>Every stretch of membership of the conversation (current and past), longest-standing first.</summary>
+    Task<IReadOnlyList<MemberInterval>> MembershipAsync(string conversationId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Decides a change at its position (with <see cref="GroupRules.Decide"/>, on the state stored now) and
+    /// records it in one transaction: applied, as the next system message with its deliveries (unpublished)
+    /// and its effects on the membership; or refused, only that. A change decided before is a duplicate.
+    /// </summary>
+    Task<ChangeResult> ApplyChangeAsync(ChangeEvent change, CancellationToken cancellationToken = default);
+
+    /// <summary>Like <see cref="GetMessagesAsync"/>, but only messages numbered within one of <paramref name="within"/>.</summary>
+    Task<IReadOnlyList<StoredMessage>> GetMessagesWithinAsync(string conversationId, IReadOnlyList<MemberInterval> within, long afterSequence, int limit,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>The sequence numbers of the conversation's messages that carry the file.</summary>
+    Task<IReadOnlyList<long>> FileMessageSequencesAsync(string conversationId, string fileId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Hides the conversation from <paramref name="username"/>'s list until a message newer than the
+    /// newest now is stored, or for good with <paramref name="untilUnarchived"/>; <paramref name="archived"/> false shows it again.
+    /// </summary>
+    Task SetArchivedAsync(string conversationId, string username, bool archived, bool untilUnarchived, CancellationToken cancellationToken = default);
 
     /// <summary>The conversation of the newest message sent to <paramref name="username"/> on <paramref name="channel"/>: where their replies there belong.</summary>
     Task<string?> LastConversationOnChannelAsync(string username, string channel, CancellationToken cancellationToken = default);

@@ -15,6 +15,7 @@ public static class MessageEvents
         Channels = { message.Channels },
         Payload = ToPayload(message.Payload),
         AcceptedAt = Timestamp.FromDateTimeOffset(message.AcceptedAt),
+        ToEveryone = message.ToEveryone,
     };
 
     public static Payload ToPayload(MessagePayload payload)

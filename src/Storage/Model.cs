@@ -10,14 +10,22 @@ public sealed record Conversation(
 }
 
 /// <param name="File">For a file message: what the file is, as it was when the message was sent.</param>
-public sealed record MessagePayload(string Type, string? Text, string? FileId, FileSummary? File = null);
+/// <param name="System">For a system message (type <c>system</c>): the change to the conversation it records.</param>
+public sealed record MessagePayload(string Type, string? Text, string? FileId, FileSummary? File = null, SystemEvent? System = null)
+{
+    public const string SystemType = "system";
+}
 
 public sealed record FileSummary(string FileName, string ContentType, long Size, string Sha256);
 
 /// <summary>A message as the Frontend accepted it, before it has a sequence number.</summary>
+/// <param name="ToEveryone">
+/// <c>to</c> was left out: the Router addresses every member at the message's position in the
+/// partition (<see cref="To"/> is then the Frontend's guess, every other member when it accepted it).
+/// </param>
 public sealed record NewMessage(
     string MessageId, string ConversationId, string From, IReadOnlyList<string> To, IReadOnlyList<string> Channels,
-    MessagePayload Payload, DateTimeOffset AcceptedAt);
+    MessagePayload Payload, DateTimeOffset AcceptedAt, bool ToEveryone = false);
 
 public sealed record StoredMessage(
     string MessageId, string ConversationId, long SequenceNumber, string From, IReadOnlyList<string> To,
@@ -26,7 +34,11 @@ public sealed record StoredMessage(
 /// <summary>What the Router decided for one recipient on one channel when it stored the message.</summary>
 public sealed record Delivery(string Recipient, string Channel, string Status, string? Detail = null);
 
-public sealed record MessageToStore(NewMessage Message, IReadOnlyList<Delivery> Deliveries);
+/// <param name="RefusedBecause">
+/// Set when the Router refuses the message (its sender is no member at its position): nothing is
+/// stored but its deliveries, <c>failed</c> with this detail, for its sender (like a <see cref="StoreOutcome.Clash"/>).
+/// </param>
+public sealed record MessageToStore(NewMessage Message, IReadOnlyList<Delivery> Deliveries, string? RefusedBecause = null);
 
 public static class MessageIds
 {
@@ -45,8 +57,10 @@ public static class MessageIds
 /// sender, conversation and payload (a retry; nothing new). <see cref="Clash"/>: the id is stored for
 /// another message (another sender, conversation or payload): nothing is stored for this one, and each
 /// of its deliveries is recorded <c>failed</c> for its own sender (issue 14, point 2).
+/// <see cref="NotMember"/>: its sender was no member at its position in the partition; like a clash,
+/// only its failed deliveries are recorded.
 /// </summary>
-public enum StoreOutcome { Stored, Duplicate, UnknownConversation, Clash }
+public enum StoreOutcome { Stored, Duplicate, UnknownConversation, Clash, NotMember }
 
 /// <param name="StoredAt">When it was stored (for a duplicate: when the first copy was; for a refusal: default).</param>
 /// <param name="Changes">The unpublished status changes storing it made (none for a duplicate or an unknown conversation; for a clash, its failed deliveries).</param>

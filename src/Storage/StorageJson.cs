@@ -4,4 +4,5 @@ namespace Chat.Storage;
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(FileSummary))]
+[JsonSerializable(typeof(SystemEvent))]
 internal sealed partial class StorageJsonContext : JsonSerializerContext;

@@ -39,7 +39,8 @@ public static class WebhooksApi
         if (body.Events is not { Count: > 0 }) errors.Add("events", $"Name the events to receive: [\"{WebhookFanout.MessageStatusEvent}\"].");
         else
             for (var i = 0; i < body.Events.Count; i++)
-                if (body.Events[i] != WebhookFanout.MessageStatusEvent) errors.Add($"events[{i}]", $"Unknown event type; the one there is: {WebhookFanout.MessageStatusEvent}.");
+                if (body.Events[i] is not (WebhookFanout.MessageStatusEvent or ConversationWebhookFanout.ConversationUpdatedEvent))
+                    errors.Add($"events[{i}]", $"Unknown event type; there are: {WebhookFanout.MessageStatusEvent}, {ConversationWebhookFanout.ConversationUpdatedEvent}.");
         if (body.Description is { Length: > 500 }) errors.Add("description", "Must be at most 500 characters.");
         if (errors.Any) return errors.ToProblem();
 

@@ -28,6 +28,7 @@ public static class WebhooksExtensions
                 ConnectCallback = services.GetRequiredService<GuardedConnection>().ConnectAsync,
             });
         builder.Services.AddHostedService<WebhookFanout>();
+        builder.Services.AddHostedService<ConversationWebhookFanout>();
         builder.Services.AddHostedService<WebhookDispatcher>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, WebhooksJsonContext.Default));
         return builder;

@@ -36,5 +36,9 @@ public sealed class WebhooksOptions
     [Required(ErrorMessage = "expected a consumer group name, like chat-webhooks.")]
     public string ConsumerGroup { get; set; } = "chat-webhooks";
 
+    /// <summary>The consumer group on chat.conversations (conversation.updated).</summary>
+    [Required(ErrorMessage = "expected a consumer group name, like chat-webhooks-conversations.")]
+    public string ConversationsConsumerGroup { get; set; } = "chat-webhooks-conversations";
+
     public IReadOnlyList<TimeSpan> Schedule() => Durations.ParseList(RetrySchedule, "Webhooks:RetrySchedule");
 }

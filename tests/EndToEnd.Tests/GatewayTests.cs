@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 
 namespace Chat.EndToEnd.Tests;
 
@@ -98,6 +99,26 @@ public sealed class GatewayTests(GatewayFixture fixture) : IClassFixture<Gateway
         // Without an id of its own, a request gets one from the gateway.
         var generated = await alice.Http.GetAsync($"/v1/messages/{id}/status");
         Assert.Matches("^[0-9a-f]{32}$", Assert.Single(generated.Headers.GetValues("X-Request-Id")));
+    }
+
+    [Fact]
+    public async Task The_group_endpoints_pass_through_the_gateway()
+    {
+        var alice = await new ApiClient(fixture.Http()).SignUpAsync("gwgalice");
+        var bob = await new ApiClient(fixture.Http()).SignUpAsync("gwgbob");
+        var carol = await new ApiClient(fixture.Http()).SignUpAsync("gwgcarol");
+        var group = await alice.CreateConversationAsync("group", bob.Username!);
+
+        Assert.Equal(HttpStatusCode.OK, (await alice.Http.GetAsync($"/v1/conversations/{group}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await alice.Http.PatchAsJsonAsync($"/v1/conversations/{group}", new { title = "via nginx" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await alice.PostJsonAsync($"/v1/conversations/{group}/members", new { username = carol.Username })).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await alice.Http.PutAsJsonAsync($"/v1/conversations/{group}/members/{bob.Username}", new { role = "admin" })).StatusCode);
+        // The Router applies changes in order: wait for carol to be a member before removing her.
+        await Eventually.UntilAsync(async () => (await alice.GetJsonAsync($"/v1/conversations/{group}"))["members"]!.AsArray().Count,
+            n => n == 3, TimeSpan.FromSeconds(30), "carol added");
+        Assert.Equal(HttpStatusCode.Accepted, (await alice.Http.DeleteAsync($"/v1/conversations/{group}/members/{carol.Username}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await alice.Http.PutAsync($"/v1/conversations/{group}/archive", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await alice.Http.DeleteAsync($"/v1/conversations/{group}/archive")).StatusCode);
     }
 
     [Fact]

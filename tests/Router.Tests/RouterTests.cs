@@ -124,6 +124,50 @@ public abstract class RouterTests(TestBrokerKind broker)
     }
 
     [SkippableFact]
+    public async Task Membership_is_decided_in_partition_order_a_racing_change_is_refused_and_a_removed_sender_fails()
+    {
+        await using var world = await RouterWorld.StartAsync(broker, conversations: 1);
+        await using var router = await world.StartRouterAsync();
+        var group = world.Conversations[0];
+        ConversationEvent Change(string id, string kind, string target) => ConversationEvents.Of(id, group, new ConversationChange
+        {
+            Kind = kind, Actor = "alice", Target = target, AcceptedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(DateTime.UtcNow),
+        });
+        async Task ProduceChangeAsync(ConversationEvent e) =>
+            await world.ProduceRawAsync(group, Google.Protobuf.MessageExtensions.ToByteArray(e), EventTypes.ConversationChange);
+        // As two Frontends would accept them, each before the Router applied the other: one partition, this order.
+        await ProduceChangeAsync(Change("add-carol", ChangeKinds.MemberAdded, "carol"));
+        var toEveryone = RouterWorld.Message("to-everyone", group, "hello all");
+        toEveryone.ToEveryone = true;
+        await world.ProduceAsync(toEveryone);
+        await ProduceChangeAsync(Change("remove-bob-1", ChangeKinds.MemberRemoved, "bob"));
+        await ProduceChangeAsync(Change("remove-bob-2", ChangeKinds.MemberRemoved, "bob"));
+        var fromBob = RouterWorld.Message("from-bob", group, "too late");
+        fromBob.From = "bob";
+        fromBob.To.Clear();
+        fromBob.To.Add("alice");
+        await world.ProduceAsync(fromBob);
+
+        var outcomes = await Eventually.UntilAsync(
+            () => Task.FromResult(KafkaProbe.ReadAll(world.Broker.BootstrapServers, Topics.Conversations).Select(r => ConversationUpdated.Parser.ParseFrom(r.Message.Value)).ToList()),
+            e => e.Count >= 3, Deadline, "three decided changes on chat.conversations");
+        Assert.Equal([("add-carol", "applied"), ("remove-bob-1", "applied"), ("remove-bob-2", "refused")],
+            outcomes.Select(o => (o.EventId, o.Status)).OrderBy(o => o.EventId));
+        Assert.Contains("not a member", outcomes.Single(o => o.Status == "refused").Detail);
+        Assert.Equal(["alice", "carol"], outcomes.Single(o => o.EventId == "remove-bob-1").Members.Order());
+
+        var failed = await Eventually.UntilAsync(
+            () => Task.FromResult(KafkaProbe.ReadAll(world.Broker.BootstrapServers, Topics.Status).Select(r => StatusEvent.Parser.ParseFrom(r.Message.Value))
+                .Where(e => e.MessageId == "from-bob").ToList()),
+            e => e.Count >= 1, Deadline, "bob's late message failed");
+        Assert.Equal(MessageStatus.Failed, Assert.Single(failed).Status);
+        var stored = await world.Store.GetMessagesAsync(group, 0, 100);
+        Assert.Equal(["add-carol", "to-everyone", "remove-bob-1"], stored.Select(m => m.MessageId));
+        // Left out, "to" is every member where the message stands: carol, added just before it, too.
+        Assert.Equal(["bob", "carol"], stored[1].To.Order());
+    }
+
+    [SkippableFact]
     public async Task Each_recipient_and_channel_gets_a_status_and_one_event_on_chat_status()
     {
         await using var world = await RouterWorld.StartAsync(broker, conversations: 1);

@@ -44,7 +44,7 @@ public sealed class SqliteMigrationTests : IDisposable
         Stores.OpenWebhookDeliveryLog(_data.Path);
         Stores.OpenConnectorDeliveryStore(_data.Path);
 
-        Assert.Equal(["messages 1", "messages 2", "messages 3"], Versions(FileOf(StorageExtensions.MessagesFile)));
+        Assert.Equal(["messages 1", "messages 2", "messages 3", "messages 4"], Versions(FileOf(StorageExtensions.MessagesFile)));
         Assert.Equal(["accounts 1", "accounts 2", "accounts 3", "channel-mappings 1", "channel-mappings 2", "channel-mappings 3"], Versions(FileOf("auth.db")));
         Assert.Equal(["files 1", "files 2"], Versions(FileOf("files.db")));
         Assert.Equal(["webhook-deliveries 1", "webhook-deliveries 2", "webhook-deliveries 3", "webhook-registrations 1", "webhook-registrations 2"], Versions(FileOf("webhooks.db")));

@@ -6,15 +6,19 @@ namespace Chat.Files;
 public static class FileAccess
 {
     /// <summary>
-    /// The uploader (or a client acting for them), and members of every conversation a message
-    /// carried the file to, may read and send it on.
+    /// The uploader (or a client acting for them), and whoever was a member of a conversation when a
+    /// message carried the file there (a message within their membership), may read and send it on.
     /// </summary>
     public static async Task<bool> MayReadAsync(this FileRecord file, Caller caller, IMessageStore messages, CancellationToken cancellationToken)
     {
         if (file.Owner == caller.Subject || caller.MayActAs(file.Owner)) return true;
         foreach (var conversationId in file.SharedIn)
-            if (await messages.FindConversationAsync(conversationId, cancellationToken) is { } conversation && conversation.Members.Any(caller.MayActAs))
-                return true;
+        {
+            var visible = GroupRules.VisibleTo(await messages.MembershipAsync(conversationId, cancellationToken), caller.MayActAs);
+            if (visible.Count == 0) continue;
+            var carried = await messages.FileMessageSequencesAsync(conversationId, file.FileId, cancellationToken);
+            if (carried.Any(seq => visible.Any(i => i.Contains(seq)))) return true;
+        }
         return false;
     }
 }

@@ -122,11 +122,13 @@ internal sealed class ClientFrameHandler(IMessageStore store, EventProducer prod
             connection.Send(Frames.SyncDone(null, null, sent));
             return null;
         }
-        if (!await IsMemberAsync(connection, conversationId, ct)) return NotMember(conversationId);
+        // Only within the user's membership, as the history endpoint reads it.
+        var visible = GroupRules.VisibleTo(await store.MembershipAsync(conversationId, ct), u => u == connection.Username);
+        if (!visible.Any(i => i.IsOpen)) return NotMember(conversationId);
         var last = after.Value;
         while (true)
         {
-            var page = await store.GetMessagesAsync(conversationId, last, SyncPage, ct);
+            var page = await store.GetMessagesWithinAsync(conversationId, visible, last, SyncPage, ct);
             foreach (var m in page)
                 if (connection.SendIfNew(Frames.MessageNew(m), new PushedMessage(m.MessageId, m.ConversationId, m.SequenceNumber))) sent++;
             if (page.Count > 0) last = page[^1].SequenceNumber;

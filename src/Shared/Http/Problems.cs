@@ -51,6 +51,20 @@ public static class Problems
         }
     }
 
+    /// <summary>The refusal in words, where there is no HTTP answer to carry it (a frame, a webhook, a log).</summary>
+    public static string Describe(this Refusal why) => why switch
+    {
+        Refusal.Invalid invalid => invalid.Errors.Summary,
+        Refusal.NotFound r => r.Detail,
+        Refusal.Forbidden r => r.Detail,
+        Refusal.Conflict r => r.Detail,
+        Refusal.Mismatch r => r.Detail,
+        Refusal.BadCredentials r => r.Detail,
+        Refusal.Throttled r => r.Detail,
+        Refusal.Unavailable r => r.Detail,
+        _ => why.ToString(),
+    };
+
     /// <summary>A result's own answer, or the refusal's problem detail.</summary>
     public static Results<TResult, ProblemHttpResult> ToResult<T, TResult>(this Outcome<T> outcome, HttpResponse response, Func<T, TResult> done)
         where TResult : IResult
@@ -81,6 +95,9 @@ public sealed class ValidationErrors
         return this;
     }
 
+    /// <summary>Every broken rule in one line for humans: <c>field: message; …</c>.</summary>
+    public string Summary => string.Join("; ", _errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"));
+
     /// <summary>400 with <c>errors</c> {field: [messages]}; the detail repeats them in one line for humans.</summary>
     public ProblemHttpResult ToProblem()
     {
@@ -89,7 +106,7 @@ public sealed class ValidationErrors
         {
             Status = StatusCodes.Status400BadRequest,
             Title = "The request is invalid.",
-            Detail = string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")),
+            Detail = Summary,
         });
     }
 }

@@ -16,10 +16,14 @@ public static class ConversationEvents
     private static readonly Dictionary<ConversationEvent.EventOneofCase, string> TypeOfCase = new()
     {
         [ConversationEvent.EventOneofCase.Message] = EventTypes.Message,
+        [ConversationEvent.EventOneofCase.Change] = EventTypes.ConversationChange,
     };
 
     public static ConversationEvent Of(MessageEvent message) =>
         new() { EventId = message.MessageId, ConversationId = message.ConversationId, Message = message };
+
+    public static ConversationEvent Of(string eventId, string conversationId, ConversationChange change) =>
+        new() { EventId = eventId, ConversationId = conversationId, Change = change };
 
     /// <summary>Puts the event on chat.messages, keyed by its conversation, with its case's <c>ce_type</c>; completes once the broker has it.</summary>
     public static Task PublishAsync(this EventProducer producer, ConversationEvent conversationEvent, CancellationToken cancellationToken = default)

@@ -21,7 +21,10 @@ public static class Topics
     public const string Files = "chat.files";
     public const string Presence = "chat.presence";
 
-    public static readonly IReadOnlyList<string> All = [Messages, Status, Receipts, Deliveries, DeadLetters, Files, Presence];
+    /// <summary>ConversationUpdated: what became of each membership, role or title change (the Router's decision), key = conversation_id.</summary>
+    public const string Conversations = "chat.conversations";
+
+    public static readonly IReadOnlyList<string> All = [Messages, Status, Receipts, Deliveries, DeadLetters, Files, Presence, Conversations];
 }
 
 /// <summary>CloudEvents <c>type</c> values carried in the <c>ce_type</c> header.</summary>
@@ -29,6 +32,12 @@ public static class EventTypes
 {
     /// <summary>chat.messages: a ConversationEvent holding a message.</summary>
     public const string Message = "chat.message.v1";
+
+    /// <summary>chat.messages: a ConversationEvent holding a membership, role or title change.</summary>
+    public const string ConversationChange = "chat.conversation.change.v1";
+
+    /// <summary>chat.conversations: a ConversationUpdated.</summary>
+    public const string ConversationUpdated = "chat.conversation.updated.v1";
 
     /// <summary>chat.messages before the envelope: a bare MessageEvent. Still read (a log may hold such records), never written.</summary>
     public const string LegacyMessageAccepted = "chat.message.accepted.v1";

@@ -16,7 +16,47 @@ internal sealed class ConversationDocument
     public required DateTime CreatedAt { get; init; }
     public long LastSeq { get; init; }
 
+    /// <summary>Membership stretches; absent in a document written before groups had roles (its members then joined at 0).</summary>
+    [BsonIgnoreIfNull] public List<IntervalDocument>? Intervals { get; init; }
+
     public Conversation ToModel() => new(Id, Type, Members, Title, CreatedBy, new DateTimeOffset(CreatedAt, TimeSpan.Zero));
+
+    public IReadOnlyList<MemberInterval> IntervalsModel() =>
+        Intervals?.Select(i => new MemberInterval(i.Username, i.Role, i.JoinedSeq, i.LeftSeq, new DateTimeOffset(i.JoinedAt, TimeSpan.Zero))).ToList()
+        ?? Members.Select(m => new MemberInterval(m, Type != Conversation.Group ? null : m == CreatedBy ? Roles.Owner : Roles.Member, 0, null,
+            new DateTimeOffset(CreatedAt, TimeSpan.Zero))).ToList();
+
+    public static List<IntervalDocument> ToDocuments(IEnumerable<MemberInterval> intervals) =>
+        intervals.Select(i => new IntervalDocument { Username = i.Username, Role = i.Role, JoinedSeq = i.JoinedSeq, LeftSeq = i.LeftSeq, JoinedAt = i.JoinedAt.UtcDateTime })
+            .ToList();
+}
+
+internal sealed class IntervalDocument
+{
+    public required string Username { get; init; }
+    [BsonIgnoreIfNull] public string? Role { get; init; }
+    public required long JoinedSeq { get; init; }
+    [BsonIgnoreIfNull] public long? LeftSeq { get; init; }
+    public required DateTime JoinedAt { get; init; }
+}
+
+/// <summary>A change the Router refused, so a replay of its record decides as the first pass did.</summary>
+internal sealed class RefusedChangeDocument
+{
+    [BsonId] public required string Id { get; init; }
+    public required string ConversationId { get; init; }
+    public required string Detail { get; init; }
+    public required DateTime At { get; init; }
+}
+
+/// <summary>A member's archive of a conversation; id = conversation id, newline, username.</summary>
+internal sealed class ArchiveDocument
+{
+    [BsonId] public required string Id { get; init; }
+    public required string ConversationId { get; init; }
+    public required string Username { get; init; }
+    public required long ArchivedSeq { get; init; }
+    public required bool UntilUnarchived { get; init; }
 }
 
 internal sealed class MessageDocument
@@ -33,7 +73,7 @@ internal sealed class MessageDocument
     public required List<RecipientDocument> Recipients { get; init; }
 
     public StoredMessage ToModel() => new(Id, ConversationId, SequenceNumber, From, To, Channels,
-        new MessagePayload(Payload.Type, Payload.Text, Payload.FileId, Payload.File),
+        new MessagePayload(Payload.Type, Payload.Text, Payload.FileId, Payload.File, Payload.System),
         new DateTimeOffset(AcceptedAt, TimeSpan.Zero), new DateTimeOffset(SentAt, TimeSpan.Zero));
 }
 
@@ -43,6 +83,9 @@ internal sealed class PayloadDocument
     [BsonIgnoreIfNull] public string? Text { get; init; }
     [BsonIgnoreIfNull] public string? FileId { get; init; }
     [BsonIgnoreIfNull] public FileSummary? File { get; init; }
+    [BsonIgnoreIfNull] public SystemEvent? System { get; init; }
+
+    public static PayloadDocument Of(MessagePayload p) => new() { Type = p.Type, Text = p.Text, FileId = p.FileId, File = p.File, System = p.System };
 }
 
 internal sealed class RecipientDocument

@@ -8,13 +8,15 @@ namespace Chat.Storage.Mongo;
 /// Each batch is one multi-document transaction, so a message, its sequence number (an atomic
 /// counter on its conversation) and its history commit together, as in the SQLite adapter.
 /// </summary>
-internal sealed class MongoMessageStore : IMessageStore
+internal sealed partial class MongoMessageStore : IMessageStore
 {
     private readonly IMongoClient _client;
     private readonly IMongoCollection<ConversationDocument> _conversations;
     private readonly IMongoCollection<MessageDocument> _messages;
     private readonly IMongoCollection<HistoryDocument> _history;
     private readonly IMongoCollection<CounterDocument> _counters;
+    private readonly IMongoCollection<RefusedChangeDocument> _refusedChanges;
+    private readonly IMongoCollection<ArchiveDocument> _archives;
     private readonly TimeProvider _clock;
 
     public MongoMessageStore(string connectionString, string database, TimeProvider clock)
@@ -24,6 +26,8 @@ internal sealed class MongoMessageStore : IMessageStore
         _messages = db.GetCollection<MessageDocument>("messages");
         _history = db.GetCollection<HistoryDocument>("status_history");
         _counters = db.GetCollection<CounterDocument>("counters");
+        _refusedChanges = db.GetCollection<RefusedChangeDocument>("refused_changes");
+        _archives = db.GetCollection<ArchiveDocument>("archives");
         _clock = clock;
         CreateIndexes();
     }
@@ -59,6 +63,8 @@ internal sealed class MongoMessageStore : IMessageStore
             {
                 Id = draft.ConversationId, Type = draft.Type, Title = draft.Title, DirectKey = directKey, Members = draft.Members.ToList(),
                 CreatedBy = draft.CreatedBy, CreatedAt = draft.CreatedAt.UtcDateTime,
+                Intervals = ConversationDocument.ToDocuments(draft.Members.Select(m => new MemberInterval(m,
+                    draft.Type != Conversation.Group ? null : m == draft.CreatedBy ? Roles.Owner : Roles.Member, 0, null, draft.CreatedAt))),
             }, cancellationToken: cancellationToken);
             return (draft, true);
         }
@@ -77,7 +83,7 @@ internal sealed class MongoMessageStore : IMessageStore
 
     public async Task<IReadOnlyList<Conversation>> ListConversationsAsync(string member, string? before, int limit, CancellationToken cancellationToken = default)
     {
-        var filter = Builders<ConversationDocument>.Filter.AnyEq(c => c.Members, member);
+        var filter = Builders<ConversationDocument>.Filter.AnyEq(c => c.Members, member) & await NotArchivedAsync(member, cancellationToken);
         if (before is not null) filter &= Builders<ConversationDocument>.Filter.Lt(c => c.Id, before);
         var page = await _conversations.Find(filter).SortByDescending(c => c.Id).Limit(limit).ToListAsync(cancellationToken);
         return page.Select(c => c.ToModel()).ToList();
@@ -91,7 +97,7 @@ internal sealed class MongoMessageStore : IMessageStore
             var now = _clock.GetUtcNow();
             var results = new List<StoreResult>(batch.Count);
             var nextId = await ReserveHistoryIdsAsync(s, batch.Sum(b => b.Deliveries.Count + 1), ct);
-            foreach (var (m, deliveries) in batch)
+            foreach (var (m, deliveries, refusedBecause) in batch)
             {
                 // The session sees its own writes, so an id repeated within the batch is found here too.
                 if (await _messages.Find(s, x => x.Id == m.MessageId).FirstOrDefaultAsync(ct) is { } existing)
@@ -100,7 +106,14 @@ internal sealed class MongoMessageStore : IMessageStore
                     if (MessageIds.SameMessage(m, existing.ConversationId, existing.From, stored))
                         results.Add(new StoreResult(m, StoreOutcome.Duplicate, existing.SequenceNumber, new DateTimeOffset(existing.SentAt, TimeSpan.Zero)));
                     else
-                        results.Add(await RefuseAsync(s, m, deliveries, now, ct));
+                        results.Add(await RefuseAsync(s, m, deliveries, now, MessageIds.ClashDetail(m.MessageId), StoreOutcome.Clash, ct));
+                    continue;
+                }
+                // A sender who is no member: only the failed deliveries are recorded. Refused at a first pass of this
+                // record, it is refused again on a replay, whatever the membership is now.
+                if (refusedBecause is not null || await WasRefusedAsync(s, m, ct))
+                {
+                    results.Add(await RefuseAsync(s, m, deliveries, now, refusedBecause ?? "", StoreOutcome.NotMember, ct));
                     continue;
                 }
                 var conversation = await _conversations.FindOneAndUpdateAsync<ConversationDocument, ConversationDocument>(s, c => c.Id == m.ConversationId,
@@ -115,7 +128,7 @@ internal sealed class MongoMessageStore : IMessageStore
                 await _messages.InsertOneAsync(s, new MessageDocument
                 {
                     Id = m.MessageId, ConversationId = m.ConversationId, SequenceNumber = seq, From = m.From, To = m.To.ToList(), Channels = m.Channels.ToList(),
-                    Payload = new PayloadDocument { Type = m.Payload.Type, Text = m.Payload.Text, FileId = m.Payload.FileId, File = m.Payload.File },
+                    Payload = PayloadDocument.Of(m.Payload),
                     AcceptedAt = m.AcceptedAt.UtcDateTime, SentAt = now.UtcDateTime,
                     Recipients = deliveries.Select(d => new RecipientDocument { Username = d.Recipient, Channel = d.Channel, Status = d.Status, UpdatedAt = now.UtcDateTime }).ToList(),
                 }, cancellationToken: ct);
@@ -137,20 +150,22 @@ internal sealed class MongoMessageStore : IMessageStore
     }
 
     /// <summary>The id is another message's: records this one's deliveries failed, once (a replayed record finds them recorded).</summary>
-    private async Task<StoreResult> RefuseAsync(IClientSessionHandle s, NewMessage m, IReadOnlyList<Delivery> deliveries, DateTimeOffset now, CancellationToken ct)
+    private async Task<StoreResult> RefuseAsync(IClientSessionHandle s, NewMessage m, IReadOnlyList<Delivery> deliveries, DateTimeOffset now, string detail,
+        StoreOutcome outcome, CancellationToken ct)
     {
-        if (await _history.Find(s, h => h.MessageId == m.MessageId && h.Refused && h.ConversationId == m.ConversationId && h.From == m.From).AnyAsync(ct))
-            return new StoreResult(m, StoreOutcome.Clash, 0, Changes: []);
+        if (await WasRefusedAsync(s, m, ct)) return new StoreResult(m, outcome, 0, Changes: []);
         var nextId = await ReserveHistoryIdsAsync(s, deliveries.Count, ct);
-        var detail = MessageIds.ClashDetail(m.MessageId);
         var failed = deliveries.Select(d => new HistoryDocument
         {
             Id = nextId++, MessageId = m.MessageId, ConversationId = m.ConversationId, SequenceNumber = 0, From = m.From,
             Status = MessageStatus.Failed, At = now.UtcDateTime, Recipient = d.Recipient, Channel = d.Channel, Detail = detail, Refused = true,
         }).ToList();
         if (failed.Count > 0) await _history.InsertManyAsync(s, failed, cancellationToken: ct);
-        return new StoreResult(m, StoreOutcome.Clash, 0, Changes: failed.Select(h => h.ToModel()).ToList());
+        return new StoreResult(m, outcome, 0, Changes: failed.Select(h => h.ToModel()).ToList());
     }
+
+    private Task<bool> WasRefusedAsync(IClientSessionHandle s, NewMessage m, CancellationToken ct) =>
+        _history.Find(s, h => h.MessageId == m.MessageId && h.Refused && h.ConversationId == m.ConversationId && h.From == m.From).AnyAsync(ct);
 
     /// <summary>Reserves <paramref name="count"/> history ids; returns the first.</summary>
     private async Task<long> ReserveHistoryIdsAsync(IClientSessionHandle session, int count, CancellationToken ct)

@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Chat.Storage.Sqlite;
 
-internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMessageStore
+internal sealed partial class SqliteMessageStore(string path, TimeProvider clock) : IMessageStore
 {
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS conversations (
@@ -61,7 +61,7 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
         """;
 
     private const string MessageColumns =
-        "m.message_id, m.conversation_id, m.sequence_number, m.sender, m.recipients, m.channels, m.payload_type, m.text, m.file_id, m.accepted_at, m.sent_at, m.file_meta";
+        "m.message_id, m.conversation_id, m.sequence_number, m.sender, m.recipients, m.channels, m.payload_type, m.text, m.file_id, m.accepted_at, m.sent_at, m.file_meta, m.system_event";
 
     // A refused message's rows carry their own conversation and sender (it has no messages row of its own).
     private const string ChangeSelect =
@@ -74,7 +74,8 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
         SqliteMigration.Sql(1, "conversations, messages, recipients, status history", Schema),
         SqliteMigration.AddColumn(2, "messages", "file_meta", "TEXT"),
         SqliteMigration.Sql(3, "failed deliveries of messages refused for a taken id",
-            "ALTER TABLE status_history ADD COLUMN refused_conversation_id TEXT; ALTER TABLE status_history ADD COLUMN refused_sender TEXT;"));
+            "ALTER TABLE status_history ADD COLUMN refused_conversation_id TEXT; ALTER TABLE status_history ADD COLUMN refused_sender TEXT;"),
+        GroupsMigration);
 
     public Task<(Conversation Conversation, bool Created)> CreateConversationAsync(Conversation draft, CancellationToken cancellationToken = default) =>
         _db.WriteAsync((connection, tx) =>
@@ -93,10 +94,15 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
                 insert.ExecuteNonQuery();
             using var member = connection.Command("INSERT INTO conversation_members (conversation_id, username) VALUES ($c, $u)", tx,
                 ("$c", draft.ConversationId), ("$u", ""));
+            using var interval = connection.Command(
+                "INSERT INTO member_intervals (conversation_id, username, joined_seq, role, joined_at) VALUES ($c, $u, 0, $r, $at)", tx,
+                ("$c", draft.ConversationId), ("$u", ""), ("$r", null), ("$at", draft.CreatedAt.Iso()));
             foreach (var username in draft.Members)
             {
                 member.Parameters["$u"].Value = username;
                 member.ExecuteNonQuery();
+                interval.Bind(("$u", username), ("$r", InitialRole(draft, username)));
+                interval.ExecuteNonQuery();
             }
             return (draft, true);
         }, cancellationToken);
@@ -108,7 +114,8 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
         Task.FromResult<IReadOnlyList<Conversation>>(_db.Read(connection =>
         {
             var ids = connection.Command(
-                    "SELECT conversation_id FROM conversation_members WHERE username = $u AND ($b IS NULL OR conversation_id < $b) ORDER BY conversation_id DESC LIMIT $n",
+                    "SELECT conversation_id FROM conversation_members m WHERE username = $u AND ($b IS NULL OR conversation_id < $b) " +
+                    $"AND NOT {ArchivedFor("m.conversation_id", "$u")} ORDER BY conversation_id DESC LIMIT $n",
                     null, ("$u", member), ("$b", before), ("$n", limit))
                 .Query(r => r.GetString(0)).ToList();
             return ids.Select(id => LoadConversation(connection, id, null)!).ToList();
@@ -150,7 +157,7 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
                 ("$id", ""), ("$s", ""), ("$at", ""), ("$u", null), ("$ch", null), ("$d", null), ("$p", 0));
 
             var results = new List<StoreResult>(batch.Count);
-            foreach (var (m, deliveries) in batch)
+            foreach (var (m, deliveries, refusedBecause) in batch)
             {
                 findExisting.Parameters["$id"].Value = m.MessageId;
                 using (var existing = findExisting.ExecuteReader())
@@ -159,9 +166,16 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
                         var stored = new MessagePayload(existing.GetString(4), existing.StringOrNull(5), existing.StringOrNull(6));
                         results.Add(MessageIds.SameMessage(m, existing.GetString(2), existing.GetString(3), stored)
                             ? new StoreResult(m, StoreOutcome.Duplicate, existing.GetInt64(0), existing.Time(1))
-                            : Refuse(m, deliveries));
+                            : Refuse(m, deliveries, MessageIds.ClashDetail(m.MessageId), StoreOutcome.Clash));
                         continue;
                     }
+                // Refused now, or at a first pass of this record (a replay must decide as the first pass did).
+                findRefusal.Bind(("$id", m.MessageId), ("$c", m.ConversationId), ("$from", m.From));
+                if (refusedBecause is not null || findRefusal.ExecuteScalar() is not null)
+                {
+                    results.Add(Refuse(m, deliveries, refusedBecause ?? "", StoreOutcome.NotMember));
+                    continue;
+                }
                 nextSequence.Parameters["$c"].Value = m.ConversationId;
                 if (nextSequence.ExecuteScalar() is not long seq)
                 {
@@ -192,11 +206,10 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
             return results;
 
             // The id is another message's: record this one's deliveries failed, once (a replayed record finds them recorded).
-            StoreResult Refuse(NewMessage m, IReadOnlyList<Delivery> deliveries)
+            StoreResult Refuse(NewMessage m, IReadOnlyList<Delivery> deliveries, string detail, StoreOutcome outcome)
             {
                 findRefusal.Bind(("$id", m.MessageId), ("$c", m.ConversationId), ("$from", m.From));
-                if (findRefusal.ExecuteScalar() is not null) return new StoreResult(m, StoreOutcome.Clash, 0, Changes: []);
-                var detail = MessageIds.ClashDetail(m.MessageId);
+                if (findRefusal.ExecuteScalar() is not null) return new StoreResult(m, outcome, 0, Changes: []);
                 var changes = new List<StatusChange>(deliveries.Count);
                 foreach (var d in deliveries)
                 {
@@ -204,7 +217,7 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
                     var changeId = (long)insertRefusal.ExecuteScalar()!;
                     changes.Add(new StatusChange(changeId, m.MessageId, m.ConversationId, 0, m.From, MessageStatus.Failed, now, d.Recipient, d.Channel, detail, Refused: true));
                 }
-                return new StoreResult(m, StoreOutcome.Clash, 0, Changes: changes);
+                return new StoreResult(m, outcome, 0, Changes: changes);
             }
         }, cancellationToken);
 
@@ -253,7 +266,8 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
         r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetString(3),
         JsonSerializer.Deserialize<string[]>(r.GetString(4))!, JsonSerializer.Deserialize<string[]>(r.GetString(5))!,
         new MessagePayload(r.GetString(6), r.StringOrNull(7), r.StringOrNull(8),
-            r.StringOrNull(11) is { } meta ? JsonSerializer.Deserialize(meta, StorageJsonContext.Default.FileSummary) : null), r.Time(9), r.Time(10));
+            r.StringOrNull(11) is { } meta ? JsonSerializer.Deserialize(meta, StorageJsonContext.Default.FileSummary) : null,
+            r.StringOrNull(12) is { } system ? JsonSerializer.Deserialize(system, StorageJsonContext.Default.SystemEvent) : null), r.Time(9), r.Time(10));
 
     private static StatusChange ReadChange(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetString(4), r.GetString(5), r.Time(6),
