@@ -25,7 +25,8 @@ public static class ServiceDefaults
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
-        builder.Services.AddHealthChecks();
+        builder.Services.AddHealthChecks().AddCheck<StoppingHealthCheck>("stopping", tags: [HealthTags.Ready]);
+        builder.Services.AddHostedService<ShutdownDrain>();
         builder.Services.AddMetrics();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheckPublisher, HealthMetrics>());
         builder.Services.Configure<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckPublisherOptions>(o =>
