@@ -28,9 +28,10 @@ public sealed class ServiceProcess : IAsyncDisposable
         get { lock (_output) return string.Join('\n', _output.TakeLast(60)); }
     }
 
-    public static async Task<ServiceProcess> StartAsync(string service, IDictionary<string, string?> environment, string? name = null)
+    /// <param name="port">Where it listens; a restarted service keeps its predecessor's, so clients find it again.</param>
+    public static async Task<ServiceProcess> StartAsync(string service, IDictionary<string, string?> environment, string? name = null, int? port = null)
     {
-        var port = FreePort();
+        port ??= FreePort();
         var address = new Uri($"http://127.0.0.1:{port}");
         var info = new ProcessStartInfo("dotnet", [DllOf(service), "--urls", address.ToString()])
         {

@@ -1,4 +1,5 @@
-using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -29,11 +30,20 @@ internal sealed class ShutdownDrain(IOptions<ChatOptions> options, ILogger<Shutd
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
-/// <summary>Not ready once the service is stopping: traffic should go elsewhere.</summary>
-internal sealed class StoppingHealthCheck(IHostApplicationLifetime lifetime) : IHealthCheck
+public static class ShutdownDrainExtensions
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(lifetime.ApplicationStopping.IsCancellationRequested
-            ? HealthCheckResult.Unhealthy("stopping")
-            : HealthCheckResult.Healthy());
+    /// <summary>
+    /// <c>/health/ready</c> answers 503 once the service is stopping: traffic should go elsewhere.
+    /// Short of the checks, not one of them: an unhealthy check is logged as an error, and stopping is none.
+    /// </summary>
+    public static WebApplication UseNotReadyWhenStopping(this WebApplication app)
+    {
+        var stopping = app.Lifetime.ApplicationStopping;
+        app.UseWhen(context => stopping.IsCancellationRequested && context.Request.Path == "/health/ready", branch => branch.Run(context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return context.Response.WriteAsync("Stopping");
+        }));
+        return app;
+    }
 }
