@@ -40,7 +40,8 @@ public sealed class DistributedSystem : IAsyncLifetime
         foreach (var (name, service) in new[] { ("frontend", "Frontend"), ("router-1", "Router"), ("router-2", "Router"), ("node-1", "Presence"),
                      ("node-2", "Presence"), ("connectors", "Connectors"), ("webhooks", "Webhooks") })
             Add(name, service);
-        await Task.WhenAll(Workers.Select(StartAsync));
+        // One at a time: processes opening a fresh SQLite file together race through its migrations.
+        foreach (var worker in Workers) await StartAsync(worker);
     }
 
     private void Add(string name, string service) => _services[name] = (service, ServiceProcess.FreePort());
@@ -102,16 +103,21 @@ public sealed class DistributedSystem : IAsyncLifetime
         return new ApiClient(new HttpClient { BaseAddress = AddressOf(service) }).ActingAs(auth);
     }
 
+    private ApiClient? _admin;
+
+    private async Task<ApiClient> AdminAsync() =>
+        _admin ??= await new ApiClient(new HttpClient { BaseAddress = AddressOf("auth") }).SignUpAsync("root");
+
     /// <summary>Maps <paramref name="username"/> to a Telegram chat, as an admin (so it counts at once).</summary>
     public async Task MapToTelegramAsync(string username, string chatId)
     {
-        using var root = new ApiClient(new HttpClient { BaseAddress = AddressOf("auth") });
-        await root.SignUpAsync("root");
+        var root = await AdminAsync();
         await ApiClient.ExpectAsync(await root.Http.PutAsJsonAsync($"/v1/users/{username}/channels/telegram", new { external_id = chatId }), HttpStatusCode.OK);
     }
 
     public async Task DisposeAsync()
     {
+        _admin?.Dispose();
         foreach (var process in _running.Values) await process.DisposeAsync();
         await _broker.DisposeAsync();
         await Telegram.DisposeAsync();
