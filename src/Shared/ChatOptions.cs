@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Chat.Shared.Configuration;
 
 namespace Chat.Shared;
 
@@ -10,6 +11,13 @@ public sealed class ChatOptions
     /// <summary>Where embedded mode keeps its files (SQLite databases, keys, blobs).</summary>
     [Required(ErrorMessage = "expected a directory, like ./data.")]
     public string DataDir { get; set; } = "./data";
+
+    /// <summary>
+    /// How long a stopping service goes on serving with readiness already false, so load balancers
+    /// stop sending it traffic before it stops listening (<see cref="Http.ShutdownDrain"/>).
+    /// </summary>
+    [AtLeast(0)]
+    public double DrainSeconds { get; set; } = 2;
 
     public string PathFor(string name)
     {

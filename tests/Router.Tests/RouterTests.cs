@@ -188,6 +188,43 @@ public abstract class RouterTests(TestBrokerKind broker)
     }
 
     [SkippableFact]
+    public async Task A_store_outage_longer_than_the_poll_interval_keeps_the_router_in_its_group_and_it_resumes_where_it_was()
+    {
+        await using var world = await RouterWorld.StartAsync(broker, conversations: 10);
+        await using var router = await world.StartRouterAsync(new Dictionary<string, string?> { ["Kafka:MaxPollIntervalMs"] = "3000" });
+        var produced = world.Conversations.ToDictionary(c => c, _ => new List<string>());
+        async Task ProduceAsync(int from, int count)
+        {
+            foreach (var n in Enumerable.Range(from, count))
+            {
+                var e = RouterWorld.Message($"outage-{n}", world.Conversations[n % 10], $"text {n}");
+                produced[e.ConversationId].Add(e.Payload.Text);
+                await world.ProduceAsync(e);
+            }
+        }
+        await ProduceAsync(0, 200);
+        await Eventually.UntilAsync(world.StoredCountAsync, n => n >= 200, Deadline, "200 messages stored before the outage");
+        var held = router.Worker.Assignment.Count;
+        var takenAway = router.Worker.PartitionsTakenAway;
+
+        // The outage: another connection holds messages.db's write lock, so every store call waits on it.
+        using (var outage = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(world.DataDir, "messages.db")}"))
+        {
+            outage.Open();
+            using var writeLock = outage.BeginTransaction(deferred: false);
+            await ProduceAsync(200, 200);
+            await Task.Delay(TimeSpan.FromSeconds(8)); // the outage's length: well past max.poll.interval.ms (3 s), not a synchronisation
+            Assert.Equal(200, await world.StoredCountAsync());
+            writeLock.Rollback();
+        }
+
+        await Eventually.UntilAsync(world.StoredCountAsync, n => n >= 400, Deadline, "all 400 stored after the outage");
+        Assert.Equal(takenAway, router.Worker.PartitionsTakenAway);
+        Assert.Equal(held, router.Worker.Assignment.Count);
+        AssertExactlyOnceInOrder(await world.StoredAsync(), produced);
+    }
+
+    [SkippableFact]
     public async Task Status_changes_a_crash_left_unpublished_are_published_by_the_sweep()
     {
         await using var world = await RouterWorld.StartAsync(broker, conversations: 1);

@@ -39,7 +39,7 @@ public sealed class RouterWorld : IAsyncDisposable
     public IReadOnlyList<string> Conversations { get; }
     public string DataDir => _data.Path;
 
-    public Task<RouterNode> StartRouterAsync() => RouterNode.StartAsync(Broker.BootstrapServers, _data.Path);
+    public Task<RouterNode> StartRouterAsync(IDictionary<string, string?>? settings = null) => RouterNode.StartAsync(Broker.BootstrapServers, _data.Path, settings);
 
     public static MessageEvent Message(string id, string conversation, string text, params string[] channels) => new()
     {

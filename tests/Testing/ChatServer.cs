@@ -47,6 +47,8 @@ public sealed class ChatServer : IAsyncDisposable
                 ["Chat:DataDir"] = data.Path,
                 ["Kafka:ProduceTimeoutMs"] = "3000",
                 ["Router:OutboxSweepInterval"] = "00:00:01",
+                // No load balancer to tell: a test server stops at once.
+                ["Chat:DrainSeconds"] = "0",
             });
             if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);

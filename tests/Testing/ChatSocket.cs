@@ -109,6 +109,13 @@ public sealed class ChatSocket : IAsyncDisposable
 
     public static string? Type(JsonNode frame) => frame["type"]?.GetValue<string>();
 
+    /// <summary>The status of the server's close, once the socket is closed; null until then (or when it was cut off without one).</summary>
+    public async Task<WebSocketCloseStatus?> ClosedAsync(TimeSpan timeout)
+    {
+        await _reader.WaitAsync(timeout);
+        return _socket.CloseStatus;
+    }
+
     /// <summary>Drops the connection without a close handshake, as a lost network would.</summary>
     public void Abort() => _socket.Abort();
 
@@ -126,7 +133,12 @@ public sealed class ChatSocket : IAsyncDisposable
                     result = await _socket.ReceiveAsync(new ArraySegment<byte>(buffer, length, buffer.Length - length), CancellationToken.None);
                     length += result.Count;
                 } while (!result.EndOfMessage);
-                if (result.MessageType == WebSocketMessageType.Close) break;
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    // Answer the server's close, as a browser does, so its side completes the handshake.
+                    await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+                    break;
+                }
                 using var document = JsonDocument.Parse(buffer.AsMemory(0, length));
                 var violation = FrameSchemas.CheckServerFrame(document.RootElement);
                 if (violation is not null) _violations.Enqueue(violation);

@@ -15,10 +15,12 @@ public sealed class RouterNode : IAsyncDisposable
 
     private RouterNode(IHost host) => _host = host;
 
-    public static async Task<RouterNode> StartAsync(string bootstrapServers, string dataDir)
+    /// <param name="settings">Over the defaults below (a shorter poll interval, say).</param>
+    public static async Task<RouterNode> StartAsync(string bootstrapServers, string dataDir, IDictionary<string, string?>? settings = null)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(Settings(dataDir, bootstrapServers));
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning);
         builder.AddKafka();
         builder.AddRouter();

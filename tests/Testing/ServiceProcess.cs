@@ -28,9 +28,10 @@ public sealed class ServiceProcess : IAsyncDisposable
         get { lock (_output) return string.Join('\n', _output.TakeLast(60)); }
     }
 
-    public static async Task<ServiceProcess> StartAsync(string service, IDictionary<string, string?> environment, string? name = null)
+    /// <param name="port">Where it listens; a restarted service keeps its predecessor's, so clients find it again.</param>
+    public static async Task<ServiceProcess> StartAsync(string service, IDictionary<string, string?> environment, string? name = null, int? port = null)
     {
-        var port = FreePort();
+        port ??= FreePort();
         var address = new Uri($"http://127.0.0.1:{port}");
         var info = new ProcessStartInfo("dotnet", [DllOf(service), "--urls", address.ToString()])
         {
@@ -89,6 +90,37 @@ public sealed class ServiceProcess : IAsyncDisposable
         process.WaitForExit(); // the output of a process that exited is complete only after this
         lock (output) return (process.ExitCode, output.ToList());
     }
+
+    /// <summary>SIGTERM, as an orchestrator stops a service: it drains and exits by itself (<see cref="WaitForExitAsync"/>).</summary>
+    public void Terminate()
+    {
+        if (kill(_process.Id, 15) != 0) throw new InvalidOperationException($"kill -TERM {_process.Id} failed.");
+    }
+
+    /// <summary>Waits for the process to end; its exit code, with every line it printed collected.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{Name} was still running {timeout.TotalSeconds:0} s after being asked to stop:\n{Output}");
+        }
+        _process.WaitForExit(); // the output of a process that exited is complete only after this
+        return _process.ExitCode;
+    }
+
+    /// <summary>Every line the process printed so far (<see cref="Output"/> keeps only the last ones).</summary>
+    public IReadOnlyList<string> AllOutput
+    {
+        get { lock (_output) return _output.ToList(); }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
 
     /// <summary>SIGKILL: no shutdown, no offset commit, no goodbye to the consumer group.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);

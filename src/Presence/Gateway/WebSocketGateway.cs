@@ -19,10 +19,12 @@ internal sealed class WebSocketGateway(
         var settings = options.Value;
         var username = http.User.Username();
         using var socket = await http.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = settings.KeepAliveInterval });
-        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         var connection = new ClientConnection(socket, username, settings, logger);
         connections.Add(connection);
         var writer = connection.WriteLoopAsync(stopping.Token);
+        // Not a cancelled read, which would abort the socket: a close the client can act on.
+        using var goingAway = lifetime.ApplicationStopping.Register(() => _ = GoAwayAsync(connection, writer));
         try
         {
             var state = await presence.ConnectedAsync(username, settings.NodeId, connection.Id, stopping.Token);
@@ -78,6 +80,20 @@ internal sealed class WebSocketGateway(
                     break;
             }
         }
+    }
+
+    /// <summary>
+    /// The server is stopping: the frames already queued go out, then a 1001 "going away" close, so
+    /// the client reconnects to another node (and gets there what it missed, as backlog).
+    /// </summary>
+    private async Task GoAwayAsync(ClientConnection connection, Task writer)
+    {
+        connections.Remove(connection); // no more pushes to it; what it misses is its backlog elsewhere
+        connection.Complete();
+        await Task.WhenAny(writer, Task.Delay(TimeSpan.FromSeconds(2)));
+        await CloseAsync(connection, WebSocketCloseStatus.EndpointUnavailable, "server stopping");
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        if (connection.Socket.State != WebSocketState.Closed) connection.Socket.Abort();
     }
 
     /// <summary>Closes an idle socket; a client that does not answer the close within 5 s is cut off.</summary>

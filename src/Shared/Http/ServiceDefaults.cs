@@ -26,6 +26,7 @@ public static class ServiceDefaults
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
         builder.Services.AddHealthChecks();
+        builder.Services.AddHostedService<ShutdownDrain>();
         builder.Services.AddMetrics();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheckPublisher, HealthMetrics>());
         builder.Services.Configure<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckPublisherOptions>(o =>
@@ -42,6 +43,7 @@ public static class ServiceDefaults
     /// <summary>Exception and status-code problem details, authentication, <c>/health/live</c>, <c>/health/ready</c>, <c>/metrics</c>, <c>/openapi/v1.json</c>, <c>/api-docs</c>.</summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
+        app.UseNotReadyWhenStopping();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

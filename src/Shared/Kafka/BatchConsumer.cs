@@ -13,16 +13,20 @@ namespace Chat.Shared.Kafka;
 /// batch to <see cref="ProcessBatchAsync"/>. It stores a batch's offsets only after that call
 /// returned, so it never commits past a record whose work is not durable. A failing batch is
 /// retried with backoff (the records are not lost); records that can never succeed are the
-/// subclass's to send to <see cref="DeadLetterAsync"/>. On shutdown it closes the consumer,
-/// which commits what was stored and leaves the group.
+/// subclass's to send to <see cref="DeadLetterAsync"/>. Work that fails or takes long never
+/// stops the polling: the member pauses its partitions and keeps calling Consume, so it stays
+/// in its group however long a store outage lasts, and resumes after the batch in hand
+/// (see <c>BatchConsumer.Paused.cs</c>). On shutdown it closes the consumer, which commits what
+/// was stored and leaves the group.
 /// </summary>
-public abstract class BatchConsumer(
+public abstract partial class BatchConsumer(
     string topic, string groupId, KafkaOptions options, EventProducer producer, ConsumerMetrics metrics, ILogger logger)
     : BackgroundService
 {
     private readonly HashSet<TopicPartition> _revokedDuringBatch = [];
     private readonly HashSet<TopicPartition> _assigned = [];
     private long _recordsProcessed;
+    private long _partitionsTakenAway;
     private BatchSpans? _spans; // of the batch in hand, so a dead letter continues its record's trace
 
     protected int MaxBatchSize { get; init; } = 500;
@@ -30,10 +34,15 @@ public abstract class BatchConsumer(
 
     protected string GroupId => groupId;
 
+    private ILogger Logger => logger;
+
     public string Topic => topic;
 
     /// <summary>Records whose work this member finished (for health, metrics and tests).</summary>
     public long RecordsProcessed => Interlocked.Read(ref _recordsProcessed);
+
+    /// <summary>Partitions revoked from or lost by this member since it started (a rebalance, or eviction from the group).</summary>
+    public long PartitionsTakenAway => Interlocked.Read(ref _partitionsTakenAway);
 
     /// <summary>The partitions this member holds now.</summary>
     public IReadOnlyList<TopicPartition> Assignment
@@ -67,7 +76,7 @@ public abstract class BatchConsumer(
                 var batch = ReadBatch(consumer, stoppingToken);
                 if (batch.Count == 0) continue;
                 using (_spans = new BatchSpans(batch, topic, groupId))
-                    ProcessUntilDone(batch, _spans, stoppingToken);
+                    ProcessUntilDone(consumer, batch, _spans, stoppingToken);
                 foreach (var record in batch) StoreOffset(consumer, record);
                 Interlocked.Add(ref _recordsProcessed, batch.Count);
                 RecordLag(consumer, batch);
@@ -97,18 +106,23 @@ public abstract class BatchConsumer(
     private void Revoke(IEnumerable<TopicPartition> partitions)
     {
         var list = partitions.ToList();
+        Interlocked.Add(ref _partitionsTakenAway, list.Count);
         foreach (var partition in list) metrics.Forget(groupId, partition.Topic, partition.Partition.Value);
         lock (_revokedDuringBatch) _revokedDuringBatch.UnionWith(list);
+        ForgetCarried(list);
         lock (_assigned) _assigned.ExceptWith(list);
     }
 
     private List<ConsumeResult<string, byte[]>> ReadBatch(IConsumer<string, byte[]> consumer, CancellationToken stoppingToken)
     {
         lock (_revokedDuringBatch) _revokedDuringBatch.Clear();
-        var batch = new List<ConsumeResult<string, byte[]>>();
-        var first = Consume(consumer, TimeSpan.FromMilliseconds(250));
-        if (first is null) return batch;
-        batch.Add(first);
+        var batch = TakeCarried();
+        if (batch.Count == 0)
+        {
+            var first = Consume(consumer, TimeSpan.FromMilliseconds(250));
+            if (first is null) return batch;
+            batch.Add(first);
+        }
         var clock = Stopwatch.StartNew();
         while (batch.Count < MaxBatchSize && !stoppingToken.IsCancellationRequested)
         {
@@ -167,26 +181,6 @@ public abstract class BatchConsumer(
     /// <summary>Called when a committed offset fell out of the log: records may never have been read.</summary>
     protected virtual void OnRecordsLost()
     {
-    }
-
-    private void ProcessUntilDone(List<ConsumeResult<string, byte[]>> batch, BatchSpans spans, CancellationToken stoppingToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                ProcessBatchAsync(batch, spans, stoppingToken).GetAwaiter().GetResult();
-                return;
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-            {
-                var delay = TimeSpan.FromMilliseconds(Math.Min(30_000, 100 * Math.Pow(2, Math.Min(attempt, 10))));
-                logger.LogError(e, "Consumer group {Group}: a batch of {Count} records failed (attempt {Attempt}); retrying in {Delay}",
-                    groupId, batch.Count, attempt, delay);
-                stoppingToken.WaitHandle.WaitOne(delay);
-                stoppingToken.ThrowIfCancellationRequested();
-            }
-        }
     }
 
     private void StoreOffset(IConsumer<string, byte[]> consumer, ConsumeResult<string, byte[]> record)

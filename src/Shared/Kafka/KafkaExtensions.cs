@@ -23,6 +23,9 @@ public static class KafkaExtensions
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton<EventProducer>();
         builder.Services.TryAddSingleton<ConsumerMetrics>();
+        // One instance for the process: AddCheck<T> alone makes one per run and never disposes it,
+        // leaking an admin client per probe that outlives the (embedded) broker and logs its loss.
+        builder.Services.TryAddSingleton<KafkaHealthCheck>();
         builder.Services.AddHealthChecks().AddCheck<KafkaHealthCheck>("kafka", tags: [HealthTags.Ready]);
         return builder;
     }

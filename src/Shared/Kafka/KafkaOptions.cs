@@ -29,6 +29,13 @@ public sealed class KafkaOptions : IValidatableObject
     [AtLeast(1)]
     public int HeartbeatIntervalMs { get; set; } = 1_000;
 
+    /// <summary>
+    /// Longest a member may go without polling before the group evicts it. Members keep polling
+    /// (paused) while their work is slow or failing, so this bounds a stuck thread, not a store outage.
+    /// </summary>
+    [AtLeast(1)]
+    public int MaxPollIntervalMs { get; set; } = 300_000;
+
     [Required(ErrorMessage = "expected a client id, like chat.")]
     public string ClientId { get; set; } = "chat";
 
@@ -44,6 +51,9 @@ public sealed class KafkaOptions : IValidatableObject
         // A member that heartbeats less often than its session lasts is expelled from its group again and again.
         if (HeartbeatIntervalMs >= SessionTimeoutMs)
             yield return new ValidationResult($"expected less than Kafka:SessionTimeoutMs ({SessionTimeoutMs}).", [nameof(HeartbeatIntervalMs)]);
+        // librdkafka refuses a poll interval shorter than the session.
+        if (MaxPollIntervalMs < SessionTimeoutMs)
+            yield return new ValidationResult($"expected at least Kafka:SessionTimeoutMs ({SessionTimeoutMs}).", [nameof(MaxPollIntervalMs)]);
     }
 
     internal ProducerConfig ProducerConfig() => new()
@@ -76,6 +86,7 @@ public sealed class KafkaOptions : IValidatableObject
         AutoOffsetReset = AutoOffsetReset.Error,
         SessionTimeoutMs = SessionTimeoutMs,
         HeartbeatIntervalMs = HeartbeatIntervalMs,
+        MaxPollIntervalMs = MaxPollIntervalMs,
         PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
         IsolationLevel = IsolationLevel.ReadCommitted,
         FetchWaitMaxMs = FetchWaitMaxMs,

@@ -1,0 +1,97 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace Chat.Shared.Kafka;
+
+/// <summary>
+/// Keeping a member in its group while its work is slow or failing. A member that does not call
+/// Consume for <c>max.poll.interval.ms</c> is evicted and its partitions bounce around the group;
+/// so while a batch's work runs longer than <see cref="PauseAfter"/>, or waits to be retried, the
+/// member pauses every partition it holds and goes on polling (heartbeats, rebalances) without
+/// fetching — as Confluent's examples do. Resuming continues after the last record handed out,
+/// that is right after the batch in hand.
+/// </summary>
+public abstract partial class BatchConsumer
+{
+    private static readonly TimeSpan PauseAfter = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan PollStep = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Records a paused poll returned (from a partition assigned during it): the next batch starts with them.</summary>
+    private readonly List<ConsumeResult<string, byte[]>> _carried = [];
+
+    private void ProcessUntilDone(IConsumer<string, byte[]> consumer, List<ConsumeResult<string, byte[]>> batch, BatchSpans spans, CancellationToken stoppingToken)
+    {
+        var paused = new HashSet<TopicPartition>();
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    // Off this thread: work that blocks (a store waiting on a lock) must not block the polling.
+                    var work = Task.Run(() => ProcessBatchAsync(batch, spans, stoppingToken), CancellationToken.None);
+                    // Even a stopping member waits for work in hand: it is not abandoned half done.
+                    if (!((IAsyncResult)work).AsyncWaitHandle.WaitOne(PauseAfter))
+                        while (!work.IsCompleted) PollPaused(consumer, paused);
+                    work.GetAwaiter().GetResult();
+                    return;
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    var delay = TimeSpan.FromMilliseconds(Math.Min(30_000, 100 * Math.Pow(2, Math.Min(attempt, 10))));
+                    Logger.LogError(e, "Consumer group {Group}: a batch of {Count} records failed (attempt {Attempt}); retrying in {Delay}",
+                        GroupId, batch.Count, attempt, delay);
+                    var until = DateTime.UtcNow + delay;
+                    while (DateTime.UtcNow < until && !stoppingToken.IsCancellationRequested) PollPaused(consumer, paused);
+                    stoppingToken.ThrowIfCancellationRequested();
+                    // A partition taken away meanwhile is its new owner's to process, from its committed offset.
+                    lock (_revokedDuringBatch) batch.RemoveAll(r => _revokedDuringBatch.Contains(r.TopicPartition));
+                    if (batch.Count == 0) return;
+                }
+            }
+        }
+        finally
+        {
+            Resume(consumer, paused);
+        }
+    }
+
+    /// <summary>Pauses whatever this member holds and is not paused yet, then polls once without fetching.</summary>
+    private void PollPaused(IConsumer<string, byte[]> consumer, HashSet<TopicPartition> paused)
+    {
+        var unpaused = consumer.Assignment.Where(p => !paused.Contains(p)).ToList();
+        if (unpaused.Count > 0)
+        {
+            consumer.Pause(unpaused);
+            paused.UnionWith(unpaused);
+        }
+        // Only a partition assigned during this very poll can hand out a record: keep it for the next batch.
+        if (Consume(consumer, PollStep) is not { } stray) return;
+        consumer.Pause([stray.TopicPartition]);
+        paused.Add(stray.TopicPartition);
+        lock (_carried) _carried.Add(stray);
+    }
+
+    private void Resume(IConsumer<string, byte[]> consumer, HashSet<TopicPartition> paused)
+    {
+        if (paused.Count == 0) return;
+        var held = consumer.Assignment.Where(paused.Contains).ToList();
+        if (held.Count > 0) consumer.Resume(held);
+        Logger.LogDebug("Consumer group {Group} resumed {Count} partition(s) of {Topic} after a slow or failing batch", GroupId, held.Count, Topic);
+    }
+
+    private List<ConsumeResult<string, byte[]>> TakeCarried()
+    {
+        lock (_carried)
+        {
+            var carried = _carried.ToList();
+            _carried.Clear();
+            return carried;
+        }
+    }
+
+    private void ForgetCarried(IReadOnlyCollection<TopicPartition> revoked)
+    {
+        lock (_carried) _carried.RemoveAll(r => revoked.Contains(r.TopicPartition));
+    }
+}
