@@ -67,6 +67,9 @@ public static class SqliteMigrations
 {
     public static void Run(SqliteConnection connection, string component, IReadOnlyList<SqliteMigration> migrations)
     {
+        // Processes starting at once on one file (distributed mode on one data directory) take turns:
+        // a step that checks before it alters (add a column) would otherwise run twice.
+        using var turn = MigrationLock(connection.DataSource);
         SqliteDatabase.Execute(connection, """
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 component   TEXT NOT NULL,
@@ -83,6 +86,24 @@ public static class SqliteMigrations
             using var record = connection.Command("INSERT OR IGNORE INTO schema_migrations VALUES ($c, $v, $d, $at)", null,
                 ("$c", component), ("$v", migration.Version), ("$d", migration.Description), ("$at", DateTimeOffset.UtcNow.Iso()));
             record.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>An exclusive lock on <c>{file}.migrating</c> (.NET takes it with flock on Unix), waited for up to a minute.</summary>
+    private static FileStream? MigrationLock(string dataSource)
+    {
+        if (string.IsNullOrEmpty(dataSource) || dataSource == ":memory:") return null;
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(dataSource + ".migrating", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(50); // another process is migrating this file
+            }
         }
     }
 
