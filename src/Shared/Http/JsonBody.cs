@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -20,7 +21,12 @@ public static class JsonBody
                 "Send the body as JSON with Content-Type: application/json.", "body"));
         try
         {
-            var value = await JsonSerializer.DeserializeAsync(request.Body, typeInfo, request.HttpContext.RequestAborted);
+            using var body = new MemoryStream();
+            await request.Body.CopyToAsync(body, request.HttpContext.RequestAborted);
+            var bytes = body.GetBuffer().AsMemory(0, (int)body.Length);
+            if (FieldWithControlCharacter(bytes) is { } field)
+                return new(null, Problems.Invalid(field, "Must not contain control characters (U+0000–U+001F, U+007F–U+009F) other than tab and line breaks."));
+            var value = JsonSerializer.Deserialize(bytes.Span, typeInfo);
             return value is null ? new(null, Problems.Invalid("body", "A JSON object is required.")) : new(value, null);
         }
         catch (JsonException e)
@@ -31,6 +37,35 @@ public static class JsonBody
         {
             return new(null, Problems.Status(StatusCodes.Status413PayloadTooLarge, "Payload too large", e.Message, "body"));
         }
+    }
+
+    /// <summary>
+    /// The first name or string in the body holding a control character (a NUL, say), as a field path;
+    /// null when there is none or the body is not JSON (the deserializer then says where it breaks).
+    /// Every field is text a person or a platform reads, and no platform takes these.
+    /// </summary>
+    private static string? FieldWithControlCharacter(ReadOnlyMemory<byte> json)
+    {
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(json.Span);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        return Find(root, "");
+
+        static string? Find(JsonNode? node, string path) => node switch
+        {
+            JsonObject o => o.Select(p => HasControl(p.Key) ? Join(path, p.Key) : Find(p.Value, Join(path, p.Key))).FirstOrDefault(f => f is not null),
+            JsonArray a => a.Select((item, i) => Find(item, $"{(path.Length == 0 ? "body" : path)}[{i}]")).FirstOrDefault(f => f is not null),
+            JsonValue v when v.GetValueKind() == JsonValueKind.String && HasControl(v.GetValue<string>()) => path.Length == 0 ? "body" : path,
+            _ => null,
+        };
+        static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
+        static bool HasControl(string text) => text.Any(c => char.IsControl(c) && c is not ('\t' or '\n' or '\r'));
     }
 
     /// <summary>"$.payload.text" → "payload.text"; "$.to[2]" → "to[2]"; "$" → "body".</summary>
