@@ -39,7 +39,7 @@ public sealed class LoadRun(LoadOptions options, Target target)
             Console.WriteLine($"Connecting {receiverTokens.Count:N0} WebSocket users …");
             Fleet = await SocketFleet.ConnectAsync(options.WebSocketUrls.Count > 0 ? options.WebSocketUrls : [target.Url], receiverTokens);
         }
-        if (stalledTokens.Count > 0)
+        if (stalledTokens.Count > 0 && options.StalledConnect)
         {
             Console.WriteLine($"Connecting {stalledTokens.Count:N0} sockets that never read …");
             Stalled = await StalledSockets.ConnectAsync(options.WebSocketUrls.Count > 0 ? options.WebSocketUrls : [target.Url], stalledTokens);
@@ -131,6 +131,7 @@ public sealed class LoadRun(LoadOptions options, Target target)
     /// <summary>
     /// The sender and its conversations: with sockets, one with each WebSocket user (so every
     /// message reaches exactly one socket); without, <see cref="LoadOptions.Conversations"/> with one receiver.
+    /// Stalled users add one to each conversation (at least as many conversations as they are, the readers taking turns).
     /// </summary>
     private async Task<(string From, List<string> Conversations, List<string> ReceiverTokens, List<string> StalledTokens)> SetUpAsync()
     {
@@ -158,11 +159,11 @@ public sealed class LoadRun(LoadOptions options, Target target)
                 }
             }));
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens[sender]);
-        var count = options.Sockets > 0 ? options.Sockets : options.Conversations;
+        var count = Math.Max(options.Sockets > 0 ? options.Sockets : options.Conversations, stalled.Count);
         var conversations = new List<string>();
         for (var i = 0; i < count; i++)
         {
-            var created = await (await _http.PostAsJsonAsync("/v1/conversations", new { type = "group", members = stalled.Prepend(receivers[i % receivers.Count]).Prepend(sender).ToArray(), title = $"load {i}" }))
+            var created = await (await _http.PostAsJsonAsync("/v1/conversations", new { type = "group", members = new[] { sender, receivers[i % receivers.Count] }.Concat(i < stalled.Count ? [stalled[i]] : []).ToArray(), title = $"load {i}" }))
                 .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>();
             conversations.Add(created!["conversation_id"]!.GetValue<string>());
         }

@@ -71,7 +71,7 @@ public sealed class FuzzTests
             await socket.DisposeAsync();
         }
         Assert.True(failures.IsEmpty, $"{failures.Count} of {rest.Count} requests and {frames.Count} frames were not refused as they should be:\n" +
-                                      string.Join("\n", failures.Take(60)));
+                                      string.Join("\n", failures.Take(150)));
 
         Assert.Equal(before, await SnapshotAsync(server, alice));
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/ready")).StatusCode);
@@ -101,7 +101,9 @@ public sealed class FuzzTests
         {
             var status = (int)response.StatusCode;
             var text = await response.Content.ReadAsStringAsync();
-            var shown = text.Length > 300 ? text[..300] + "…" : text;
+            var shown = text.Length > 160 ? text[..160] + "…" : text;
+            // Revoking a token that is not one is no error (RFC 7009, 2.2): logout answers 204 to any string.
+            if (status == 204 && bad.Path == "/v1/auth/logout" && (bad.Name.Contains("look-alike") || bad.Name.Contains("megabyte"))) return null;
             if (status is < 400 or >= 500 || status == 429) return $"{status} {shown}";
             if (response.Content.Headers.ContentType?.MediaType != "application/problem+json") return $"{status} as {response.Content.Headers.ContentType}: {shown}";
             var errors = JsonNode.Parse(text)?["errors"] as JsonObject;

@@ -18,11 +18,11 @@ public sealed class SlowConsumerTests
     {
         var logs = new LogRecorder();
         await using var server = await ChatServer.StartAsync(new Dictionary<string, string?>
-            {
-                ["Presence:SendQueueLength"] = $"{QueueLength}",
-                // A Router batch lands in a queue at once: batches well under a queue, so only a socket that stalls can fill one.
-                ["Router:MaxBatchSize"] = "50",
-            },
+        {
+            ["Presence:SendQueueLength"] = $"{QueueLength}",
+            // A Router batch lands in a queue at once: batches well under a queue, so only a socket that stalls can fill one.
+            ["Router:MaxBatchSize"] = "50",
+        },
             b => logs.AddTo(b.Logging));
         var alice = await server.Client().SignUpAsync("slowsender");
         var bob = await server.Client().SignUpAsync("slowreader");

@@ -151,7 +151,20 @@ internal sealed class ClientFrameHandler(IMessageStore store, EventProducer prod
     }
 
     private static string? String(JsonElement frame, string name) =>
-        frame.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } s ? s : null;
+        frame.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && Readable(value) is { Length: > 0 } s ? s : null;
+
+    /// <summary>The string; null when it is not valid UTF-16 (a lone surrogate, "\ud800"), which GetString cannot read.</summary>
+    private static string? Readable(JsonElement value)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
 
     private static long? Number(JsonElement frame, string name) =>
         frame.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n) ? n : null;

@@ -24,8 +24,7 @@ public static class JsonBody
             using var body = new MemoryStream();
             await request.Body.CopyToAsync(body, request.HttpContext.RequestAborted);
             var bytes = body.GetBuffer().AsMemory(0, (int)body.Length);
-            if (FieldWithControlCharacter(bytes) is { } field)
-                return new(null, Problems.Invalid(field, "Must not contain control characters (U+0000–U+001F, U+007F–U+009F) other than tab and line breaks."));
+            if (BadText(bytes) is var (field, why)) return new(null, Problems.Invalid(field, why));
             var value = JsonSerializer.Deserialize(bytes.Span, typeInfo);
             return value is null ? new(null, Problems.Invalid("body", "A JSON object is required.")) : new(value, null);
         }
@@ -40,11 +39,12 @@ public static class JsonBody
     }
 
     /// <summary>
-    /// The first name or string in the body holding a control character (a NUL, say), as a field path;
-    /// null when there is none or the body is not JSON (the deserializer then says where it breaks).
-    /// Every field is text a person or a platform reads, and no platform takes these.
+    /// The first name or string in the body no field takes, as a field path and why: a control
+    /// character (a NUL, say; every field is text a person or a platform reads, and none takes
+    /// these), text that is not valid UTF-8 or UTF-16, or a name given twice in one object. Null
+    /// when there is none or the body is not JSON (the deserializer then says where it breaks).
     /// </summary>
-    private static string? FieldWithControlCharacter(ReadOnlyMemory<byte> json)
+    private static (string Field, string Why)? BadText(ReadOnlyMemory<byte> json)
     {
         JsonNode? root;
         try
@@ -57,16 +57,49 @@ public static class JsonBody
         }
         return Find(root, "");
 
-        static string? Find(JsonNode? node, string path) => node switch
+        static (string, string)? Find(JsonNode? node, string path)
         {
-            JsonObject o => o.Select(p => HasControl(p.Key) ? Join(path, p.Key) : Find(p.Value, Join(path, p.Key))).FirstOrDefault(f => f is not null),
-            JsonArray a => a.Select((item, i) => Find(item, $"{(path.Length == 0 ? "body" : path)}[{i}]")).FirstOrDefault(f => f is not null),
-            JsonValue v when v.GetValueKind() == JsonValueKind.String && HasControl(v.GetValue<string>()) => path.Length == 0 ? "body" : path,
-            _ => null,
-        };
-        static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
+            var here = path.Length == 0 ? "body" : path;
+            switch (node)
+            {
+                case JsonObject o:
+                    List<KeyValuePair<string, JsonNode?>> properties;
+                    try
+                    {
+                        properties = [.. o];
+                    }
+                    catch (ArgumentException)
+                    {
+                        return (here, "Must not name a field twice.");
+                    }
+                    foreach (var (name, value) in properties)
+                    {
+                        var field = path.Length == 0 ? name : $"{path}.{name}";
+                        if (HasControl(name)) return (field, ControlCharacters);
+                        if (Find(value, field) is { } bad) return bad;
+                    }
+                    return null;
+                case JsonArray a:
+                    for (var i = 0; i < a.Count; i++)
+                        if (Find(a[i], $"{here}[{i}]") is { } bad) return bad;
+                    return null;
+                case JsonValue v when v.GetValueKind() == JsonValueKind.String:
+                    try
+                    {
+                        return HasControl(v.GetValue<string>()) ? (here, ControlCharacters) : null;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return (here, "Is not valid UTF-8 (or holds a lone UTF-16 surrogate).");
+                    }
+                default:
+                    return null;
+            }
+        }
         static bool HasControl(string text) => text.Any(c => char.IsControl(c) && c is not ('\t' or '\n' or '\r'));
     }
+
+    private const string ControlCharacters = "Must not contain control characters (U+0000–U+001F, U+007F–U+009F) other than tab and line breaks.";
 
     /// <summary>"$.payload.text" → "payload.text"; "$.to[2]" → "to[2]"; "$" → "body".</summary>
     private static string FieldOf(string? path) =>

@@ -145,7 +145,8 @@ public static class RestCorpus
     /// names one thing, so a look-alike of a real one must be refused; a count or sequence number takes only numbers.</remarks>
     private static IEnumerable<(string What, string Value)> BadParameterValues(string name, bool inPath, string? real)
     {
-        yield return ("a NUL", "fuzz%00x");
+        // Kestrel itself refuses a NUL in the path (a bare 400, before any endpoint), so only a query carries one to the app.
+        if (!inPath) yield return ("a NUL", "fuzz%00x");
         yield return ("a control character", "fuzz%07");
         yield return ("invalid UTF-8", "fuzz%C3%28%FF");
         yield return ("an encoded slash", "fuzz%2F..%2F..");
