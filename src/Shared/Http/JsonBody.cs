@@ -14,7 +14,9 @@ public static class JsonBody
 {
     public readonly record struct Result<T>(T? Value, ProblemHttpResult? Problem) where T : class;
 
-    public static async Task<Result<T>> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo) where T : class
+    /// <param name="cleanedFields">Top-level fields whose control characters the endpoint removes itself (documented
+    /// as such, like a file name), so they are not refused for them.</param>
+    public static async Task<Result<T>> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo, IReadOnlySet<string>? cleanedFields = null) where T : class
     {
         if (!request.HasJsonContentType())
             return new(null, Problems.Status(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
@@ -24,7 +26,7 @@ public static class JsonBody
             using var body = new MemoryStream();
             await request.Body.CopyToAsync(body, request.HttpContext.RequestAborted);
             var bytes = body.GetBuffer().AsMemory(0, (int)body.Length);
-            if (BadText(bytes) is var (field, why)) return new(null, Problems.Invalid(field, why));
+            if (BadText(bytes, cleanedFields ?? EmptySet) is var (field, why)) return new(null, Problems.Invalid(field, why));
             var value = JsonSerializer.Deserialize(bytes.Span, typeInfo);
             return value is null ? new(null, Problems.Invalid("body", "A JSON object is required.")) : new(value, null);
         }
@@ -44,7 +46,9 @@ public static class JsonBody
     /// these), text that is not valid UTF-8 or UTF-16, or a name given twice in one object. Null
     /// when there is none or the body is not JSON (the deserializer then says where it breaks).
     /// </summary>
-    private static (string Field, string Why)? BadText(ReadOnlyMemory<byte> json)
+    private static readonly IReadOnlySet<string> EmptySet = new HashSet<string>();
+
+    private static (string Field, string Why)? BadText(ReadOnlyMemory<byte> json, IReadOnlySet<string> cleanedFields)
     {
         JsonNode? root;
         try
@@ -55,9 +59,9 @@ public static class JsonBody
         {
             return null;
         }
-        return Find(root, "");
+        return Find(root, "", cleanedFields);
 
-        static (string, string)? Find(JsonNode? node, string path)
+        static (string, string)? Find(JsonNode? node, string path, IReadOnlySet<string> cleaned)
         {
             var here = path.Length == 0 ? "body" : path;
             switch (node)
@@ -76,17 +80,17 @@ public static class JsonBody
                     {
                         var field = path.Length == 0 ? name : $"{path}.{name}";
                         if (HasControl(name)) return (field, ControlCharacters);
-                        if (Find(value, field) is { } bad) return bad;
+                        if (Find(value, field, cleaned) is { } bad) return bad;
                     }
                     return null;
                 case JsonArray a:
                     for (var i = 0; i < a.Count; i++)
-                        if (Find(a[i], $"{here}[{i}]") is { } bad) return bad;
+                        if (Find(a[i], $"{here}[{i}]", cleaned) is { } bad) return bad;
                     return null;
                 case JsonValue v when v.GetValueKind() == JsonValueKind.String:
                     try
                     {
-                        return HasControl(v.GetValue<string>()) ? (here, ControlCharacters) : null;
+                        return HasControl(v.GetValue<string>()) && !cleaned.Contains(path) ? (here, ControlCharacters) : null;
                     }
                     catch (InvalidOperationException)
                     {

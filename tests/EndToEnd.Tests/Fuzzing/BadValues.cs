@@ -40,14 +40,16 @@ public static class BadValues
     }
 
     /// <summary>Strings no field should take: control characters, broken encodings, sizes past every limit.</summary>
-    public static IEnumerable<RawJson> BadStrings(string? example, bool freeText)
+    /// <param name="cleaned">A field whose control characters the server strips (a file name, docs/api.md), not refuses.</param>
+    public static IEnumerable<RawJson> BadStrings(string? example, bool freeText, bool cleaned = false)
     {
-        yield return RawJson.Text("a NUL inside", $"\"{Escape(example ?? "fuzz")}\\u0000x\"");
-        yield return RawJson.Text("a control character", $"\"{Escape(example ?? "fuzz")}\\u0007\"");
+        if (!cleaned) yield return RawJson.Text("a NUL inside", $"\"{Escape(example ?? "fuzz")}\\u0000x\"");
+        if (!cleaned) yield return RawJson.Text("a control character", $"\"{Escape(example ?? "fuzz")}\\u0007\"");
         yield return RawJson.Text("a lone surrogate", "\"fuzz\\ud800\"");
         yield return new RawJson("invalid UTF-8", [.. "\"fu"u8, 0xC3, 0x28, 0xFF, .. "zz\""u8]);
         yield return new RawJson("a raw NUL byte", [.. "\"fu"u8, 0x00, .. "zz\""u8]);
-        yield return RawJson.Text("a megabyte", $"\"{new string('z', 1 << 20)}\"");
+        // Past every field's limit, yet small enough that the client has sent it all before a 413 closes the connection.
+        yield return RawJson.Text("200 KiB", $"\"{new string('z', 200 << 10)}\"");
         yield return RawJson.Text("nested 300 deep", new string('[', 300) + new string(']', 300));
         if (!freeText && example is not null) yield return RawJson.Of("a look-alike of the example", LookAlike(example));
         if (!freeText) yield return RawJson.Text("an empty string", "\"\"");
