@@ -9,7 +9,7 @@ public sealed record Phase(int RatePerSecond, int Seconds)
 }
 
 public sealed record LoadOptions(
-    Uri? Url, string? Kafka, IReadOnlyList<Phase> Phases, int Connections, int Conversations, int TextBytes, int FloorMessages, int Sockets, Uri? AuthUrl, IReadOnlyList<Uri> WebSocketUrls)
+    Uri? Url, string? Kafka, IReadOnlyList<Phase> Phases, int Connections, int Conversations, int TextBytes, int FloorMessages, int Sockets, Uri? AuthUrl, IReadOnlyList<Uri> WebSocketUrls, int StalledSockets = 0, bool StalledConnect = true)
 {
     public const string Usage = """
         Chat load test: posts messages at set rates and reports accepted/s, stored/s and POST→stored latency,
@@ -28,6 +28,10 @@ public sealed record LoadOptions(
           --floor 200000             messages in the raw-produce floor run (0 skips it)
           --sockets 1000             WebSocket users, one conversation each with the sender; reports delivered/s and
                                      POST→WebSocket latency (default 0: HTTP and Kafka only)
+          --stalled-sockets 200      more users, one in each conversation beside its reader, whose sockets never read
+                                     (small TCP receive buffer): the readers' latency beside clients that do not keep up
+                                     (default 0); with --stalled-connect no they are members but never connect, the
+                                     baseline with the same conversations and the same fan-out
         """;
 
     public static LoadOptions Parse(string[] args)
@@ -39,7 +43,7 @@ public sealed record LoadOptions(
                 throw new ArgumentException($"Unexpected argument '{args[i]}'.");
             map[args[i][2..]] = args[++i];
         }
-        var known = new[] { "phases", "url", "kafka", "connections", "conversations", "text-bytes", "floor", "sockets", "auth-url", "ws-url" };
+        var known = new[] { "phases", "url", "kafka", "connections", "conversations", "text-bytes", "floor", "sockets", "auth-url", "ws-url", "stalled-sockets", "stalled-connect" };
         if (map.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown) throw new ArgumentException($"Unknown option --{unknown}.");
         var url = map.TryGetValue("url", out var u) ? new Uri(u) : null;
         var kafka = map.GetValueOrDefault("kafka");
@@ -48,7 +52,8 @@ public sealed record LoadOptions(
             (map.GetValueOrDefault("phases") ?? "1700x30,3400x15,maxx15").Split(',').Select(ParsePhase).ToList(),
             Int(map, "connections", 64), Int(map, "conversations", 200), Int(map, "text-bytes", 200), Int(map, "floor", 200_000), Int(map, "sockets", 0),
             map.TryGetValue("auth-url", out var a) ? new Uri(a) : null,
-            map.TryGetValue("ws-url", out var w) ? w.Split(',').Select(x => new Uri(x)).ToList() : []);
+            map.TryGetValue("ws-url", out var w) ? w.Split(',').Select(x => new Uri(x)).ToList() : [], Int(map, "stalled-sockets", 0),
+            map.GetValueOrDefault("stalled-connect", "yes") != "no");
     }
 
     private static Phase ParsePhase(string text) => text.LastIndexOf('x') is var x and > 0 && (text[..x], text[(x + 1)..]) is var (rate, seconds)

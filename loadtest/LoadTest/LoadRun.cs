@@ -29,13 +29,20 @@ public sealed class LoadRun(LoadOptions options, Target target)
 
     public SocketFleet? Fleet { get; private set; }
 
+    public StalledSockets? Stalled { get; private set; }
+
     public async Task<List<PhaseResult>> RunAsync()
     {
-        var (from, conversations, receiverTokens) = await SetUpAsync();
+        var (from, conversations, receiverTokens, stalledTokens) = await SetUpAsync();
         if (receiverTokens.Count > 0)
         {
             Console.WriteLine($"Connecting {receiverTokens.Count:N0} WebSocket users …");
             Fleet = await SocketFleet.ConnectAsync(options.WebSocketUrls.Count > 0 ? options.WebSocketUrls : [target.Url], receiverTokens);
+        }
+        if (stalledTokens.Count > 0 && options.StalledConnect)
+        {
+            Console.WriteLine($"Connecting {stalledTokens.Count:N0} sockets that never read …");
+            Stalled = await StalledSockets.ConnectAsync(options.WebSocketUrls.Count > 0 ? options.WebSocketUrls : [target.Url], stalledTokens);
         }
         using var watcher = new StatusWatcher(target.BootstrapServers);
         var phases = new List<(Phase Phase, List<Sent> Sent, int Errors, long Start, long End)>();
@@ -124,17 +131,19 @@ public sealed class LoadRun(LoadOptions options, Target target)
     /// <summary>
     /// The sender and its conversations: with sockets, one with each WebSocket user (so every
     /// message reaches exactly one socket); without, <see cref="LoadOptions.Conversations"/> with one receiver.
+    /// Stalled users add one to each conversation (at least as many conversations as they are, the readers taking turns).
     /// </summary>
-    private async Task<(string From, List<string> Conversations, List<string> ReceiverTokens)> SetUpAsync()
+    private async Task<(string From, List<string> Conversations, List<string> ReceiverTokens, List<string> StalledTokens)> SetUpAsync()
     {
         var run = Random.Shared.Next(100_000, 999_999);
         var sender = $"load-{run}";
         var receivers = Enumerable.Range(0, Math.Max(1, options.Sockets)).Select(i => $"load-{run}-{i}").ToList();
+        var stalled = Enumerable.Range(0, options.StalledSockets).Select(i => $"load-{run}-stalled-{i}").ToList();
         Console.WriteLine($"Registering {receivers.Count + 1:N0} users …");
         using var auth = new HttpClient { BaseAddress = options.AuthUrl ?? target.Url };
         var tokens = new ConcurrentDictionary<string, string>();
         using (var gate = new SemaphoreSlim(16))
-            await Task.WhenAll(receivers.Prepend(sender).Select(async user =>
+            await Task.WhenAll(receivers.Concat(stalled).Prepend(sender).Select(async user =>
             {
                 await gate.WaitAsync();
                 try
@@ -150,15 +159,15 @@ public sealed class LoadRun(LoadOptions options, Target target)
                 }
             }));
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens[sender]);
-        var count = options.Sockets > 0 ? options.Sockets : options.Conversations;
+        var count = Math.Max(options.Sockets > 0 ? options.Sockets : options.Conversations, stalled.Count);
         var conversations = new List<string>();
         for (var i = 0; i < count; i++)
         {
-            var created = await (await _http.PostAsJsonAsync("/v1/conversations", new { type = "group", members = new[] { sender, receivers[i % receivers.Count] }, title = $"load {i}" }))
+            var created = await (await _http.PostAsJsonAsync("/v1/conversations", new { type = "group", members = new[] { sender, receivers[i % receivers.Count] }.Concat(i < stalled.Count ? [stalled[i]] : []).ToArray(), title = $"load {i}" }))
                 .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>();
             conversations.Add(created!["conversation_id"]!.GetValue<string>());
         }
         Console.WriteLine($"Set up {sender} in {conversations.Count:N0} conversations; posting to {target.Url}");
-        return (sender, conversations, options.Sockets > 0 ? receivers.Select(r => tokens[r]).ToList() : []);
+        return (sender, conversations, options.Sockets > 0 ? receivers.Select(r => tokens[r]).ToList() : [], stalled.Select(s => tokens[s]).ToList());
     }
 }

@@ -18,4 +18,5 @@ var results = await run.RunAsync();
 var floor = options.FloorMessages > 0 ? Floor.Measure(target, options) : (double?)null;
 Report.Print(options, results, floor, run.Fleet);
 if (run.Fleet is not null) await run.Fleet.DisposeAsync();
+run.Stalled?.Dispose();
 return results.Any(r => r.Errors > 0) ? 1 : 0;

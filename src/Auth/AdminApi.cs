@@ -31,7 +31,7 @@ public static class AdminApi
         if (body.ActAs is not { Count: > 0 }) errors.Add("act_as", "Name the users the client may act for, or [\"*\"] for any.");
         else
             for (var i = 0; i < body.ActAs.Count; i++)
-                if (string.IsNullOrWhiteSpace(body.ActAs[i])) errors.Add($"act_as[{i}]", "Must be a username or \"*\".");
+                if (body.ActAs[i] is not { } actAs || actAs != "*" && !CredentialRules.IsUsername(actAs)) errors.Add($"act_as[{i}]", "Must be a username or \"*\".");
         if (errors.Any) return errors.ToProblem();
 
         var (client, secret) = await handler.CreateAsync(body, ct);

@@ -48,6 +48,9 @@ internal static class ChannelsApi
         if (string.IsNullOrWhiteSpace(body!.ExternalId) || body.ExternalId.Length > 256)
             return Problems.Invalid("external_id", "Is required: the user's id on that platform, at most 256 characters.");
         if (HasControl(body.ExternalId)) return Problems.Invalid("external_id", "Must not contain NUL or other control characters.");
+        // An id that only looks like another (a zero-width or other invisible character in it) would map a second identity.
+        if (body.ExternalId.Trim().Any(c => char.IsWhiteSpace(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format))
+            return Problems.Invalid("external_id", "Must not contain spaces or invisible characters.");
         // A user's own mapping waits for proof from the platform; an admin's or an integrator's counts at once.
         var caller = http.User.Caller();
         return (await handler.SetAsync(username, channel, body.ExternalId, verified: caller.IsAdmin || caller.IsClient, ct))

@@ -14,9 +14,12 @@ public static class CredentialRules
     public static void CheckUsername(string? username, ValidationErrors errors)
     {
         if (string.IsNullOrWhiteSpace(username)) errors.Add("username", "Is required.");
-        else if (Normalize(username) is var u && (u.Length is < 3 or > 32 || !u.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '_' or '.' or '-')))
-            errors.Add("username", "Must be 3–32 characters of a–z, 0–9, '_', '.', '-'.");
+        else if (!IsUsername(username)) errors.Add("username", "Must be 3–32 characters of a–z, 0–9, '_', '.', '-'.");
     }
+
+    /// <summary>3–32 characters of a–z, 0–9, '_', '.', '-' once normalized: no look-alike letters, no invisible ones.</summary>
+    public static bool IsUsername(string username) =>
+        Normalize(username) is var u && u.Length is >= 3 and <= 32 && u.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '_' or '.' or '-');
 
     public static void CheckPassword(string? password, string? username, ValidationErrors errors)
     {

@@ -28,7 +28,7 @@ internal sealed class IssueTokenHandler(
         if (!passwords.Verify(password, user?.PasswordHash))
         {
             throttle.Failed(username, address);
-            return new Refusal.BadCredentials("The username or password is wrong.");
+            return new Refusal.BadCredentials("The username or password is wrong.", "password");
         }
         throttle.Succeeded(username);
         return await issuer.ForUserAsync(user!.Username, familyId: null, ct);
@@ -37,13 +37,13 @@ internal sealed class IssueTokenHandler(
     private async Task<Outcome<IssuedTokens>> RefreshAsync(string presented, string? address, CancellationToken ct) =>
         await refreshTokens.RedeemAsync(presented, address, ct) is { } issued
             ? issued
-            : new Refusal.BadCredentials("The refresh token is not valid (expired, revoked or already used).");
+            : new Refusal.BadCredentials("The refresh token is not valid (expired, revoked or already used).", "refresh_token");
 
     private async Task<Outcome<IssuedTokens>> ClientAsync(string clientId, string secret, CancellationToken ct)
     {
         var client = await metadata.FindClientAsync(clientId, ct);
         return client is not null && TokenIssuer.Matches(secret, client.SecretHash)
             ? issuer.ForClient(client)
-            : new Refusal.BadCredentials("The client id or secret is wrong.");
+            : new Refusal.BadCredentials("The client id or secret is wrong.", "client_secret");
     }
 }

@@ -6,12 +6,16 @@ namespace Chat.Files;
 /// <summary>What an upload must declare, and whether stored bytes are what was declared.</summary>
 internal static class FileRules
 {
+    private const int MaxDeclaredNameLength = 1024;
+
     public static ValidationErrors Check(InitiateUploadRequest body, FilesOptions limits, out string fileName, out string contentType)
     {
         var errors = new ValidationErrors();
         fileName = SanitizeName(body.Filename);
         contentType = (body.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
         if (string.IsNullOrWhiteSpace(body.Filename)) errors.Add("filename", "Is required.");
+        // Long names are cut to 200 below; one past any real file system's limit is a mistake or an attack.
+        else if (body.Filename.Length > MaxDeclaredNameLength) errors.Add("filename", $"Must be at most {MaxDeclaredNameLength} characters.");
         else if (fileName.Length == 0) errors.Add("filename", "Must contain a letter or digit once path and control characters are removed.");
         if (contentType.Length == 0) errors.Add("content_type", "Is required, e.g. image/png.");
         else if (!limits.AllowedContentTypes.Contains(contentType, StringComparer.OrdinalIgnoreCase))

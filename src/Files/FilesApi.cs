@@ -21,10 +21,13 @@ internal static class FilesApi
         return app;
     }
 
+    private static readonly IReadOnlySet<string> CleanedFields = new HashSet<string> { "filename" };
+
     private static async Task<Results<Created<InitiateUploadResponse>, ProblemHttpResult>> Initiate(
         HttpContext http, InitiateUploadHandler handler, IOptions<FilesOptions> options, CancellationToken ct)
     {
-        var (body, problem) = await JsonBody.ReadAsync(http.Request, FilesJsonContext.Default.InitiateUploadRequest);
+        // The file name's control characters are stripped (FileRules.SanitizeName), not refused.
+        var (body, problem) = await JsonBody.ReadAsync(http.Request, FilesJsonContext.Default.InitiateUploadRequest, CleanedFields);
         if (problem is not null) return problem;
         var errors = FileRules.Check(body!, options.Value, out var fileName, out var contentType);
         if (errors.Any) return errors.ToProblem();

@@ -59,7 +59,7 @@ public abstract record Refusal
     public sealed record Mismatch(string Title, string Field, string Detail) : Refusal;
 
     /// <summary>401 from a grant: the credentials presented are wrong.</summary>
-    public sealed record BadCredentials(string Detail) : Refusal;
+    public sealed record BadCredentials(string Detail, string? Field = null) : Refusal;
 
     /// <summary>429: too many failed logins lately; nothing is checked until <paramref name="RetryAfter"/> has passed.</summary>
     public sealed record Throttled(string Detail, TimeSpan RetryAfter) : Refusal;

@@ -32,6 +32,9 @@ public sealed class ChatSocket : IAsyncDisposable
 
     public WebSocketState State => _socket.State;
 
+    /// <summary>The status the server closed with, once it has.</summary>
+    public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
+
     public static async Task<ChatSocket> ConnectAsync(Uri server, string? accessToken, bool tokenInQuery = false, Action<ClientWebSocketOptions>? configure = null)
     {
         var socket = new ClientWebSocket();
@@ -60,7 +63,8 @@ public sealed class ChatSocket : IAsyncDisposable
 
     public Task SendRawAsync(string text) => SendBytesAsync(Encoding.UTF8.GetBytes(text));
 
-    public async Task SendBytesAsync(byte[] bytes) => await _socket.SendAsync(bytes, WebSocketMessageType.Text, true, CancellationToken.None);
+    public async Task SendBytesAsync(byte[] bytes, bool binary = false) =>
+        await _socket.SendAsync(bytes, binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, true, CancellationToken.None);
 
     /// <summary>The next frame, within the timeout.</summary>
     public async Task<JsonNode> NextAsync(TimeSpan? timeout = null)

@@ -6,11 +6,14 @@ namespace Chat.Presence.Gateway;
 
 /// <summary>
 /// One client socket. Frames to it queue in a bounded channel written by one loop, so pushes
-/// never wait on a slow client (one that falls a whole queue behind is dropped). Message frames
-/// pass a filter: each message at most once per connection, and live ones are held back until
-/// the backlog sent on connect is out, so each conversation arrives in sequence order.
+/// never wait on a slow client: one that falls a whole queue behind is dropped, once, with one
+/// warning. Message frames pass a filter: each message at most once per connection, and live
+/// ones are held back until the backlog sent on connect is out, so each conversation arrives in
+/// sequence order.
 /// </summary>
-internal sealed class ClientConnection(WebSocket socket, string username, PresenceOptions options, ILogger logger)
+/// <param name="abortConnection">Ends the TCP connection under the socket (<c>HttpContext.Abort</c>): on Kestrel,
+/// <see cref="WebSocket.Abort"/> alone leaves a read or a write to a client that reads nothing pending for ever.</param>
+internal sealed class ClientConnection(WebSocket socket, string username, PresenceOptions options, ILogger logger, Action abortConnection)
 {
     public enum FrameKind { Text, Binary, TooLarge, Close }
 
@@ -19,6 +22,7 @@ internal sealed class ClientConnection(WebSocket socket, string username, Presen
     private readonly Lock _gate = new();
     private readonly Dictionary<string, HashSet<long>> _sent = [];
     private List<Push>? _held = [];
+    private int _ended; // 1 once the outbox is completed: the socket closes or was dropped, and frames are no longer taken
 
     public string Id { get; } = Ids.New();
     public string Username => username;
@@ -26,10 +30,18 @@ internal sealed class ClientConnection(WebSocket socket, string username, Presen
 
     public void Send(byte[] frame)
     {
-        if (_outbox.Writer.TryWrite(frame)) return;
+        if (_outbox.Writer.TryWrite(frame) || Volatile.Read(ref _ended) == 1) return;
+        if (Interlocked.Exchange(ref _ended, 1) == 1) return;
         logger.LogWarning("Closing {User}'s connection {Connection}: {Count} frames queued, the client does not keep up", username, Id, options.SendQueueLength);
         _outbox.Writer.TryComplete();
+        Abort();
+    }
+
+    /// <summary>Cuts the socket and its connection at once, so its reader and writer end too.</summary>
+    public void Abort()
+    {
         socket.Abort();
+        abortConnection();
     }
 
     /// <summary>A live message push: held while the backlog is out, skipped if this connection sent it already.</summary>
@@ -84,7 +96,12 @@ internal sealed class ClientConnection(WebSocket socket, string username, Presen
         }
     }
 
-    public void Complete() => _outbox.Writer.TryComplete();
+    /// <summary>No more frames: what is queued is still written, then the write loop ends.</summary>
+    public void Complete()
+    {
+        Volatile.Write(ref _ended, 1);
+        _outbox.Writer.TryComplete();
+    }
 
     /// <summary>Reads one whole frame; a frame over the limit is read to its end and discarded.</summary>
     public async Task<(FrameKind Kind, ArraySegment<byte> Data)> ReceiveAsync(byte[] buffer, CancellationToken cancellationToken)

@@ -112,6 +112,9 @@ internal sealed class ClientFrameHandler(IMessageStore store, EventProducer prod
     private async Task<(string, string)?> SyncAsync(ClientConnection connection, JsonElement frame, CancellationToken ct)
     {
         var conversationId = String(frame, "conversation_id");
+        // Absent means every conversation; present but not a string must not widen the sync to all of them.
+        if (conversationId is null && frame.TryGetProperty("conversation_id", out _))
+            return ("bad_frame", "\"conversation_id\" must be a non-empty string; leave it out to sync every conversation.");
         var after = frame.TryGetProperty("after_seq", out _) ? Number(frame, "after_seq") : 0;
         if (after is not >= 0) return ("bad_frame", "\"after_seq\" must be a sequence number of 0 or more.");
         var sent = 0;
@@ -150,7 +153,20 @@ internal sealed class ClientFrameHandler(IMessageStore store, EventProducer prod
     }
 
     private static string? String(JsonElement frame, string name) =>
-        frame.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } s ? s : null;
+        frame.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && Readable(value) is { Length: > 0 } s ? s : null;
+
+    /// <summary>The string; null when it is not valid UTF-16 (a lone surrogate, "\ud800"), which GetString cannot read.</summary>
+    private static string? Readable(JsonElement value)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
 
     private static long? Number(JsonElement frame, string name) =>
         frame.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n) ? n : null;

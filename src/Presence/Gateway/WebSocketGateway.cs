@@ -20,7 +20,7 @@ internal sealed class WebSocketGateway(
         var username = http.User.Username();
         using var socket = await http.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = settings.KeepAliveInterval });
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        var connection = new ClientConnection(socket, username, settings, logger);
+        var connection = new ClientConnection(socket, username, settings, logger, http.Abort);
         connections.Add(connection);
         var writer = connection.WriteLoopAsync(stopping.Token);
         // Not a cancelled read, which would abort the socket: a close the client can act on.
@@ -32,9 +32,9 @@ internal sealed class WebSocketGateway(
             await SendBacklogAsync(connection, stopping.Token);
             await ReadLoopAsync(connection, stopping.Token);
         }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
         {
-            // The client went away or the server is stopping; the socket is done either way.
+            // The client went away, was dropped, or the server is stopping; the socket is done either way.
         }
         finally
         {
@@ -91,17 +91,22 @@ internal sealed class WebSocketGateway(
         connections.Remove(connection); // no more pushes to it; what it misses is its backlog elsewhere
         connection.Complete();
         await Task.WhenAny(writer, Task.Delay(TimeSpan.FromSeconds(2)));
-        await CloseAsync(connection, WebSocketCloseStatus.EndpointUnavailable, "server stopping");
+        var closing = CloseAsync(connection, WebSocketCloseStatus.EndpointUnavailable, "server stopping");
         await Task.Delay(TimeSpan.FromSeconds(5));
-        if (connection.Socket.State != WebSocketState.Closed) connection.Socket.Abort();
+        if (connection.Socket.State != WebSocketState.Closed) connection.Abort();
+        await closing;
     }
 
-    /// <summary>Closes an idle socket; a client that does not answer the close within 5 s is cut off.</summary>
+    /// <summary>
+    /// Closes an idle socket; a client that does not answer the close within 5 s is cut off (as is one
+    /// that reads so little that the close frame itself cannot be written).
+    /// </summary>
     private async Task CloseIdleAsync(ClientConnection connection, TimeSpan timeout)
     {
-        await CloseAsync(connection, WebSocketCloseStatus.PolicyViolation, $"idle for {timeout.TotalSeconds:0} s");
+        var closing = CloseAsync(connection, WebSocketCloseStatus.PolicyViolation, $"idle for {timeout.TotalSeconds:0} s");
         await Task.Delay(TimeSpan.FromSeconds(5));
-        if (connection.Socket.State != WebSocketState.Closed) connection.Socket.Abort();
+        if (connection.Socket.State != WebSocketState.Closed) connection.Abort();
+        await closing;
     }
 
     private async Task CloseAsync(ClientConnection connection, WebSocketCloseStatus status, string reason)
@@ -112,7 +117,7 @@ internal sealed class WebSocketGateway(
         {
             await connection.Socket.CloseOutputAsync(status, reason, CancellationToken.None);
         }
-        catch (Exception e) when (e is WebSocketException or InvalidOperationException or ObjectDisposedException)
+        catch (Exception e) when (e is WebSocketException or InvalidOperationException or ObjectDisposedException or OperationCanceledException or IOException)
         {
             logger.LogDebug(e, "Closing {Connection} failed; the client is gone", connection.Id);
         }

@@ -39,7 +39,7 @@ public static class Problems
             case Refusal.Mismatch mismatch:
                 return Status(StatusCodes.Status422UnprocessableEntity, mismatch.Title, mismatch.Detail, mismatch.Field);
             case Refusal.BadCredentials bad:
-                return Status(StatusCodes.Status401Unauthorized, "Invalid credentials", bad.Detail);
+                return Status(StatusCodes.Status401Unauthorized, "Invalid credentials", bad.Detail, bad.Field);
             case Refusal.Throttled throttled:
                 response.Headers.RetryAfter = Seconds(throttled.RetryAfter);
                 return Status(StatusCodes.Status429TooManyRequests, "Too many failed logins", throttled.Detail);
