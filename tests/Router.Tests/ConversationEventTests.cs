@@ -41,9 +41,9 @@ public abstract class ConversationEventTests(TestBrokerKind broker)
         var conversation = world.Conversations[0];
 
         await world.ProduceRawAsync(conversation, RouterWorld.Message("untyped", conversation, "no ce_type").ToByteArray(), eventType: null);
-        // What a later writer's new case looks like to this reader: field 11 it does not know, no case it does.
+        // What a later writer's new case looks like to this reader: a field it does not know (15; 11 is the change case now), no case it does.
         var later = new ConversationEvent { EventId = "later", ConversationId = conversation }.ToByteArray()
-            .Concat(new byte[] { 11 << 3 | 2, 0 }).ToArray();
+            .Concat(new byte[] { 15 << 3 | 2, 0 }).ToArray();
         await world.ProduceRawAsync(conversation, later, EventTypes.Message);
         await world.ProduceAsync(RouterWorld.Message("fine", conversation, "after the strangers"));
 
