@@ -29,6 +29,10 @@ internal sealed class LiveDelivery(LivePush live, TimeProvider clock, IMeterFact
             .Select(c => new Push([c.From], Frames.MessageStatus(c.MessageId, c.ConversationId, c.Recipient!, c.Channel!, c.Status, c.Detail)))
             .ToList(), cancellationToken);
 
+    /// <summary>To every socket of the reader, so all their devices show the same unread badge.</summary>
+    public Task ReadCursorsAsync(IReadOnlyList<ReadState> moved, CancellationToken cancellationToken) =>
+        SendAsync(moved.Select(r => new Push([r.Username], Frames.ConversationRead(r.ConversationId, r.LastReadSeq, r.UnreadCount))).ToList(), cancellationToken);
+
     private async Task SendAsync(IReadOnlyList<Push> pushes, CancellationToken cancellationToken)
     {
         try

@@ -8,7 +8,7 @@ namespace Chat.Storage.Mongo;
 /// Each batch is one multi-document transaction, so a message, its sequence number (an atomic
 /// counter on its conversation) and its history commit together, as in the SQLite adapter.
 /// </summary>
-internal sealed class MongoMessageStore : IMessageStore
+internal sealed partial class MongoMessageStore : IMessageStore
 {
     private readonly IMongoClient _client;
     private readonly IMongoCollection<ConversationDocument> _conversations;
@@ -25,7 +25,10 @@ internal sealed class MongoMessageStore : IMessageStore
         _history = db.GetCollection<HistoryDocument>("status_history");
         _counters = db.GetCollection<CounterDocument>("counters");
         _clock = clock;
+        (_reads, _inbox, _activity) = (db.GetCollection<MemberReadDocument>("member_reads"), db.GetCollection<MemberInboxDocument>("member_inbox"),
+            db.GetCollection<ActivityDocument>("conversation_activity"));
         CreateIndexes();
+        CreateReadIndexes();
     }
 
     private void CreateIndexes()
@@ -130,6 +133,7 @@ internal sealed class MongoMessageStore : IMessageStore
                     Status = MessageStatus.Accepted, At = m.AcceptedAt.UtcDateTime, Published = true,
                 }).ToList();
                 await _history.InsertManyAsync(s, history, cancellationToken: ct);
+                await CountStoredAsync(s, m, seq, now, ct);
                 results.Add(new StoreResult(m, StoreOutcome.Stored, seq, now, history.Where(h => !h.Published).Select(h => h.ToModel()).ToList()));
             }
             return results;

@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Chat.Storage.Sqlite;
 
-internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMessageStore
+internal sealed partial class SqliteMessageStore(string path, TimeProvider clock) : IMessageStore
 {
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS conversations (
@@ -74,7 +74,8 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
         SqliteMigration.Sql(1, "conversations, messages, recipients, status history", Schema),
         SqliteMigration.AddColumn(2, "messages", "file_meta", "TEXT"),
         SqliteMigration.Sql(3, "failed deliveries of messages refused for a taken id",
-            "ALTER TABLE status_history ADD COLUMN refused_conversation_id TEXT; ALTER TABLE status_history ADD COLUMN refused_sender TEXT;"));
+            "ALTER TABLE status_history ADD COLUMN refused_conversation_id TEXT; ALTER TABLE status_history ADD COLUMN refused_sender TEXT;"),
+        SqliteMigration.Sql(5, "read cursors, unread counters and last activity (filled from the messages stored so far)", ReadCounters.Schema));
 
     public Task<(Conversation Conversation, bool Created)> CreateConversationAsync(Conversation draft, CancellationToken cancellationToken = default) =>
         _db.WriteAsync((connection, tx) =>
@@ -149,6 +150,7 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
                 "INSERT INTO status_history (message_id, status, at, recipient, channel, detail, published) VALUES ($id, $s, $at, $u, $ch, $d, $p) RETURNING id", tx,
                 ("$id", ""), ("$s", ""), ("$at", ""), ("$u", null), ("$ch", null), ("$d", null), ("$p", 0));
 
+            using var readCounters = new ReadCounters(connection, tx);
             var results = new List<StoreResult>(batch.Count);
             foreach (var (m, deliveries) in batch)
             {
@@ -172,6 +174,7 @@ internal sealed class SqliteMessageStore(string path, TimeProvider clock) : IMes
                     ("$to", JsonSerializer.Serialize(m.To)), ("$channels", JsonSerializer.Serialize(m.Channels)),
                     ("$type", m.Payload.Type), ("$text", m.Payload.Text), ("$file", m.Payload.FileId), ("$meta", m.Payload.File is { } f ? JsonSerializer.Serialize(f, StorageJsonContext.Default.FileSummary) : null), ("$accepted", m.AcceptedAt.Iso()));
                 insertMessage.ExecuteNonQuery();
+                readCounters.Stored(m, seq, now);
                 // "accepted" is the Frontend's 202: history, not news, so it is born published.
                 insertHistory.Bind(("$id", m.MessageId), ("$s", MessageStatus.Accepted), ("$at", m.AcceptedAt.Iso()),
                     ("$u", null), ("$ch", null), ("$d", null), ("$p", 1));
