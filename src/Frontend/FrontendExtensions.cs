@@ -29,6 +29,8 @@ public static class FrontendExtensions
         builder.Services.TryAddSingleton<CreateConversationHandler>();
         builder.Services.TryAddSingleton<ListConversationsHandler>();
         builder.Services.TryAddSingleton<ReadHistoryHandler>();
+        builder.Services.TryAddSingleton<MarkReadHandler>();
+        builder.Services.TryAddSingleton<UnreadHandler>();
         return builder;
     }
 
@@ -36,6 +38,7 @@ public static class FrontendExtensions
     {
         app.MapConversationsApi();
         app.MapMessagesApi();
+        app.MapReadCursorsApi();
         return app;
     }
 }
