@@ -14,7 +14,7 @@ internal static class ConversationsApi
         var group = app.MapGroup("/v1/conversations").WithTags("Conversations").ProducesProblems(StatusCodes.Status401Unauthorized);
         group.MapPost("/", Create).RequireAuthorization(Scopes.ConversationsWrite)
             .DescribeBody<CreateConversationRequest>("""{"type":"direct","members":["alice","bob"]}""")
-            .ProducesProblems(StatusCodes.Status403Forbidden);
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status429TooManyRequests);
         group.MapGet("/", List).RequireAuthorization(Scopes.ConversationsRead)
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden);
         group.MapGet("/{conversationId}/messages", History).RequireAuthorization(Scopes.MessagesRead)

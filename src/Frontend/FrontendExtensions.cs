@@ -2,6 +2,7 @@ using Chat.Auth;
 using Chat.Files;
 using Chat.Shared.Configuration;
 using Chat.Shared.Kafka;
+using Chat.Shared.RateLimits;
 using Chat.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -16,11 +17,13 @@ public static class FrontendExtensions
         builder.AddUserDirectory();
         builder.AddFileDirectory();
         builder.AddKafka();
+        builder.AddRateLimits();
         builder.Services.AddValidatedOptions<MessagesOptions>(MessagesOptions.Section);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, FrontendJsonContext.Default));
         builder.Services.AddMemoryCache();
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton<AcceptedMessages>();
+        builder.Services.TryAddSingleton<Allowances>();
         builder.Services.TryAddSingleton<MessageSender>();
         builder.Services.TryAddSingleton<ConversationCache>();
         builder.Services.TryAddSingleton(TimeProvider.System);

@@ -14,7 +14,7 @@ namespace Chat.Frontend;
 /// harmless retry; taken by another message this process can see (stored, or accepted here) it is a 409.
 /// </summary>
 internal sealed class SendMessageHandler(
-    ConversationCache conversations, MessageSender sender, AcceptedMessages accepted, IFileDirectory metadata, IMessageStore store, TimeProvider clock,
+    ConversationCache conversations, MessageSender sender, Allowances allowances, AcceptedMessages accepted, IFileDirectory metadata, IMessageStore store, TimeProvider clock,
     ILogger<SendMessageHandler> logger)
 {
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
@@ -47,12 +47,14 @@ internal sealed class SendMessageHandler(
         if (body.MessageId is { } messageId && await TakenByAnotherAsync(message, ct))
             return new Refusal.Conflict("message_id",
                 $"message_id '{messageId}' is already another message's (another sender, conversation or payload). Use a new id for a new message: a UUID.");
+        if (await allowances.TakeSendAsync(caller, ct) is { } limited) return limited;
         try
         {
             await sender.SendAsync(message, ct);
         }
         catch (KafkaException e)
         {
+            await allowances.GiveBackSendAsync(caller);
             logger.LogWarning("Message {MessageId} refused: the broker did not take it ({Reason})", message.MessageId, e.Error.Reason);
             return new Refusal.Unavailable(
                 $"The message log cannot take messages right now; nothing was accepted. Retry after {RetryAfter.TotalSeconds:0} seconds with message_id '{message.MessageId}', so a retry can never make two.",

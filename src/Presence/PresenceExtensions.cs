@@ -6,6 +6,7 @@ using Chat.Presence.Redis;
 using Chat.Shared.Configuration;
 using Chat.Shared.Http;
 using Chat.Shared.Kafka;
+using Chat.Shared.RateLimits;
 using Chat.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -48,6 +49,7 @@ public static class PresenceExtensions
         builder.AddUserDirectory();
         builder.AddKafka();
         builder.AddPresencePorts();
+        builder.AddRateLimits();
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton<LocalConnections>();
         builder.Services.TryAddSingleton<ClientFrameHandler>();

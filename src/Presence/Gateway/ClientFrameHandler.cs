@@ -3,7 +3,9 @@ using Chat.Shared;
 using Chat.Shared.Events;
 using Chat.Shared.Kafka;
 using Chat.Storage;
+using Chat.Shared.RateLimits;
 using Confluent.Kafka;
+using Microsoft.Extensions.Options;
 using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
 
 namespace Chat.Presence.Gateway;
@@ -12,7 +14,8 @@ namespace Chat.Presence.Gateway;
 /// Client → server frames (docs/api.md, "WebSocket frames"). A bad frame gets an <c>error</c> frame naming
 /// what was wrong and changes nothing; the socket stays open.
 /// </summary>
-internal sealed class ClientFrameHandler(IMessageStore store, EventProducer producer, LivePush live, TimeProvider clock)
+internal sealed class ClientFrameHandler(
+    IMessageStore store, EventProducer producer, LivePush live, IRateLimiter limiter, IOptions<LimitsOptions> limits, TimeProvider clock)
 {
     private const int SyncPage = 500;
 
@@ -38,7 +41,9 @@ internal sealed class ClientFrameHandler(IMessageStore store, EventProducer prod
             }
             try
             {
-                var problem = type switch
+                // Frames that reach others are limited per user, over all their sockets; acks, syncs and pings never.
+                var problem = type is FrameTypes.Typing or FrameTypes.Read ? await LimitAsync(connection, type, cancellationToken) : null;
+                problem ??= type switch
                 {
                     FrameTypes.Ping => Pong(connection),
                     FrameTypes.Ack => await AckAsync(connection, frame, cancellationToken),
@@ -54,6 +59,16 @@ internal sealed class ClientFrameHandler(IMessageStore store, EventProducer prod
                 connection.Send(Frames.Error("unavailable", $"The '{type}' could not be recorded right now; send it again shortly."));
             }
         }
+    }
+
+    private async Task<(string, string)?> LimitAsync(ClientConnection connection, string type, CancellationToken ct)
+    {
+        var limit = limits.Value.SocketFramesPerMinute;
+        var decision = await limiter.TryAcquireAsync("frames:user:" + connection.Username, limit, RateLimitExtensions.Minute, ct);
+        return decision.Allowed
+            ? null
+            : ("rate_limited", $"More than {limit} typing and read frames a minute (Limits:SocketFramesPerMinute); this '{type}' was dropped. " +
+                               $"Send again in {Math.Max(1, Math.Ceiling(decision.Reset.TotalSeconds)):0} s.");
     }
 
     private static (string, string)? Pong(ClientConnection connection)
