@@ -25,6 +25,7 @@ public static class AuthApi
             .AllowAnonymous().WithTags("Auth");
         app.MapAdminApi();
         app.MapChannelsApi();
+        app.MapBlocksApi();
         return app;
     }
 

@@ -15,6 +15,7 @@ public static class FrontendExtensions
     {
         builder.AddMessageStore();
         builder.AddUserDirectory();
+        builder.AddBlockDirectory();
         builder.AddFileDirectory();
         builder.AddKafka();
         builder.AddRateLimits();

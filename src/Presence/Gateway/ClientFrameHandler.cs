@@ -1,3 +1,4 @@
+using Chat.Auth;
 using System.Text.Json;
 using Chat.Shared;
 using Chat.Shared.Events;
@@ -15,7 +16,7 @@ namespace Chat.Presence.Gateway;
 /// what was wrong and changes nothing; the socket stays open.
 /// </summary>
 internal sealed class ClientFrameHandler(
-    IMessageStore store, EventProducer producer, LivePush live, IRateLimiter limiter, IOptions<LimitsOptions> limits, TimeProvider clock)
+    IMessageStore store, IBlockDirectory blocks, EventProducer producer, LivePush live, IRateLimiter limiter, IOptions<LimitsOptions> limits, TimeProvider clock)
 {
     private const int SyncPage = 500;
 
@@ -108,7 +109,7 @@ internal sealed class ClientFrameHandler(
         return null;
     }
 
-    /// <summary>Relayed to the conversation's other members; never stored.</summary>
+    /// <summary>Relayed to the conversation's other members (blocks permitting); never stored.</summary>
     private async Task<(string, string)?> TypingAsync(ClientConnection connection, JsonElement frame, CancellationToken ct)
     {
         if (String(frame, "conversation_id") is not { } conversationId) return ("bad_frame", "A typing frame needs \"conversation_id\".");
@@ -116,7 +117,11 @@ internal sealed class ClientFrameHandler(
         if (state is not ("start" or "stop")) return ("bad_frame", "\"state\" must be \"start\" or \"stop\".");
         var conversation = await store.FindConversationAsync(conversationId, ct);
         if (conversation is null || !conversation.HasMember(connection.Username)) return NotMember(conversationId);
-        await live.SendAsync(conversation.Members.Where(m => m != connection.Username).ToList(), Frames.Typing(conversationId, connection.Username, state), ct);
+        // Not to those the typer blocked; in a direct conversation not to a member who blocked the typer either (issue 16).
+        var blocked = await blocks.BlockedByAsync(connection.Username, ct);
+        var others = conversation.Members.Where(m => m != connection.Username && !blocked.Contains(m)).ToList();
+        if (conversation.Type == Conversation.Direct && others is [var other] && await blocks.HasBlockedAsync(other, connection.Username, ct)) others = [];
+        await live.SendAsync(others, Frames.Typing(conversationId, connection.Username, state), ct);
         return null;
     }
 
