@@ -14,7 +14,9 @@ public sealed record ConversationResponse(string ConversationId, string Type, IR
     /// <summary>As its member sees it: with their read state and the newest message.</summary>
     public static ConversationResponse Of(ConversationActivity a) => Of(a.Conversation) with
     {
-        UnreadCount = a.Read.UnreadCount, LastReadSeq = a.Read.LastReadSeq, LastActivityAt = a.LastActivityAt,
+        UnreadCount = a.Read.UnreadCount,
+        LastReadSeq = a.Read.LastReadSeq,
+        LastActivityAt = a.LastActivityAt,
         LastMessage = a.LastMessage is { } m ? new LastMessageResponse(m.MessageId, m.From, m.Preview, m.SentAt) : null,
     };
 }

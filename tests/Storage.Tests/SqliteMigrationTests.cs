@@ -39,13 +39,14 @@ public sealed class SqliteMigrationTests : IDisposable
         Stores.OpenMessageStore(_data.Path);
         Stores.OpenAccountStore(_data.Path);
         Stores.OpenChannelMappingStore(_data.Path);
+        Stores.OpenBlockList(_data.Path);
         Stores.OpenFileRecordStore(_data.Path);
         Stores.OpenWebhookRegistrations(_data.Path);
         Stores.OpenWebhookDeliveryLog(_data.Path);
         Stores.OpenConnectorDeliveryStore(_data.Path);
 
         Assert.Equal(["messages 1", "messages 2", "messages 3", "messages 5"], Versions(FileOf(StorageExtensions.MessagesFile)));
-        Assert.Equal(["accounts 1", "accounts 2", "channel-mappings 1", "channel-mappings 2", "channel-mappings 3"], Versions(FileOf("auth.db")));
+        Assert.Equal(["accounts 1", "accounts 2", "blocks 1", "channel-mappings 1", "channel-mappings 2", "channel-mappings 3"], Versions(FileOf("auth.db")));
         Assert.Equal(["files 1", "files 2"], Versions(FileOf("files.db")));
         Assert.Equal(["webhook-deliveries 1", "webhook-deliveries 2", "webhook-deliveries 3", "webhook-registrations 1", "webhook-registrations 2"], Versions(FileOf("webhooks.db")));
         Assert.Equal(["connectors 1", "connectors 2"], Versions(FileOf("connectors.db")));

@@ -1,10 +1,10 @@
-using Chat.Auth;
 using System.Text.Json;
+using Chat.Auth;
 using Chat.Shared;
 using Chat.Shared.Events;
 using Chat.Shared.Kafka;
-using Chat.Storage;
 using Chat.Shared.RateLimits;
+using Chat.Storage;
 using Confluent.Kafka;
 using Microsoft.Extensions.Options;
 using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
