@@ -19,7 +19,9 @@ data=$(mktemp -d /tmp/chat-distributed.XXXXXX)
 kafka_port=$(free_port)
 common=(Chat__DataDir="$data" Kafka__BootstrapServers="127.0.0.1:$kafka_port" Kafka__SessionTimeoutMs=3000 Kafka__HeartbeatIntervalMs=500
         Metadata__Kind=etcd Etcd__Endpoints="$CHAT_TEST_ETCD" Presence__Kind=redis Redis__Configuration="$CHAT_TEST_REDIS"
-        Logging__LogLevel__Default=Warning)
+        Logging__LogLevel__Default=Warning
+        # One load user sends thousands a second: far beyond a person's Limits:SendPerMinute (30).
+        Limits__SendPerMinute=100000000 Limits__ConversationsPerMinute=1000000)
 
 # start NAME SERVICE PORT [VAR=VALUE ...]: a service process on PORT, waiting until it answers.
 start() {

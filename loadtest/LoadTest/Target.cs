@@ -35,6 +35,9 @@ public sealed class Target : IAsyncDisposable
             // Thousands of load users would spend minutes in bcrypt at cost 12; the load is on messaging, not login.
             b.Configuration["Auth:PasswordHashCost"] = "4";
             b.Configuration["Auth:AuthRequestsPerMinute"] = "1000000";
+            // One load user sends thousands a second: far beyond a person's Limits:SendPerMinute (30).
+            b.Configuration["Limits:SendPerMinute"] = "100000000";
+            b.Configuration["Limits:ConversationsPerMinute"] = "1000000";
             b.Logging.SetMinimumLevel(LogLevel.Warning);
         });
         await host.StartAsync();

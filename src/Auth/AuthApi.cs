@@ -26,6 +26,7 @@ public static class AuthApi
         app.MapGet("/.well-known/revoked-tokens", RevokedTokens).AllowAnonymous().WithTags("Auth").ProducesProblems(StatusCodes.Status400BadRequest);
         app.MapAdminApi();
         app.MapChannelsApi();
+        app.MapBlocksApi();
         return app;
     }
 

@@ -15,6 +15,7 @@ public static class AuthExtensions
     {
         builder.AddAccountStore();
         builder.AddChannelMappingStore();
+        builder.AddBlockList();
         builder.Services.TryAddSingleton<KeyRing>();
         builder.Services.TryAddSingleton<TokenIssuer>();
         builder.Services.TryAddSingleton<RefreshTokens>();
@@ -29,6 +30,7 @@ public static class AuthExtensions
         builder.Services.TryAddSingleton<IssueTokenHandler>();
         builder.Services.TryAddSingleton<CreateClientHandler>();
         builder.Services.TryAddSingleton<ChannelMappingsHandler>();
+        builder.Services.TryAddSingleton<BlocksHandler>();
         builder.Services.AddMemoryCache();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddValidatedOptions<AuthOptions>(AuthOptions.Section);

@@ -42,4 +42,6 @@ public sealed record ChannelMappingList(IReadOnlyList<ChannelMappingResponse> It
 [JsonSerializable(typeof(ChannelMappingResponse))]
 [JsonSerializable(typeof(ChannelMappingList))]
 [JsonSerializable(typeof(ChannelProofCodeResponse))]
+[JsonSerializable(typeof(BlockResponse))]
+[JsonSerializable(typeof(BlockList))]
 internal sealed partial class AuthJsonContext : JsonSerializerContext;

@@ -14,7 +14,7 @@ internal static class ConversationsApi
         var group = app.MapGroup("/v1/conversations").WithTags("Conversations").ProducesProblems(StatusCodes.Status401Unauthorized);
         group.MapPost("/", Create).RequireAuthorization(Scopes.ConversationsWrite)
             .DescribeBody<CreateConversationRequest>("""{"type":"direct","members":["alice","bob"]}""")
-            .ProducesProblems(StatusCodes.Status403Forbidden);
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status429TooManyRequests);
         group.MapGet("/", List).RequireAuthorization(Scopes.ConversationsRead)
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden);
         group.MapGet("/{conversationId}/messages", History).RequireAuthorization(Scopes.MessagesRead)
@@ -54,10 +54,11 @@ internal static class ConversationsApi
         var caller = http.User.Caller();
         var errors = new ValidationErrors();
         var size = (int)QueryParameters.Long(limit, "limit", 50, 1, 200, errors);
-        if (cursor is not null && !Guid.TryParse(cursor, out _)) errors.Add("cursor", "Is not a cursor this API returned.");
+        var after = cursor is null ? null : ConversationCursor.TryParse(cursor);
+        if (cursor is not null && after is null) errors.Add("cursor", "Is not a cursor this API returned.");
         if (caller.IsClient && member is null) errors.Add("member", "Is required for a client: whose conversations to list.");
         if (errors.Any) return errors.ToProblem();
-        return (await handler.ListAsync(caller, member, cursor, size, ct)).ToResult(http.Response, page => TypedResults.Ok(page));
+        return (await handler.ListAsync(caller, member, after, size, ct)).ToResult(http.Response, page => TypedResults.Ok(page));
     }
 
     private static async Task<Results<Ok<MessagePage>, ProblemHttpResult>> History(

@@ -10,7 +10,7 @@ namespace Chat.Frontend;
 /// creates on behalf of a member it may act for. A direct conversation between the same two users
 /// is the existing one (<see cref="NewConversation.Created"/> false), not a second.
 /// </summary>
-internal sealed class CreateConversationHandler(IMessageStore store, IUserDirectory metadata, TimeProvider clock)
+internal sealed class CreateConversationHandler(IMessageStore store, IUserDirectory metadata, IBlockDirectory blocks, Allowances allowances, TimeProvider clock)
 {
     public const int MaxGroupMembers = 1000;
 
@@ -30,9 +30,13 @@ internal sealed class CreateConversationHandler(IMessageStore store, IUserDirect
             if (!known.Contains(body.Members[i]!.Trim()))
                 errors.Add($"members[{i}]", $"No user '{body.Members[i]}' exists.");
         if (errors.Any) return new Refusal.Invalid(errors);
+        if (body.Type == Conversation.Direct && members.FirstOrDefault(m => m != creator) is { } other && await blocks.HasBlockedAsync(other, creator, ct))
+            return new Refusal.Forbidden("members", $"'{other}' does not accept a direct conversation with '{creator}'.");
 
+        if (await allowances.TakeConversationAsync(caller, ct) is { } limited) return limited;
         var draft = new Conversation(Ids.New(), body.Type!, members, body.Type == Conversation.Group ? body.Title : null, creator, clock.GetUtcNow());
         var (conversation, created) = await store.CreateConversationAsync(draft, ct);
+        if (!created) await allowances.GiveBackConversationAsync(caller);
         return new NewConversation(conversation, created);
     }
 }

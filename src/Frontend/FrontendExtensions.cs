@@ -2,6 +2,7 @@ using Chat.Auth;
 using Chat.Files;
 using Chat.Shared.Configuration;
 using Chat.Shared.Kafka;
+using Chat.Shared.RateLimits;
 using Chat.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -14,13 +15,16 @@ public static class FrontendExtensions
     {
         builder.AddMessageStore();
         builder.AddUserDirectory();
+        builder.AddBlockDirectory();
         builder.AddFileDirectory();
         builder.AddKafka();
+        builder.AddRateLimits();
         builder.Services.AddValidatedOptions<MessagesOptions>(MessagesOptions.Section);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, FrontendJsonContext.Default));
         builder.Services.AddMemoryCache();
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton<AcceptedMessages>();
+        builder.Services.TryAddSingleton<Allowances>();
         builder.Services.TryAddSingleton<MessageSender>();
         builder.Services.TryAddSingleton<ConversationCache>();
         builder.Services.TryAddSingleton(TimeProvider.System);
@@ -32,6 +36,8 @@ public static class FrontendExtensions
         builder.Services.TryAddSingleton<ChangeConversationHandler>();
         builder.Services.TryAddSingleton<ConversationDetailsHandler>();
         builder.Services.AddHostedService<ConversationCacheEviction>();
+        builder.Services.TryAddSingleton<MarkReadHandler>();
+        builder.Services.TryAddSingleton<UnreadHandler>();
         return builder;
     }
 
@@ -40,6 +46,7 @@ public static class FrontendExtensions
         app.MapConversationsApi();
         app.MapGroupsApi();
         app.MapMessagesApi();
+        app.MapReadCursorsApi();
         return app;
     }
 }

@@ -5,10 +5,31 @@ namespace Chat.Frontend;
 
 public sealed record CreateConversationRequest(string? Type, List<string?>? Members, string? Title);
 
-public sealed record ConversationResponse(string ConversationId, string Type, IReadOnlyList<string> Members, string? Title, DateTimeOffset CreatedAt)
+/// <param name="UnreadCount">In a list (and wherever a member's view is shown): what the member has not read (<see cref="IReadCursorStore"/>).</param>
+public sealed record ConversationResponse(string ConversationId, string Type, IReadOnlyList<string> Members, string? Title, DateTimeOffset CreatedAt,
+    long? UnreadCount = null, long? LastReadSeq = null, LastMessageResponse? LastMessage = null, DateTimeOffset? LastActivityAt = null)
 {
     public static ConversationResponse Of(Conversation c) => new(c.ConversationId, c.Type, c.Members, c.Title, c.CreatedAt);
+
+    /// <summary>As its member sees it: with their read state and the newest message.</summary>
+    public static ConversationResponse Of(ConversationActivity a) => Of(a.Conversation) with
+    {
+        UnreadCount = a.Read.UnreadCount,
+        LastReadSeq = a.Read.LastReadSeq,
+        LastActivityAt = a.LastActivityAt,
+        LastMessage = a.LastMessage is { } m ? new LastMessageResponse(m.MessageId, m.From, m.Preview, m.SentAt) : null,
+    };
 }
+
+public sealed record LastMessageResponse(string MessageId, string From, string Preview, DateTimeOffset SentAt);
+
+public sealed record ReadRequest(long? UpToSeq, string? Member);
+
+public sealed record ReadResponse(string ConversationId, long UpToSeq);
+
+public sealed record UnreadConversation(string ConversationId, long UnreadCount, long LastReadSeq);
+
+public sealed record UnreadResponse(long Total, IReadOnlyList<UnreadConversation> Conversations);
 
 public sealed record ConversationPage(IReadOnlyList<ConversationResponse> Items, string? NextCursor);
 
@@ -64,4 +85,7 @@ public sealed record MessageStatusResponse(
 [JsonSerializable(typeof(SetRoleRequest))]
 [JsonSerializable(typeof(ArchiveRequest))]
 [JsonSerializable(typeof(ChangeAccepted))]
+[JsonSerializable(typeof(ReadRequest))]
+[JsonSerializable(typeof(ReadResponse))]
+[JsonSerializable(typeof(UnreadResponse))]
 internal sealed partial class FrontendJsonContext : JsonSerializerContext;

@@ -16,7 +16,8 @@ internal static class MessagesApi
         group.MapPost("/", Send).RequireAuthorization(Scopes.MessagesSend).WithMetadata(new RequestSizeLimitAttribute(limits.MaxRequestBytes))
             .DescribeBody<SendMessageRequest>(
                 """{"message_id":"order-1042-confirmation","conversation_id":"0196f1c2-7b1a-7c3e-9a55-2f4f1d0e8a11","from":"alice","to":["bob"],"channels":["app","telegram"],"payload":{"type":"text","text":"Your order shipped."}}""")
-            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status429TooManyRequests,
+                StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/{messageId}/status", Status).RequireAuthorization(Scopes.MessagesRead)
             .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
         return app;

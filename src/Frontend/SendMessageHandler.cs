@@ -1,3 +1,4 @@
+using Chat.Auth;
 using Chat.Files;
 using Chat.Shared;
 using Chat.Shared.Http;
@@ -14,7 +15,7 @@ namespace Chat.Frontend;
 /// harmless retry; taken by another message this process can see (stored, or accepted here) it is a 409.
 /// </summary>
 internal sealed class SendMessageHandler(
-    ConversationCache conversations, MessageSender sender, AcceptedMessages accepted, IFileDirectory metadata, IMessageStore store, TimeProvider clock,
+    ConversationCache conversations, MessageSender sender, Allowances allowances, IBlockDirectory blocks, AcceptedMessages accepted, IFileDirectory metadata, IMessageStore store, TimeProvider clock,
     ILogger<SendMessageHandler> logger)
 {
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
@@ -27,6 +28,9 @@ internal sealed class SendMessageHandler(
         var conversation = await conversations.FindAsync(body.ConversationId!, ct);
         if (conversation is null) return new Refusal.NotFound("conversation_id", $"No conversation '{body.ConversationId}'.");
         if (!conversation.HasMember(from)) return new Refusal.Forbidden("from", "Only members may send to a conversation.");
+        // Into a direct conversation only while the other member has not blocked the sender; groups flow as before (issue 16).
+        if (conversation.Type == Conversation.Direct && conversation.Members.FirstOrDefault(m => m != from) is { } other && await blocks.HasBlockedAsync(other, from, ct))
+            return new Refusal.Forbidden("to", $"'{other}' does not accept messages from '{from}'.");
         var errors = new ValidationErrors();
         var recipients = SendMessageRules.Recipients(body, conversation, from, errors);
         if (errors.Any) return new Refusal.Invalid(errors);
@@ -48,12 +52,14 @@ internal sealed class SendMessageHandler(
         if (body.MessageId is { } messageId && await TakenByAnotherAsync(message, ct))
             return new Refusal.Conflict("message_id",
                 $"message_id '{messageId}' is already another message's (another sender, conversation or payload). Use a new id for a new message: a UUID.");
+        if (await allowances.TakeSendAsync(caller, ct) is { } limited) return limited;
         try
         {
             await sender.SendAsync(message, ct);
         }
         catch (KafkaException e)
         {
+            await allowances.GiveBackSendAsync(caller);
             logger.LogWarning("Message {MessageId} refused: the broker did not take it ({Reason})", message.MessageId, e.Error.Reason);
             return new Refusal.Unavailable(
                 $"The message log cannot take messages right now; nothing was accepted. Retry after {RetryAfter.TotalSeconds:0} seconds with message_id '{message.MessageId}', so a retry can never make two.",

@@ -11,6 +11,7 @@ public static class FrameTypes
     public const string PresenceUpdate = "presence.update";
     public const string Typing = "typing";
     public const string SyncDone = "sync.done";
+    public const string ConversationRead = "conversation.read";
     public const string Pong = "pong";
     public const string Error = "error";
 
@@ -20,7 +21,7 @@ public static class FrameTypes
     public const string Ping = "ping";
 
     /// <summary>What the gateway sends.</summary>
-    public static readonly IReadOnlyList<string> ServerToClient = [MessageNew, MessageStatus, PresenceUpdate, Typing, SyncDone, Pong, Error];
+    public static readonly IReadOnlyList<string> ServerToClient = [MessageNew, MessageStatus, PresenceUpdate, Typing, SyncDone, ConversationRead, Pong, Error];
 
     /// <summary>What the gateway reads; any other type is answered with an <c>unknown_type</c> error.</summary>
     public static readonly IReadOnlyList<string> ClientToServer = [Ack, Read, Typing, Sync, Ping];

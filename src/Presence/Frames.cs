@@ -18,6 +18,9 @@ public static class Frames
     public static byte[] Typing(string conversationId, string username, string state) =>
         Serialize(new TypingFrame(FrameTypes.Typing, conversationId, username, state));
 
+    public static byte[] ConversationRead(string conversationId, long lastReadSeq, long unreadCount) =>
+        Serialize(new ConversationReadFrame(FrameTypes.ConversationRead, conversationId, lastReadSeq, unreadCount));
+
     public static byte[] Error(string code, string detail) => Serialize(new ErrorFrame(FrameTypes.Error, code, detail));
 
     /// <summary>The Router refused a change the Frontend had accepted (202): the state at its position in the partition no longer allowed it.</summary>
@@ -36,6 +39,7 @@ public sealed record MessageNewFrame(string Type, PublicMessage Message);
 public sealed record MessageStatusFrame(string Type, string MessageId, string ConversationId, string Recipient, string Channel, string Status, string? Detail);
 public sealed record PresenceUpdateFrame(string Type, string Username, string Status, DateTimeOffset? LastSeen);
 public sealed record TypingFrame(string Type, string ConversationId, string Username, string State);
+public sealed record ConversationReadFrame(string Type, string ConversationId, long LastReadSeq, long UnreadCount);
 public sealed record ErrorFrame(string Type, string Code, string Detail, string? EventId = null, string? ConversationId = null);
 public sealed record SyncDoneFrame(string Type, string? ConversationId, long? NextAfterSeq, int Count);
 public sealed record PongFrame(string Type);
@@ -45,6 +49,7 @@ public sealed record PongFrame(string Type);
 [JsonSerializable(typeof(MessageStatusFrame))]
 [JsonSerializable(typeof(PresenceUpdateFrame))]
 [JsonSerializable(typeof(TypingFrame))]
+[JsonSerializable(typeof(ConversationReadFrame))]
 [JsonSerializable(typeof(ErrorFrame))]
 [JsonSerializable(typeof(SyncDoneFrame))]
 [JsonSerializable(typeof(PongFrame))]

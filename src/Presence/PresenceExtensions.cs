@@ -6,6 +6,7 @@ using Chat.Presence.Redis;
 using Chat.Shared.Configuration;
 using Chat.Shared.Http;
 using Chat.Shared.Kafka;
+using Chat.Shared.RateLimits;
 using Chat.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -54,8 +55,10 @@ public static class PresenceExtensions
     {
         builder.AddMessageStore();
         builder.AddUserDirectory();
+        builder.AddBlockDirectory();
         builder.AddKafka();
         builder.AddPresencePorts();
+        builder.AddRateLimits();
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton<LocalConnections>();
         builder.Services.TryAddSingleton<ClientFrameHandler>();
@@ -88,10 +91,13 @@ public static class PresenceExtensions
         return Results.Empty;
     }
 
-    private static async Task<Results<Ok<PresenceResponse>, ProblemHttpResult>> Get(string username, IPresence presence, IUserDirectory users, CancellationToken ct)
+    /// <summary>Someone the user blocked sees them offline, with no last-seen time, whatever they are (issue 16).</summary>
+    private static async Task<Results<Ok<PresenceResponse>, ProblemHttpResult>> Get(
+        string username, HttpContext http, IPresence presence, IUserDirectory users, IBlockDirectory blocks, CancellationToken ct)
     {
         var name = username.ToLowerInvariant();
         if ((await users.ExistingUsersAsync([name], ct)).Count == 0) return Problems.NotFound($"No user '{username}'.", "username");
+        if (http.User.Caller().Username is { } asker && await blocks.HasBlockedAsync(name, asker, ct)) return TypedResults.Ok(new PresenceResponse(name, "offline", null));
         var state = await presence.GetAsync(name, ct);
         return TypedResults.Ok(new PresenceResponse(state.Username, state.Online ? "online" : "offline", state.LastSeen));
     }

@@ -31,6 +31,9 @@ internal sealed class LiveDelivery(LivePush live, TimeProvider clock, IMeterFact
 
     /// <summary>One frame to every socket of <paramref name="username"/>.</summary>
     public Task ToUserAsync(string username, byte[] frame, CancellationToken cancellationToken) => SendAsync([new Push([username], frame)], cancellationToken);
+    /// <summary>To every socket of the reader, so all their devices show the same unread badge.</summary>
+    public Task ReadCursorsAsync(IReadOnlyList<ReadState> moved, CancellationToken cancellationToken) =>
+        SendAsync(moved.Select(r => new Push([r.Username], Frames.ConversationRead(r.ConversationId, r.LastReadSeq, r.UnreadCount))).ToList(), cancellationToken);
 
     private async Task SendAsync(IReadOnlyList<Push> pushes, CancellationToken cancellationToken)
     {

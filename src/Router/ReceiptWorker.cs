@@ -12,7 +12,8 @@ namespace Chat.Router;
 /// <summary>
 /// Consumer group on chat.receipts: persists delivered/read receipts from clients and platforms and
 /// connectors' failed ones (forward only, history
-/// appended), publishes the transitions on chat.status and pushes them to the senders.
+/// appended), publishes the transitions on chat.status and pushes them to the senders; a read up to
+/// a sequence number also moves the reader's read cursor and tells their sockets.
 /// </summary>
 internal sealed class ReceiptWorker : BatchConsumer
 {
@@ -53,6 +54,11 @@ internal sealed class ReceiptWorker : BatchConsumer
             ? trace
             : byRecipient.GetValueOrDefault((c.ConversationId, c.Recipient ?? "", c.Channel ?? "")), cancellationToken);
         await _live.StatusChangesAsync(changes, cancellationToken);
+        // A read up to a sequence number is also the reader's cursor (issue 16): moved forward only, then every socket of theirs hears it.
+        var moved = await _store.MoveReadCursorsAsync(receipts
+            .Where(r => r is { Status: MessageStatus.Read, Channel: Channels.App, UpToSequence: not null })
+            .Select(r => new ReadCursorMove(r.ConversationId, r.Username, r.UpToSequence!.Value)).ToList(), cancellationToken);
+        await _live.ReadCursorsAsync(moved, cancellationToken);
     }
 
     private static (Receipt? Receipt, string? Problem) Parse(ConsumeResult<string, byte[]> record)

@@ -64,6 +64,12 @@ public abstract record Refusal
     /// <summary>429: too many failed logins lately; nothing is checked until <paramref name="RetryAfter"/> has passed.</summary>
     public sealed record Throttled(string Detail, TimeSpan RetryAfter) : Refusal;
 
+    /// <summary>
+    /// 429: an allowance (<c>Limits:…</c>, named by <paramref name="Limit"/>) is used up; <paramref name="Decision"/>
+    /// says how big it is and when it is whole again. <paramref name="Field"/> names whose allowance it is.
+    /// </summary>
+    public sealed record RateLimited(string Limit, string Field, string Detail, RateLimits.RateDecision Decision) : Refusal;
+
     /// <summary>503: a dependency cannot take it now and nothing was done; the same request may be repeated after <paramref name="RetryAfter"/>.</summary>
     public sealed record Unavailable(string Detail, TimeSpan RetryAfter) : Refusal;
 }

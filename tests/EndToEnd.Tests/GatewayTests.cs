@@ -15,12 +15,19 @@ public sealed class GatewayFixture : IAsyncLifetime
     public Uri Gateway { get; private set; } = null!;
     public ConcurrentQueue<string> AccessLog { get; } = new();
 
+    /// <summary>The per-client rate nginx/nginx.conf ships with, a second.</summary>
+    public const int ShippedRatePerSecond = 1000;
+
     public async Task InitializeAsync()
     {
         Server = await ChatServer.StartAsync();
         _dir = new TempDirectory();
         var source = Path.Combine(RepositoryRoot.Path, "nginx");
         foreach (var file in Directory.GetFiles(source, "*.conf")) File.Copy(file, Path.Combine(_dir.Path, Path.GetFileName(file)));
+        // The shipped allowance refills one request a millisecond, faster than one test client can spend it;
+        // refilled per minute instead (same burst), the bucket's edge can be reached and seen.
+        var conf = Path.Combine(_dir.Path, "nginx.conf");
+        File.WriteAllText(conf, File.ReadAllText(conf).Replace($"rate={ShippedRatePerSecond}r/s", $"rate={ShippedRatePerSecond}r/m"));
         var host = $"127.0.0.1:{Server.BaseAddress.Port}";
         // Every service is the one Host here.
         File.WriteAllText(Path.Combine(_dir.Path, "upstreams.conf"), string.Join("\n",
@@ -172,8 +179,40 @@ public sealed class GatewayTests(GatewayFixture fixture) : IClassFixture<Gateway
         Assert.True(clock.Elapsed < TimeSpan.FromMinutes(1), "all of this within a minute");
         Assert.Equal("60", Assert.Single(limited.Headers.GetValues("Retry-After")));
         Assert.Equal("application/problem+json", limited.Content.Headers.ContentType?.MediaType);
-        Assert.True(limited.Headers.Contains("X-RateLimit-Limit"));
+        Assert.Equal("1000", Assert.Single(limited.Headers.GetValues("RateLimit-Limit")));
+        Assert.Equal("0", Assert.Single(limited.Headers.GetValues("RateLimit-Remaining")));
+        Assert.Equal("60", Assert.Single(limited.Headers.GetValues("RateLimit-Reset")));
+        Assert.False(limited.Headers.Contains("X-RateLimit-Limit"));
 
         Assert.NotEqual(HttpStatusCode.TooManyRequests, (await CallAsync("another-" + key)).StatusCode);
+    }
+
+    [Fact]
+    public void The_shipped_per_client_allowance_is_at_least_an_integrators_send_limit()
+    {
+        var conf = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "nginx", "nginx.conf"));
+        var rate = System.Text.RegularExpressions.Regex.Match(conf, @"zone=chat_clients:\w+ rate=(\d+)r/s");
+        Assert.True(rate.Success, "the chat_clients zone's rate is per second");
+        Assert.Equal(GatewayFixture.ShippedRatePerSecond, int.Parse(rate.Groups[1].Value));
+        Assert.True(GatewayFixture.ShippedRatePerSecond * 60 >= new Chat.Shared.RateLimits.LimitsOptions().ClientSendPerMinute);
+    }
+
+    [Fact]
+    public async Task Read_cursors_unread_counts_and_blocks_are_routed()
+    {
+        var alice = await new ApiClient(fixture.Http()).SignUpAsync("gwreader");
+        var bob = await new ApiClient(fixture.Http()).SignUpAsync("gwblocked");
+        var conversation = await alice.CreateConversationAsync("direct", bob.Username!);
+        await alice.SendTextAsync(conversation, "count me");
+        await Eventually.UntilAsync(() => bob.GetJsonAsync("/v1/unread"), u => u["total"]!.GetValue<long>() == 1, TimeSpan.FromSeconds(20), "bob's unread, through nginx");
+
+        Assert.Equal(HttpStatusCode.Accepted, (await bob.PostJsonAsync($"/v1/conversations/{conversation}/read", new { up_to_seq = 1 })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await alice.Http.PutAsync("/v1/blocks/gwblocked", null)).StatusCode);
+        var blocks = await alice.GetJsonAsync("/v1/blocks");
+        Assert.Equal("gwblocked", blocks["items"]![0]!["username"]!.GetValue<string>());
+        var unblocked = await alice.Http.DeleteAsync("/v1/blocks/gwblocked");
+        Assert.Equal(HttpStatusCode.NoContent, unblocked.StatusCode);
+        Assert.Contains("1000;w=1", Assert.Single(unblocked.Headers.GetValues("RateLimit-Policy")));
+        await Eventually.UntilAsync(() => bob.GetJsonAsync("/v1/unread"), u => u["total"]!.GetValue<long>() == 0, TimeSpan.FromSeconds(20), "read, through nginx");
     }
 }

@@ -39,18 +39,40 @@ public sealed class SqliteMigrationTests : IDisposable
         Stores.OpenMessageStore(_data.Path);
         Stores.OpenAccountStore(_data.Path);
         Stores.OpenChannelMappingStore(_data.Path);
+        Stores.OpenBlockList(_data.Path);
         Stores.OpenFileRecordStore(_data.Path);
         Stores.OpenWebhookRegistrations(_data.Path);
         Stores.OpenWebhookDeliveryLog(_data.Path);
         Stores.OpenConnectorDeliveryStore(_data.Path);
 
-        Assert.Equal(["messages 1", "messages 2", "messages 3", "messages 4"], Versions(FileOf(StorageExtensions.MessagesFile)));
-        Assert.Equal(["accounts 1", "accounts 2", "accounts 3", "channel-mappings 1", "channel-mappings 2", "channel-mappings 3"], Versions(FileOf("auth.db")));
+        Assert.Equal(["messages 1", "messages 2", "messages 3", "messages 4", "messages 5"], Versions(FileOf(StorageExtensions.MessagesFile)));
+        Assert.Equal(["accounts 1", "accounts 2", "accounts 3", "blocks 1", "channel-mappings 1", "channel-mappings 2", "channel-mappings 3"], Versions(FileOf("auth.db")));
         Assert.Equal(["files 1", "files 2"], Versions(FileOf("files.db")));
         Assert.Equal(["webhook-deliveries 1", "webhook-deliveries 2", "webhook-deliveries 3", "webhook-registrations 1", "webhook-registrations 2"], Versions(FileOf("webhooks.db")));
         Assert.Equal(["connectors 1", "connectors 2"], Versions(FileOf("connectors.db")));
         using var connection = OpenFile(FileOf("auth.db"));
         Assert.Equal([1, 2, 3], SqliteMigrations.AppliedVersions(connection, "accounts").Order());
+    }
+
+    [Fact]
+    public async Task Migration_5_counts_the_unread_messages_stored_before_it()
+    {
+        var store = Stores.OpenMessageStore(_data.Path);
+        await store.CreateConversationAsync(new Conversation("c", Conversation.Group, ["alice", "bob"], null, "alice", DateTimeOffset.UtcNow));
+        foreach (var id in new[] { "1", "2", "3" })
+            await store.StoreAsync([new MessageToStore(
+                new NewMessage(id, "c", "alice", ["bob"], ["app"], new MessagePayload("text", "text " + id, null), DateTimeOffset.UtcNow),
+                [new Delivery("bob", "app", "sent")])]);
+        await store.ApplyReceiptsAsync([new Receipt("read", "bob", "app", "c", null, 1, DateTimeOffset.UtcNow)]);
+        // The file as the release before migration 5 left it.
+        Execute(FileOf(StorageExtensions.MessagesFile),
+            "DROP TABLE member_reads; DROP TABLE member_inbox; DROP TABLE conversation_activity; DELETE FROM schema_migrations WHERE component = 'messages' AND version = 5;");
+
+        var reopened = Stores.OpenMessageStore(_data.Path);
+
+        Assert.Equal([new ReadState("c", "bob", 1, 2)], await reopened.UnreadOfAsync("bob"));
+        var listed = Assert.Single(await reopened.ListByActivityAsync("bob", null, 10));
+        Assert.Equal(("3", "text 3"), (listed.LastMessage!.MessageId, listed.LastMessage.Preview));
     }
 
     private static List<string> Versions(string path) =>

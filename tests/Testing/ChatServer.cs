@@ -42,6 +42,7 @@ public sealed class ChatServer : IAsyncDisposable
         if (dataFrom is not null) CopyDirectory(dataFrom, data.Path);
         var app = ChatHost.Build(["--urls", "http://127.0.0.1:0"], builder =>
         {
+            builder.Configuration.AddInMemoryCollection(TestLimits.Raised);
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["Chat:DataDir"] = data.Path,

@@ -37,6 +37,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
+        foreach (var (key, value) in TestLimits.AsEnvironment) info.Environment[key] = value;
         foreach (var (key, value) in environment) info.Environment[key] = value;
         var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {service}.");
         var started = new ServiceProcess(name ?? service, process, address);
@@ -70,6 +71,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
+        foreach (var (key, value) in TestLimits.AsEnvironment) info.Environment[key] = value;
         foreach (var (key, value) in environment) info.Environment[key] = value;
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {service}.");
         var output = new List<string>();

@@ -19,6 +19,9 @@ public static class Stores
     public static IAccountStore OpenAccountStore(string dataDir, IDictionary<string, string?>? settings = null) =>
         Open<IAccountStore>(dataDir, settings, b => b.AddAccountStore());
 
+    public static IBlockList OpenBlockList(string dataDir, IDictionary<string, string?>? settings = null) =>
+        Open<IBlockList>(dataDir, settings, b => b.AddBlockList());
+
     public static IChannelMappingStore OpenChannelMappingStore(string dataDir, IDictionary<string, string?>? settings = null) =>
         Open<IChannelMappingStore>(dataDir, settings, b => b.AddChannelMappingStore());
 

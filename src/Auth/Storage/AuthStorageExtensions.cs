@@ -38,6 +38,22 @@ public static class AuthStorageExtensions
         return builder;
     }
 
+    /// <summary>Users' blocks chosen by <c>Metadata:Kind</c>: SQLite <c>auth.db</c> or etcd.</summary>
+    public static IHostApplicationBuilder AddBlockList(this IHostApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        builder.TryAddStore<IBlockList>("block-list", configuration.MetadataKind() switch
+        {
+            "etcd" => _ => new EtcdBlockList(configuration.EtcdEndpoints(), configuration.EtcdPrefix()),
+            _ => sp => new SqliteBlockList(sp.DataFile("auth.db")),
+        }, (store, ct) => store.HasBlockedAsync("health-probe", "health-probe", ct));
+        builder.Services.TryAddSingleton<IBlockDirectory>(sp => sp.GetRequiredService<IBlockList>());
+        return builder;
+    }
+
+    /// <summary>For services that check blocks (the Frontend, Presence).</summary>
+    public static IHostApplicationBuilder AddBlockDirectory(this IHostApplicationBuilder builder) => builder.AddBlockList();
+
     /// <summary>For services that look mappings up (the Router, the connectors).</summary>
     public static IHostApplicationBuilder AddChannelDirectory(this IHostApplicationBuilder builder) => builder.AddChannelMappingStore();
 }

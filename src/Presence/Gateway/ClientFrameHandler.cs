@@ -1,9 +1,12 @@
 using System.Text.Json;
+using Chat.Auth;
 using Chat.Shared;
 using Chat.Shared.Events;
 using Chat.Shared.Kafka;
+using Chat.Shared.RateLimits;
 using Chat.Storage;
 using Confluent.Kafka;
+using Microsoft.Extensions.Options;
 using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
 
 namespace Chat.Presence.Gateway;
@@ -12,7 +15,8 @@ namespace Chat.Presence.Gateway;
 /// Client → server frames (docs/api.md, "WebSocket frames"). A bad frame gets an <c>error</c> frame naming
 /// what was wrong and changes nothing; the socket stays open.
 /// </summary>
-internal sealed class ClientFrameHandler(IMessageStore store, EventProducer producer, LivePush live, TimeProvider clock)
+internal sealed class ClientFrameHandler(
+    IMessageStore store, IBlockDirectory blocks, EventProducer producer, LivePush live, IRateLimiter limiter, IOptions<LimitsOptions> limits, TimeProvider clock)
 {
     private const int SyncPage = 500;
 
@@ -38,7 +42,9 @@ internal sealed class ClientFrameHandler(IMessageStore store, EventProducer prod
             }
             try
             {
-                var problem = type switch
+                // Frames that reach others are limited per user, over all their sockets; acks, syncs and pings never.
+                var problem = type is FrameTypes.Typing or FrameTypes.Read ? await LimitAsync(connection, type, cancellationToken) : null;
+                problem ??= type switch
                 {
                     FrameTypes.Ping => Pong(connection),
                     FrameTypes.Ack => await AckAsync(connection, frame, cancellationToken),
@@ -54,6 +60,16 @@ internal sealed class ClientFrameHandler(IMessageStore store, EventProducer prod
                 connection.Send(Frames.Error("unavailable", $"The '{type}' could not be recorded right now; send it again shortly."));
             }
         }
+    }
+
+    private async Task<(string, string)?> LimitAsync(ClientConnection connection, string type, CancellationToken ct)
+    {
+        var limit = limits.Value.SocketFramesPerMinute;
+        var decision = await limiter.TryAcquireAsync("frames:user:" + connection.Username, limit, RateLimitExtensions.Minute, ct);
+        return decision.Allowed
+            ? null
+            : ("rate_limited", $"More than {limit} typing and read frames a minute (Limits:SocketFramesPerMinute); this '{type}' was dropped. " +
+                               $"Send again in {Math.Max(1, Math.Ceiling(decision.Reset.TotalSeconds)):0} s.");
     }
 
     private static (string, string)? Pong(ClientConnection connection)
@@ -93,7 +109,7 @@ internal sealed class ClientFrameHandler(IMessageStore store, EventProducer prod
         return null;
     }
 
-    /// <summary>Relayed to the conversation's other members; never stored.</summary>
+    /// <summary>Relayed to the conversation's other members (blocks permitting); never stored.</summary>
     private async Task<(string, string)?> TypingAsync(ClientConnection connection, JsonElement frame, CancellationToken ct)
     {
         if (String(frame, "conversation_id") is not { } conversationId) return ("bad_frame", "A typing frame needs \"conversation_id\".");
@@ -101,7 +117,11 @@ internal sealed class ClientFrameHandler(IMessageStore store, EventProducer prod
         if (state is not ("start" or "stop")) return ("bad_frame", "\"state\" must be \"start\" or \"stop\".");
         var conversation = await store.FindConversationAsync(conversationId, ct);
         if (conversation is null || !conversation.HasMember(connection.Username)) return NotMember(conversationId);
-        await live.SendAsync(conversation.Members.Where(m => m != connection.Username).ToList(), Frames.Typing(conversationId, connection.Username, state), ct);
+        // Not to those the typer blocked; in a direct conversation not to a member who blocked the typer either (issue 16).
+        var blocked = await blocks.BlockedByAsync(connection.Username, ct);
+        var others = conversation.Members.Where(m => m != connection.Username && !blocked.Contains(m)).ToList();
+        if (conversation.Type == Conversation.Direct && others is [var other] && await blocks.HasBlockedAsync(other, connection.Username, ct)) others = [];
+        await live.SendAsync(others, Frames.Typing(conversationId, connection.Username, state), ct);
         return null;
     }
 

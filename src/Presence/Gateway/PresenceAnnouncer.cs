@@ -1,3 +1,4 @@
+using Chat.Auth;
 using Chat.Shared.Events;
 using Chat.Shared.Kafka;
 using Chat.Storage;
@@ -6,9 +7,9 @@ using Microsoft.Extensions.Options;
 
 namespace Chat.Presence.Gateway;
 
-/// <summary>Tells the log (chat.presence) and the user's conversation peers that the user came online or went offline.</summary>
+/// <summary>Tells the log (chat.presence) and the user's conversation peers (but those the user blocked) that the user came online or went offline.</summary>
 internal sealed class PresenceAnnouncer(
-    EventProducer producer, IMessageStore store, LivePush live, IOptions<PresenceOptions> options, TimeProvider clock, ILogger<PresenceAnnouncer> logger)
+    EventProducer producer, IMessageStore store, IBlockDirectory blocks, LivePush live, IOptions<PresenceOptions> options, TimeProvider clock, ILogger<PresenceAnnouncer> logger)
 {
     public async Task AnnounceAsync(string username, bool online, DateTimeOffset? lastSeen, CancellationToken cancellationToken)
     {
@@ -19,7 +20,9 @@ internal sealed class PresenceAnnouncer(
             await producer.ProduceAsync(Topics.Presence, username,
                 new PresenceEvent { Username = username, Status = status, Node = options.Value.NodeId, At = Timestamp.FromDateTimeOffset(at) },
                 EventTypes.Presence, $"{username}/{status}/{at.ToUnixTimeMilliseconds()}", cancellationToken);
-            var peers = await store.PeersOfAsync(username, cancellationToken);
+            // Those the user blocked do not see their presence (issue 16).
+            var blocked = await blocks.BlockedByAsync(username, cancellationToken);
+            var peers = (await store.PeersOfAsync(username, cancellationToken)).Where(p => !blocked.Contains(p)).ToList();
             await live.SendAsync(peers, Frames.PresenceUpdate(username, status, lastSeen ?? at), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)

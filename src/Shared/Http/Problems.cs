@@ -43,6 +43,8 @@ public static class Problems
             case Refusal.Throttled throttled:
                 response.Headers.RetryAfter = Seconds(throttled.RetryAfter);
                 return Status(StatusCodes.Status429TooManyRequests, "Too many failed logins", throttled.Detail);
+            case Refusal.RateLimited limited:
+                return RateLimited(limited, response);
             case Refusal.Unavailable unavailable:
                 response.Headers.RetryAfter = Seconds(unavailable.RetryAfter);
                 return Status(StatusCodes.Status503ServiceUnavailable, "Service unavailable", unavailable.Detail);
@@ -61,9 +63,26 @@ public static class Problems
         Refusal.Mismatch r => r.Detail,
         Refusal.BadCredentials r => r.Detail,
         Refusal.Throttled r => r.Detail,
+        Refusal.RateLimited r => r.Detail,
         Refusal.Unavailable r => r.Detail,
         _ => why.ToString(),
     };
+    /// <summary>429 with Retry-After and the RateLimit-* headers (the one scheme the gateway speaks too); the body names the limit.</summary>
+    private static ProblemHttpResult RateLimited(Refusal.RateLimited limited, HttpResponse response)
+    {
+        // At least a second: the window may end within this one.
+        var reset = Seconds(TimeSpan.FromSeconds(Math.Max(1, limited.Decision.Reset.TotalSeconds)));
+        response.Headers.RetryAfter = reset;
+        response.Headers["RateLimit-Limit"] = limited.Decision.Limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        response.Headers["RateLimit-Remaining"] = limited.Decision.Remaining.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        response.Headers["RateLimit-Reset"] = reset;
+        return TypedResults.Problem(limited.Detail, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
+            extensions: new Dictionary<string, object?>
+            {
+                ["limit"] = limited.Limit,
+                ["errors"] = new Dictionary<string, string[]> { [limited.Field] = [limited.Detail] },
+            });
+    }
 
     /// <summary>A result's own answer, or the refusal's problem detail.</summary>
     public static Results<TResult, ProblemHttpResult> ToResult<T, TResult>(this Outcome<T> outcome, HttpResponse response, Func<T, TResult> done)

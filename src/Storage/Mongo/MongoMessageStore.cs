@@ -29,7 +29,10 @@ internal sealed partial class MongoMessageStore : IMessageStore
         _refusedChanges = db.GetCollection<RefusedChangeDocument>("refused_changes");
         _archives = db.GetCollection<ArchiveDocument>("archives");
         _clock = clock;
+        (_reads, _inbox, _activity) = (db.GetCollection<MemberReadDocument>("member_reads"), db.GetCollection<MemberInboxDocument>("member_inbox"),
+            db.GetCollection<ActivityDocument>("conversation_activity"));
         CreateIndexes();
+        CreateReadIndexes();
     }
 
     private void CreateIndexes()
@@ -143,6 +146,7 @@ internal sealed partial class MongoMessageStore : IMessageStore
                     Status = MessageStatus.Accepted, At = m.AcceptedAt.UtcDateTime, Published = true,
                 }).ToList();
                 await _history.InsertManyAsync(s, history, cancellationToken: ct);
+                await CountStoredAsync(s, m, seq, now, ct);
                 results.Add(new StoreResult(m, StoreOutcome.Stored, seq, now, history.Where(h => !h.Published).Select(h => h.ToModel()).ToList()));
             }
             return results;

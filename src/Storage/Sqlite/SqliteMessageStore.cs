@@ -75,7 +75,8 @@ internal sealed partial class SqliteMessageStore(string path, TimeProvider clock
         SqliteMigration.AddColumn(2, "messages", "file_meta", "TEXT"),
         SqliteMigration.Sql(3, "failed deliveries of messages refused for a taken id",
             "ALTER TABLE status_history ADD COLUMN refused_conversation_id TEXT; ALTER TABLE status_history ADD COLUMN refused_sender TEXT;"),
-        GroupsMigration);
+        GroupsMigration,
+        SqliteMigration.Sql(5, "read cursors, unread counters and last activity (filled from the messages stored so far)", ReadCounters.Schema));
 
     public Task<(Conversation Conversation, bool Created)> CreateConversationAsync(Conversation draft, CancellationToken cancellationToken = default) =>
         _db.WriteAsync((connection, tx) =>
@@ -156,6 +157,7 @@ internal sealed partial class SqliteMessageStore(string path, TimeProvider clock
                 "INSERT INTO status_history (message_id, status, at, recipient, channel, detail, published) VALUES ($id, $s, $at, $u, $ch, $d, $p) RETURNING id", tx,
                 ("$id", ""), ("$s", ""), ("$at", ""), ("$u", null), ("$ch", null), ("$d", null), ("$p", 0));
 
+            using var readCounters = new ReadCounters(connection, tx);
             var results = new List<StoreResult>(batch.Count);
             foreach (var (m, deliveries, refusedBecause) in batch)
             {
@@ -186,6 +188,7 @@ internal sealed partial class SqliteMessageStore(string path, TimeProvider clock
                     ("$to", JsonSerializer.Serialize(m.To)), ("$channels", JsonSerializer.Serialize(m.Channels)),
                     ("$type", m.Payload.Type), ("$text", m.Payload.Text), ("$file", m.Payload.FileId), ("$meta", m.Payload.File is { } f ? JsonSerializer.Serialize(f, StorageJsonContext.Default.FileSummary) : null), ("$accepted", m.AcceptedAt.Iso()));
                 insertMessage.ExecuteNonQuery();
+                readCounters.Stored(m, seq, now);
                 // "accepted" is the Frontend's 202: history, not news, so it is born published.
                 insertHistory.Bind(("$id", m.MessageId), ("$s", MessageStatus.Accepted), ("$at", m.AcceptedAt.Iso()),
                     ("$u", null), ("$ch", null), ("$d", null), ("$p", 1));

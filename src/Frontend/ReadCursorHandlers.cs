@@ -1,0 +1,55 @@
+using Chat.Shared;
+using Chat.Shared.Events;
+using Chat.Shared.Http;
+using Chat.Shared.Kafka;
+using Chat.Storage;
+using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
+
+namespace Chat.Frontend;
+
+/// <summary>
+/// Moving a member's read cursor: the same read receipt a socket's <c>read</c> frame produces, on
+/// chat.receipts, so the Router moves statuses and cursor alike (forward only) and tells the
+/// member's sockets. Done once the receipt is on the log.
+/// </summary>
+internal sealed class MarkReadHandler(ConversationCache conversations, EventProducer producer, TimeProvider clock)
+{
+    private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
+
+    public async Task<Outcome<ReadResponse>> MarkAsync(Caller caller, string conversationId, ReadRequest body, CancellationToken ct)
+    {
+        var reader = body.Member?.Trim().ToLowerInvariant() ?? caller.Username;
+        if (reader is null) return new Refusal.Invalid("member", "Is required for a client: whose cursor to move.");
+        if (!caller.MayActAs(reader)) return new Refusal.Forbidden("member", $"You may not move '{reader}''s read cursor.");
+        var conversation = await conversations.FindAsync(conversationId, ct);
+        if (conversation is null) return new Refusal.NotFound("conversation_id", $"No conversation '{conversationId}'.");
+        if (!conversation.HasMember(reader)) return new Refusal.Forbidden("conversation_id", $"'{reader}' is not a member of this conversation.");
+        var upTo = body.UpToSeq!.Value;
+        try
+        {
+            await producer.PublishReceiptAsync(new StatusEvent
+            {
+                EventId = $"{conversationId}/{reader}/{MessageStatus.Read}/{upTo}",
+                ConversationId = conversationId, SequenceNumber = upTo, Recipient = reader, Channel = Channels.App, Status = MessageStatus.Read,
+                At = Timestamp.FromDateTimeOffset(clock.GetUtcNow()),
+            }, ct);
+        }
+        catch (Confluent.Kafka.KafkaException)
+        {
+            return new Refusal.Unavailable("The read could not be recorded right now; nothing changed. Send it again shortly.", RetryAfter);
+        }
+        return new ReadResponse(conversationId, upTo);
+    }
+}
+
+/// <summary>A member's unread messages: per conversation with any, and in total (from the counters, never by counting history).</summary>
+internal sealed class UnreadHandler(IMessageStore store)
+{
+    public async Task<Outcome<UnreadResponse>> FindAsync(Caller caller, string? member, CancellationToken ct)
+    {
+        var whose = member?.ToLowerInvariant() ?? caller.Username!;
+        if (!caller.MayActAs(whose)) return new Refusal.Forbidden("member", "You can see only your own unread messages.");
+        var unread = await store.UnreadOfAsync(whose, ct);
+        return new UnreadResponse(unread.Sum(u => u.UnreadCount), unread.Select(u => new UnreadConversation(u.ConversationId, u.UnreadCount, u.LastReadSeq)).ToList());
+    }
+}

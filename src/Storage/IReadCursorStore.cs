@@ -1,0 +1,66 @@
+namespace Chat.Storage;
+
+/// <summary>
+/// Read cursors and unread counters (issue 16). <c>unread_count</c> is defined once, here: the
+/// messages above the member's <c>last_read_seq</c> that were addressed to them, not sent by them
+/// and not system messages. The counters are kept where messages are stored (in the same
+/// transaction), so counting never scans history; a cursor only moves forward.
+/// </summary>
+public interface IReadCursorStore
+{
+    /// <summary>
+    /// The member's conversations, the most recently active first (a conversation without messages
+    /// is as active as its creation), after <paramref name="after"/> (the last one of the previous page).
+    /// </summary>
+    Task<IReadOnlyList<ConversationActivity>> ListByActivityAsync(string member, ActivityCursor? after, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>One conversation as <see cref="ListByActivityAsync"/> shows it to <paramref name="member"/>; null when they are not a member.</summary>
+    Task<ConversationActivity?> FindActivityAsync(string conversationId, string member, CancellationToken cancellationToken = default);
+
+    /// <summary>The member's conversations with anything unread.</summary>
+    Task<IReadOnlyList<ReadState>> UnreadOfAsync(string member, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Moves each cursor forward to its <see cref="ReadCursorMove.UpToSequence"/> (never past the
+    /// conversation's last message, never back). Returns the cursors that moved, as they are now.
+    /// </summary>
+    Task<IReadOnlyList<ReadState>> MoveReadCursorsAsync(IReadOnlyList<ReadCursorMove> moves, CancellationToken cancellationToken = default);
+}
+
+/// <summary>A member's place in one conversation.</summary>
+public sealed record ReadState(string ConversationId, string Username, long LastReadSeq, long UnreadCount);
+
+public sealed record ReadCursorMove(string ConversationId, string Username, long UpToSequence);
+
+/// <summary>The newest message of a conversation, as a list shows it.</summary>
+public sealed record LastMessage(string MessageId, string From, string Preview, DateTimeOffset SentAt)
+{
+    public const int PreviewLength = 100;
+
+    /// <summary>The text cut to <see cref="PreviewLength"/> characters; a file without a caption shows its name.</summary>
+    public static string PreviewOf(MessagePayload payload)
+    {
+        var text = payload.Text ?? payload.File?.FileName ?? payload.Type;
+        return text.Length <= PreviewLength ? text : text[..(PreviewLength - 1)] + "…";
+    }
+
+    public static LastMessage Of(NewMessage m, DateTimeOffset sentAt) => new(m.MessageId, m.From, PreviewOf(m.Payload), sentAt);
+}
+
+public sealed record ConversationActivity(Conversation Conversation, ReadState Read, LastMessage? LastMessage, DateTimeOffset LastActivityAt)
+{
+    public ActivityCursor Cursor => new(LastActivityAt, Conversation.ConversationId);
+}
+
+/// <summary>Where a page of <see cref="IReadCursorStore.ListByActivityAsync"/> ended.</summary>
+public sealed record ActivityCursor(DateTimeOffset At, string ConversationId);
+
+public static class UnreadRules
+{
+    /// <summary>The payload type of a system message (a membership change): it never counts as unread.</summary>
+    public const string SystemPayload = "system";
+
+    /// <summary>Who a stored message counts as unread for: its recipients but its sender; nobody for a system message.</summary>
+    public static IEnumerable<string> CountsFor(NewMessage m) =>
+        m.Payload.Type == SystemPayload ? [] : m.To.Where(u => u != m.From).Distinct();
+}

@@ -1,0 +1,61 @@
+using Chat.Shared;
+using Chat.Storage;
+
+namespace Chat.Storage.Tests;
+
+// Read cursors and unread counters (issue 16).
+public abstract partial class MessageStoreContract
+{
+    private static MessageToStore To(string id, string conversation, string from, string[] to, string type = "text") => new(
+        new NewMessage(id, conversation, from, to, ["app"], new MessagePayload(type, id, null), DateTimeOffset.UtcNow),
+        to.Select(u => new Delivery(u, "app", MessageStatus.Sent)).ToList());
+
+    [SkippableFact]
+    public async Task Unread_counts_what_was_addressed_to_a_member_by_others_and_not_system_messages()
+    {
+        var a = await GroupAsync("a");
+        await Store.StoreAsync([
+            To("1", a, "alice", ["bob", "carol"]), To("2", a, "alice", ["bob"]), To("3", a, "bob", ["alice", "carol"]),
+            To("4", a, "alice", ["bob", "carol"], UnreadRules.SystemPayload), To("5", a, "alice", ["alice", "bob"]),
+        ]);
+
+        Assert.Equal([("a", 3L)], (await Store.UnreadOfAsync("bob")).Select(r => (r.ConversationId, r.UnreadCount)));
+        Assert.Equal([("a", 2L)], (await Store.UnreadOfAsync("carol")).Select(r => (r.ConversationId, r.UnreadCount)));
+        Assert.Equal([("a", 1L)], (await Store.UnreadOfAsync("alice")).Select(r => (r.ConversationId, r.UnreadCount)));
+    }
+
+    [SkippableFact]
+    public async Task A_read_cursor_moves_only_forward_and_never_past_the_last_message()
+    {
+        var a = await GroupAsync("a");
+        await Store.StoreAsync([.. Enumerable.Range(1, 7).Select(i => To($"m{i}", a, "alice", ["bob"]))]);
+
+        var moved = await Store.MoveReadCursorsAsync([new ReadCursorMove(a, "bob", 5)]);
+        Assert.Equal([new ReadState(a, "bob", 5, 2)], moved);
+        Assert.Empty(await Store.MoveReadCursorsAsync([new ReadCursorMove(a, "bob", 3)]));
+        Assert.Equal([new ReadState(a, "bob", 7, 0)], await Store.MoveReadCursorsAsync([new ReadCursorMove(a, "bob", 99)]));
+        Assert.Empty(await Store.UnreadOfAsync("bob"));
+
+        await Store.StoreAsync([To("m8", a, "alice", ["bob"])]);
+        Assert.Equal([new ReadState(a, "bob", 7, 1)], await Store.UnreadOfAsync("bob"));
+    }
+
+    [SkippableFact]
+    public async Task Conversations_by_activity_show_the_newest_message_and_the_read_state()
+    {
+        foreach (var id in new[] { "c1", "c2", "c3" }) await GroupAsync(id);
+        await Store.StoreAsync([To("old", "c1", "alice", ["bob"])]);
+        await Store.StoreAsync([To("new", "c2", "carol", ["bob"])]);
+
+        var first = await Store.ListByActivityAsync("bob", null, 2);
+        Assert.Equal(["c2", "c1"], first.Select(c => c.Conversation.ConversationId));
+        Assert.Equal(("new", "carol", "new"), (first[0].LastMessage!.MessageId, first[0].LastMessage!.From, first[0].LastMessage!.Preview));
+        Assert.Equal(1L, first[0].Read.UnreadCount);
+        var rest = await Store.ListByActivityAsync("bob", first[^1].Cursor, 2);
+        Assert.Equal(["c3"], rest.Select(c => c.Conversation.ConversationId));
+        Assert.Null(rest[0].LastMessage);
+        Assert.Equal(0L, rest[0].Read.UnreadCount);
+        Assert.Equal("c1", (await Store.FindActivityAsync("c1", "bob"))!.Conversation.ConversationId);
+        Assert.Null(await Store.FindActivityAsync("c1", "dave"));
+    }
+}
