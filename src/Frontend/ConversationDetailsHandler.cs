@@ -15,7 +15,10 @@ internal sealed class ConversationDetailsHandler(IMessageStore store)
         var open = (await store.MembershipAsync(conversationId, ct)).Where(i => i.IsOpen).ToDictionary(i => i.Username);
         var details = conversation.Members.Select(m => open.TryGetValue(m, out var i) ? new MemberDetail(m, i.Role, i.JoinedAt) : new MemberDetail(m, null, conversation.CreatedAt))
             .ToList();
-        return new ConversationDetails(conversation.ConversationId, conversation.Type, conversation.Title, conversation.Members, details, conversation.CreatedAt);
+        var found = new ConversationDetails(conversation.ConversationId, conversation.Type, conversation.Title, conversation.Members, details, conversation.CreatedAt);
+        if (caller.IsClient || await store.FindActivityAsync(conversationId, caller.Subject, ct) is not { } activity) return found;
+        var view = ConversationResponse.Of(activity);
+        return found with { UnreadCount = view.UnreadCount, LastReadSeq = view.LastReadSeq, LastMessage = view.LastMessage };
     }
 
     /// <summary>Hides (or shows again) the conversation in the actor's own list; it is theirs alone, so nothing goes on the log.</summary>

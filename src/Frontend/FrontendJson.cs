@@ -34,11 +34,12 @@ public sealed record UnreadResponse(long Total, IReadOnlyList<UnreadConversation
 public sealed record ConversationPage(IReadOnlyList<ConversationResponse> Items, string? NextCursor);
 
 /// <summary>
-/// <c>GET /v1/conversations/{id}</c>. The read-cursor fields of issue 16 (<c>last_message</c>,
-/// <c>unread_count</c>, <c>last_read_seq</c>) are added beside these by the unread-counts work.
+/// <c>GET /v1/conversations/{id}</c>: with the caller's read state and the newest message when the
+/// caller is a member (a client reading for someone gets the conversation without them).
 /// </summary>
 public sealed record ConversationDetails(
-    string ConversationId, string Type, string? Title, IReadOnlyList<string> Members, IReadOnlyList<MemberDetail> MemberDetails, DateTimeOffset CreatedAt);
+    string ConversationId, string Type, string? Title, IReadOnlyList<string> Members, IReadOnlyList<MemberDetail> MemberDetails, DateTimeOffset CreatedAt,
+    long? UnreadCount = null, long? LastReadSeq = null, LastMessageResponse? LastMessage = null);
 
 /// <param name="Role">Null (left out) in a direct conversation: it has no roles.</param>
 public sealed record MemberDetail(string Username, string? Role, DateTimeOffset JoinedAt);

@@ -3,6 +3,7 @@ using Chat.Auth;
 using Chat.Presence.Gateway;
 using Chat.Presence.Memory;
 using Chat.Presence.Redis;
+using Chat.Shared;
 using Chat.Shared.Configuration;
 using Chat.Shared.Http;
 using Chat.Shared.Kafka;
@@ -30,17 +31,7 @@ public static class PresenceExtensions
                 builder.Services.TryAddSingleton<IPushBus, InProcessPushBus>();
                 break;
             case "redis":
-                var configuration = builder.Configuration["Redis:Configuration"]
-                    ?? throw new InvalidOperationException("Presence:Kind is 'redis' but Redis:Configuration is not set (e.g. redis:6379).");
-                // Keys and channels under Redis:KeyPrefix, so deployments (or test runs) sharing one Redis never see each other's sockets.
-                var prefix = builder.Configuration["Redis:KeyPrefix"] ?? "";
-                builder.Services.TryAddSingleton<IConnectionMultiplexer>(_ =>
-                {
-                    var options = ConfigurationOptions.Parse(configuration);
-                    options.ChannelPrefix = RedisChannel.Literal(prefix);
-                    return ConnectionMultiplexer.Connect(options);
-                });
-                builder.Services.TryAddSingleton(new RedisKeyspace(prefix));
+                builder.Services.AddRedisConnection(builder.Configuration, "Presence:Kind is 'redis'");
                 builder.Services.TryAddSingleton<IPresence, RedisPresence>();
                 builder.Services.TryAddSingleton<IPushBus, RedisPushBus>();
                 break;

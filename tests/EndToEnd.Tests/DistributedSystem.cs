@@ -61,6 +61,7 @@ public sealed class DistributedSystem : IAsyncLifetime
             ["Etcd__Prefix"] = $"/chat-crash-{Path.GetFileName(_data.Path)}/",
             ["Presence__Kind"] = "redis",
             ["Redis__Configuration"] = TestServers.Redis,
+            ["Redis__KeyPrefix"] = $"chat-crash-{Path.GetFileName(_data.Path)}:",
             ["Presence__NodeId"] = name,
             ["Router__OutboxSweepInterval"] = "00:00:01",
             ["Auth__JwksUrl"] = service == "Auth" ? null : new Uri(AddressOf("auth"), "/.well-known/jwks.json").ToString(),

@@ -121,7 +121,11 @@ public sealed class SharedRateLimitTests
     [Fact]
     public async Task Two_Frontends_on_one_Redis_share_one_persons_count()
     {
-        var settings = new Dictionary<string, string?>(LimitsFixture.Seeded) { ["Limits:Kind"] = "redis", ["Redis:Configuration"] = TestServers.Redis };
+        var settings = new Dictionary<string, string?>(LimitsFixture.Seeded)
+        {
+            ["Limits:Kind"] = "redis", ["Redis:Configuration"] = TestServers.Redis,
+            ["Redis:KeyPrefix"] = $"chat-limits-{Guid.NewGuid():N}:", // both Hosts, one deployment
+        };
         await using var first = await ChatServer.StartAsync(settings);
         await using var second = await ChatServer.StartAsync(settings);
         // The same person on both (each Host has its own accounts; the allowance is by username).

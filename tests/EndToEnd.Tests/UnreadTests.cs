@@ -37,6 +37,9 @@ public sealed class UnreadTests(ChatServerFixture fixture) : IClassFixture<ChatS
         var list = await bob.GetJsonAsync("/v1/conversations");
         Assert.Equal((2L, 5L), ReadState(Item(list, first)));
         Assert.Equal((3L, 0L), ReadState(Item(list, second)));
+        var details = await bob.GetJsonAsync($"/v1/conversations/{first}");
+        Assert.Equal((2L, 5L), ReadState(details));
+        Assert.Equal("first 7", details["last_message"]!["preview"]!.GetValue<string>());
         // Ordered by last activity: bob's own message in the group is the newest of all.
         Assert.Equal([second, first], list["items"]!.AsArray().Select(i => i!["conversation_id"]!.GetValue<string>()));
         var last = Item(list, second)["last_message"]!;

@@ -1,3 +1,4 @@
+using Chat.Shared;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using StackExchange.Redis.KeyspaceIsolation;
@@ -72,6 +73,3 @@ internal sealed class RedisPresence(IConnectionMultiplexer redis, RedisKeyspace 
     public async Task<IReadOnlyList<PresenceState>> GetManyAsync(IEnumerable<string> usernames, CancellationToken cancellationToken = default) =>
         await Task.WhenAll(usernames.Distinct().Select(u => GetAsync(u, cancellationToken)));
 }
-
-/// <summary>The prefix (<c>Redis:KeyPrefix</c>, empty by default) of every key and channel this deployment uses in Redis.</summary>
-internal sealed record RedisKeyspace(string Prefix);

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using StackExchange.Redis;
 
 namespace Chat.Shared.RateLimits;
 
@@ -22,8 +21,7 @@ public static class RateLimitExtensions
                 builder.Services.TryAddSingleton<IRateLimiter, InProcessRateLimiter>();
                 break;
             case "redis":
-                if (string.IsNullOrEmpty(redis)) throw new InvalidOperationException("Limits:Kind is 'redis' but Redis:Configuration is not set (e.g. redis:6379).");
-                builder.Services.TryAddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis));
+                builder.Services.AddRedisConnection(builder.Configuration, "Limits:Kind is 'redis'");
                 builder.Services.TryAddSingleton<IRateLimiter, RedisRateLimiter>();
                 break;
             default:

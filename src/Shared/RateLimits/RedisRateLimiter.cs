@@ -1,4 +1,5 @@
 using StackExchange.Redis;
+using StackExchange.Redis.KeyspaceIsolation;
 
 namespace Chat.Shared.RateLimits;
 
@@ -6,7 +7,7 @@ namespace Chat.Shared.RateLimits;
 /// Counts in Redis, one key per allowance (<c>chat:limits:{key}</c>) expiring when its window
 /// ends; a Lua script checks and counts in one step, so concurrent instances never overshoot.
 /// </summary>
-internal sealed class RedisRateLimiter(IConnectionMultiplexer redis) : IRateLimiter
+internal sealed class RedisRateLimiter(IConnectionMultiplexer redis, RedisKeyspace keyspace) : IRateLimiter
 {
     // Returns {allowed, count, milliseconds left}. A refused attempt changes nothing.
     private const string Acquire = """
@@ -25,13 +26,15 @@ internal sealed class RedisRateLimiter(IConnectionMultiplexer redis) : IRateLimi
 
     public async Task<RateDecision> TryAcquireAsync(string key, int limit, TimeSpan window, CancellationToken cancellationToken = default)
     {
-        var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(Acquire, [Key(key)], [limit, (long)window.TotalMilliseconds]))!;
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(Acquire, [Key(key)], [limit, (long)window.TotalMilliseconds]))!;
         var count = (int)result[1];
         return new RateDecision((int)result[0] == 1, limit, Math.Max(0, limit - count), TimeSpan.FromMilliseconds((long)result[2]));
     }
 
     public Task ReleaseAsync(string key, CancellationToken cancellationToken = default) =>
-        redis.GetDatabase().ScriptEvaluateAsync(Release, [Key(key)]);
+        Db.ScriptEvaluateAsync(Release, [Key(key)]);
+
+    private IDatabase Db => redis.GetDatabase().WithKeyPrefix(keyspace.Prefix);
 
     private static RedisKey Key(string key) => "chat:limits:" + key;
 }
