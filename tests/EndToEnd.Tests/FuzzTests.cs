@@ -50,9 +50,12 @@ public sealed class FuzzTests
         var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
         await Parallel.ForEachAsync(rest, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (bad, ct) =>
         {
-            if (await CheckAsync(anonymous, bad, bad.Caller switch { "user" => alice.AccessToken, "admin" => admin.AccessToken, _ => null }) is { } failure)
+            // Logout with a token ends that session (the token is revoked): its cases go without one, so alice stays signed in.
+            var caller = bad.Path == "/v1/auth/logout" ? null : bad.Caller;
+            if (await CheckAsync(anonymous, bad, caller switch { "user" => alice.AccessToken, "admin" => admin.AccessToken, _ => null }) is { } failure)
                 failures.Enqueue($"{bad}: {failure}");
         });
+        await alice.Http.DeleteAsync($"/v1/conversations/{conversation}/archive"); // the valid empty-body archive cases above
         var socket = await ConnectedAsync(server, bob);
         try
         {
@@ -104,6 +107,8 @@ public sealed class FuzzTests
             var shown = text.Length > 160 ? text[..160] + "…" : text;
             // Revoking a token that is not one is no error (RFC 7009, 2.2): logout answers 204 to any string.
             if (status == 204 && bad.Path == "/v1/auth/logout" && (bad.Name.Contains("look-alike") || bad.Name.Contains("200 KiB"))) return null;
+            // Archiving takes an optional body: an empty object is a valid request (the test unarchives after the corpus).
+            if (status == 204 && bad.Method == "PUT" && bad.Path.EndsWith("/archive", StringComparison.Ordinal) && bad.Name.Contains("empty object")) return null;
             if (status is < 400 or >= 500 || status == 429) return $"{status} {shown}";
             if (response.Content.Headers.ContentType?.MediaType != "application/problem+json") return $"{status} as {response.Content.Headers.ContentType}: {shown}";
             var errors = JsonNode.Parse(text)?["errors"] as JsonObject;

@@ -86,6 +86,7 @@ public abstract partial class MessageStoreContract
         var (kept, archived) = (await GroupAsync("kept"), await GroupAsync("archived"));
         await Store.SetArchivedAsync(archived, "bob", archived: true, untilUnarchived: false);
         Assert.Equal([kept], (await Store.ListConversationsAsync("bob", null, 10)).Select(c => c.ConversationId).Where(c => c == kept || c == archived));
+        Assert.DoesNotContain(await Store.ListByActivityAsync("bob", null, 10), a => a.Conversation.ConversationId == archived);
         Assert.Equal(2, (await Store.ListConversationsAsync("alice", null, 10)).Count(c => c.ConversationId == kept || c.ConversationId == archived));
 
         await Store.StoreAsync([Message("wake", archived)]);

@@ -41,7 +41,8 @@ internal sealed partial class MongoMessageStore
     public async Task<IReadOnlyList<ConversationActivity>> ListByActivityAsync(string member, ActivityCursor? after, int limit, CancellationToken cancellationToken = default)
     {
         // A member's conversations are few enough to order in memory; the counters are read, never counted.
-        var conversations = await _conversations.Find(Builders<ConversationDocument>.Filter.AnyEq(c => c.Members, member)).ToListAsync(cancellationToken);
+        var conversations = await _conversations.Find(Builders<ConversationDocument>.Filter.AnyEq(c => c.Members, member) & await NotArchivedAsync(member, cancellationToken))
+            .ToListAsync(cancellationToken);
         var all = await ActivitiesAsync(conversations, member, cancellationToken);
         return all.Where(a => after is null || a.LastActivityAt < after.At || (a.LastActivityAt == after.At && string.CompareOrdinal(a.Conversation.ConversationId, after.ConversationId) < 0))
             .OrderByDescending(a => a.LastActivityAt).ThenByDescending(a => a.Conversation.ConversationId, StringComparer.Ordinal).Take(limit).ToList();

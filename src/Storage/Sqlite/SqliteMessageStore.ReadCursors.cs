@@ -20,7 +20,8 @@ internal sealed partial class SqliteMessageStore
 
     public Task<IReadOnlyList<ConversationActivity>> ListByActivityAsync(string member, ActivityCursor? after, int limit, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<ConversationActivity>>(_db.Read(connection => connection.Command(
-                $"{ActivitySelect} WHERE $at IS NULL OR activity < $at OR (activity = $at AND id < $id) ORDER BY activity DESC, id DESC LIMIT $n",
+                $"{ActivitySelect} WHERE ($at IS NULL OR activity < $at OR (activity = $at AND id < $id)) AND NOT {ArchivedFor("id", "$u")} " +
+                "ORDER BY activity DESC, id DESC LIMIT $n",
                 null, ("$u", member), ("$at", after?.At.Iso()), ("$id", after?.ConversationId), ("$n", limit))
             .Query(r => ReadActivity(connection, member, r)).ToList()));
 

@@ -66,7 +66,7 @@ public static class RestCorpus
                      RawJson.Text("not JSON", "hello"), new RawJson("invalid UTF-8", [0xFF, 0xFE, (byte)'{', (byte)'}']), new RawJson("a NUL byte", [(byte)'{', 0x00, (byte)'}']),
                      RawJson.Text("nested 5000 deep", new string('[', 5000) + new string(']', 5000)),
                      RawJson.Text("a key with a NUL", "{\"\\u0000\":1}"),
-                     RawJson.Text("256 KiB of whitespace", new string(' ', 256 << 10) + "{}"),
+                     RawJson.Text("256 KiB of whitespace around an empty object", new string(' ', 256 << 10) + "{}"),
                  })
             yield return ("body is " + broken.Name, broken.Bytes, json);
         yield return ("the example as text/plain", Encoding.UTF8.GetBytes(example.ToJsonString()), "text/plain");
