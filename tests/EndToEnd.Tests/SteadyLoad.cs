@@ -13,7 +13,14 @@ namespace Chat.EndToEnd.Tests;
 public sealed class SteadyLoad(ApiClient sender, IReadOnlyList<string> conversations, double messagesPerSecond, string[] channels) : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
+    private readonly Stopwatch _clock = new();
     private List<Task> _senders = [];
+
+    /// <summary>Time since <see cref="Start"/>, the clock of <see cref="Answers"/>.</summary>
+    public TimeSpan Elapsed => _clock.Elapsed;
+
+    /// <summary>Every request's answer (a null status: none, the Frontend was gone), in the order they came.</summary>
+    public ConcurrentQueue<Answer> Answers { get; } = new();
 
     /// <summary>Ids that got a 202, per conversation, in send order (each message's text is its id).</summary>
     public ConcurrentDictionary<string, List<string>> Accepted { get; } = new();
@@ -23,6 +30,7 @@ public sealed class SteadyLoad(ApiClient sender, IReadOnlyList<string> conversat
     public void Start()
     {
         var interval = TimeSpan.FromSeconds(conversations.Count / messagesPerSecond);
+        _clock.Start();
         _senders = conversations.Select(conversation => Task.Run(() => SendAsync(conversation, interval))).ToList();
     }
 
@@ -34,17 +42,17 @@ public sealed class SteadyLoad(ApiClient sender, IReadOnlyList<string> conversat
         for (var n = 0; !_stop.IsCancellationRequested; n++)
         {
             var id = $"{conversation}-{n}";
+            var sentAt = _clock.Elapsed;
             try
             {
-                var response = await sender.PostJsonAsync("/v1/messages", new
-                {
-                    message_id = id, conversation_id = conversation, from = sender.Username, channels, payload = new { type = "text", text = id },
-                });
+                var response = await SendOneAsync(conversation, id);
                 if (response.StatusCode == HttpStatusCode.Accepted) lock (accepted) accepted.Add(id);
+                Answers.Enqueue(new Answer(conversation, id, sentAt, _clock.Elapsed - sentAt, response.StatusCode, response.Headers.RetryAfter?.Delta));
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
                 // The Frontend is down or restarting: not accepted.
+                Answers.Enqueue(new Answer(conversation, id, sentAt, _clock.Elapsed - sentAt, null, null));
             }
             // Pacing, not synchronisation: the load's rate. Behind (an outage), it carries on from now, without a burst.
             next += interval;
@@ -52,6 +60,12 @@ public sealed class SteadyLoad(ApiClient sender, IReadOnlyList<string> conversat
             else next = clock.Elapsed;
         }
     }
+
+    /// <summary>The load's message <paramref name="id"/> of <paramref name="conversation"/> (again: a retry is the same request).</summary>
+    public Task<HttpResponseMessage> SendOneAsync(string conversation, string id) => sender.PostJsonAsync("/v1/messages", new
+    {
+        message_id = id, conversation_id = conversation, from = sender.Username, channels, payload = new { type = "text", text = id },
+    });
 
     public async Task StopAsync()
     {
@@ -80,6 +94,9 @@ public sealed class SteadyLoad(ApiClient sender, IReadOnlyList<string> conversat
         return null;
     }
 }
+
+/// <summary>One request of a <see cref="SteadyLoad"/>: when it was sent (on the load's clock), how long its answer took, and what it was.</summary>
+public sealed record Answer(string Conversation, string MessageId, TimeSpan SentAt, TimeSpan Took, HttpStatusCode? Status, TimeSpan? RetryAfter);
 
 /// <summary>A recipient online throughout: on one node, then on the other whenever its socket closes; acks every message.</summary>
 public sealed class OnlineRecipient : IAsyncDisposable

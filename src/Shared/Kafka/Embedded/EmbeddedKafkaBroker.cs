@@ -1,6 +1,7 @@
 using System.Net;
 using System.Runtime.InteropServices;
 using System.Text;
+using Confluent.Kafka;
 
 namespace Chat.Shared.Kafka.Embedded;
 
@@ -74,6 +75,45 @@ public sealed unsafe class EmbeddedKafkaBroker : IDisposable
 
     public void SetUp() => MockClusterNative.rd_kafka_mock_broker_set_up(_cluster, 1);
 
+    /// <summary>Fault injection: every response waits <paramref name="rtt"/> before it is sent (zero: at once again).</summary>
+    public void SetRoundTripTime(TimeSpan rtt) => Check(MockClusterNative.rd_kafka_mock_broker_set_rtt(_cluster, 1, (int)rtt.TotalMilliseconds), "set_rtt");
+
+    /// <summary>
+    /// Fault injection: the next requests of <paramref name="api"/> fail, one error each in turn, and are not
+    /// carried out (a failed produce appends nothing).
+    /// </summary>
+    public void FailNextRequests(KafkaApi api, params ErrorCode[] errors)
+    {
+        var codes = errors.Select(e => (int)e).ToArray();
+        fixed (int* first = codes) MockClusterNative.rd_kafka_mock_push_request_errors_array(_cluster, (short)api, (nuint)codes.Length, first);
+    }
+
+    /// <summary>
+    /// Fault injection on the broker: its next requests of <paramref name="api"/> are answered, in turn, with
+    /// each error after its delay (<see cref="ErrorCode.NoError"/>: carried out, only late).
+    /// </summary>
+    public void AnswerNextRequests(KafkaApi api, params (ErrorCode Error, TimeSpan Delay)[] answers)
+    {
+        if (OperatingSystem.IsMacOS() && RuntimeInformation.ProcessArchitecture == Architecture.Arm64)
+            throw new PlatformNotSupportedException("rd_kafka_mock_broker_push_request_error_rtts is variadic; Apple silicon passes variadic arguments differently.");
+        foreach (var (error, delay) in answers)
+            Check(MockClusterNative.rd_kafka_mock_broker_push_request_error_rtts(_cluster, 1, (short)api, 1, (int)error, (int)delay.TotalMilliseconds),
+                "push_request_error_rtts");
+    }
+
+    /// <summary>How many of the answers <see cref="AnswerNextRequests"/> set up are still waiting for their request.</summary>
+    public int AnswersLeft(KafkaApi api)
+    {
+        nuint count;
+        Check(MockClusterNative.rd_kafka_mock_broker_error_stack_cnt(_cluster, 1, (short)api, &count), "error_stack_cnt");
+        return (int)count;
+    }
+
+    private static void Check(int error, string call)
+    {
+        if (error != 0) throw new InvalidOperationException($"rd_kafka_mock_broker_{call} failed with librdkafka error {(ErrorCode)error}.");
+    }
+
     public void Dispose()
     {
         _forwarder?.Dispose();
@@ -82,4 +122,15 @@ public sealed unsafe class EmbeddedKafkaBroker : IDisposable
         var handle = Interlocked.Exchange(ref _handle, 0);
         if (handle != 0) MockClusterNative.rd_kafka_destroy(handle);
     }
+}
+
+/// <summary>Kafka protocol API keys whose requests the embedded broker can be told to fail (the protocol's numbering).</summary>
+public enum KafkaApi : short
+{
+    Produce = 0,
+    Fetch = 1,
+    Metadata = 3,
+    OffsetCommit = 8,
+    Heartbeat = 12,
+    InitProducerId = 22,
 }

@@ -28,6 +28,18 @@ internal static unsafe partial class MockClusterNative
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial void rd_kafka_mock_broker_set_host_port(nint mc, int brokerId, string host, int port);
     [LibraryImport(Lib)] internal static partial int rd_kafka_mock_broker_set_up(nint mc, int brokerId);
+    [LibraryImport(Lib)] internal static partial int rd_kafka_mock_broker_set_rtt(nint mc, int brokerId, int rttMs);
+
+    /// <summary>The next <paramref name="count"/> requests of <paramref name="apiKey"/>, to any broker, fail with <paramref name="errors"/> in turn.</summary>
+    [LibraryImport(Lib)] internal static partial void rd_kafka_mock_push_request_errors_array(nint mc, short apiKey, nuint count, int* errors);
+
+    /// <summary>
+    /// The C function is variadic (<c>cnt</c> pairs of error and RTT in ms follow). Bound here for one pair
+    /// per call: where variadic integers travel as fixed ones do (x64 and Linux arm64, not Apple
+    /// silicon), a fixed signature passes them exactly as the C caller would.
+    /// </summary>
+    [LibraryImport(Lib)] internal static partial int rd_kafka_mock_broker_push_request_error_rtts(nint mc, int brokerId, short apiKey, nuint count, int error, int rttMs);
+    [LibraryImport(Lib)] internal static partial int rd_kafka_mock_broker_error_stack_cnt(nint mc, int brokerId, short apiKey, nuint* count);
 
     /// <summary>Lets Confluent.Kafka load librdkafka its own way, then binds these imports to that same file.</summary>
     internal static void EnsureLoaded()
