@@ -27,6 +27,8 @@ public sealed class ConnectorRestartTests : IAsyncLifetime
         ["Connectors__RetryDelays"] = "3s,3s,3s,3s",
         ["Connectors__BreakDuration"] = "00:00:01",
         ["Logging__LogLevel__Default"] = "Warning",
+        // Stopped at once: the consumer's stop, not the drain's wait, meets the send in flight.
+        ["Chat__DrainSeconds"] = "0",
     });
 
     [Fact]
@@ -61,6 +63,36 @@ public sealed class ConnectorRestartTests : IAsyncLifetime
                 s => s == "delivered", TimeSpan.FromSeconds(30), $"{id} delivered");
         }
     }
+
+    [Fact]
+    public async Task A_send_in_flight_when_the_worker_is_asked_to_stop_is_finished_and_not_sent_again_after_the_restart()
+    {
+        var alice = await _server.Client().SignUpAsync("alice");
+        await _server.Client().SignUpAsync("bob");
+        var root = await _server.Client().SignUpAsync("root");
+        await ApiClient.ExpectAsync(await root.Http.PutAsJsonAsync("/v1/users/bob/channels/telegram", new { external_id = "8081" }), HttpStatusCode.OK);
+        var conversation = await alice.CreateConversationAsync("direct", "bob");
+        var worker = await StartConnectorsAsync();
+
+        // Telegram has taken the send and is about to answer when the worker is told to stop (SIGTERM, as in a rolling restart).
+        _telegram.AnswerDelay = TimeSpan.FromSeconds(1.5);
+        await SendToTelegramAsync(alice, conversation, "in flight");
+        await Eventually.UntilAsync(() => _telegram.Calls.Any(c => c.Text == "in flight"), TimeSpan.FromSeconds(30), "the send under way");
+        worker.Terminate();
+        Assert.Equal(0, await worker.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        await worker.DisposeAsync();
+        _telegram.AnswerDelay = TimeSpan.Zero;
+
+        await using var restarted = await StartConnectorsAsync();
+        // Same conversation, same partition: once this one is sent, a replay of the first would have been sent before it.
+        await SendToTelegramAsync(alice, conversation, "after the restart");
+        await Eventually.UntilAsync(() => _telegram.Calls.Any(c => c.Text == "after the restart"), TimeSpan.FromSeconds(60), "the next send after the restart");
+        Assert.Single(_telegram.Calls, c => c.Text == "in flight");
+    }
+
+    private static async Task SendToTelegramAsync(ApiClient sender, string conversation, string text) =>
+        await ApiClient.ExpectAsync(await sender.PostJsonAsync("/v1/messages",
+            new { conversation_id = conversation, from = sender.Username, channels = new[] { "telegram" }, payload = new { type = "text", text } }), HttpStatusCode.Accepted);
 
     public async Task DisposeAsync()
     {

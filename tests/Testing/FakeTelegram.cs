@@ -19,6 +19,9 @@ public sealed class FakeTelegram : IAsyncDisposable
 
     public ConcurrentQueue<Call> Calls { get; } = new();
     public volatile bool Failing;
+
+    /// <summary>How long the platform takes to answer a send it has already taken (recorded in <see cref="Calls"/> on arrival).</summary>
+    public TimeSpan AnswerDelay { get; set; }
     public Uri BaseAddress { get; private set; } = null!;
 
     public static async Task<FakeTelegram> StartAsync()
@@ -38,6 +41,7 @@ public sealed class FakeTelegram : IAsyncDisposable
         var chatId = body["chat_id"]!.ToJsonString().Trim('"');
         var text = body["text"]!.GetValue<string>();
         Calls.Enqueue(new Call(chatId, text, DateTimeOffset.UtcNow, !Failing));
+        if (AnswerDelay > TimeSpan.Zero) await Task.Delay(AnswerDelay);
         if (Failing) return Results.Json(new JsonObject { ["ok"] = false, ["error_code"] = 500, ["description"] = "Internal Server Error" }, statusCode: 500);
         var result = new JsonObject
         {

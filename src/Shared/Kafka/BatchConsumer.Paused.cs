@@ -19,7 +19,10 @@ public abstract partial class BatchConsumer
     /// <summary>Records a paused poll returned (from a partition assigned during it): the next batch starts with them.</summary>
     private readonly List<ConsumeResult<string, byte[]>> _carried = [];
 
-    private void ProcessUntilDone(IConsumer<string, byte[]> consumer, List<ConsumeResult<string, byte[]>> batch, BatchSpans spans, CancellationToken stoppingToken)
+    /// <param name="workToken">The work's own: cancelled only <see cref="StopGrace"/> after <paramref name="stoppingToken"/>,
+    /// so a stopping member finishes the attempt in hand (it does not retry a failing one).</param>
+    private void ProcessUntilDone(IConsumer<string, byte[]> consumer, List<ConsumeResult<string, byte[]>> batch, BatchSpans spans, CancellationToken stoppingToken,
+        CancellationToken workToken)
     {
         var paused = new HashSet<TopicPartition>();
         try
@@ -29,7 +32,7 @@ public abstract partial class BatchConsumer
                 try
                 {
                     // Off this thread: work that blocks (a store waiting on a lock) must not block the polling.
-                    var work = Task.Run(() => ProcessBatchAsync(batch, spans, stoppingToken), CancellationToken.None);
+                    var work = Task.Run(() => ProcessBatchAsync(batch, spans, workToken), CancellationToken.None);
                     // Even a stopping member waits for work in hand: it is not abandoned half done.
                     if (!((IAsyncResult)work).AsyncWaitHandle.WaitOne(PauseAfter))
                         while (!work.IsCompleted) PollPaused(consumer, paused);

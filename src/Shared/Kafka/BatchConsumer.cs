@@ -16,8 +16,9 @@ namespace Chat.Shared.Kafka;
 /// subclass's to send to <see cref="DeadLetterAsync"/>. Work that fails or takes long never
 /// stops the polling: the member pauses its partitions and keeps calling Consume, so it stays
 /// in its group however long a store outage lasts, and resumes after the batch in hand
-/// (see <c>BatchConsumer.Paused.cs</c>). On shutdown it closes the consumer, which commits what
-/// was stored and leaves the group.
+/// (see <c>BatchConsumer.Paused.cs</c>). On shutdown it finishes the batch in hand (its work is not
+/// cancelled for <see cref="StopGrace"/>), then closes the consumer, which commits what was stored
+/// and leaves the group.
 /// </summary>
 public abstract partial class BatchConsumer(
     string topic, string groupId, KafkaOptions options, EventProducer producer, ConsumerMetrics metrics, ILogger logger)
@@ -28,6 +29,13 @@ public abstract partial class BatchConsumer(
     private long _recordsProcessed;
     private long _partitionsTakenAway;
     private BatchSpans? _spans; // of the batch in hand, so a dead letter continues its record's trace
+
+    /// <summary>
+    /// How long the work in hand may go on after the service is asked to stop. Cancelled at once, work is
+    /// left half done — a platform send answered but its receipt not yet produced — and done again after
+    /// the restart (issue 15: a rolling restart sent a Telegram message twice). Within the host's 30 s.
+    /// </summary>
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
 
     protected int MaxBatchSize { get; init; } = 500;
     protected TimeSpan MaxBatchWait { get; init; } = TimeSpan.FromMilliseconds(20);
@@ -69,6 +77,8 @@ public abstract partial class BatchConsumer(
             .Build();
         consumer.Subscribe(topic);
         logger.LogInformation("Consumer group {Group} subscribed to {Topic}", groupId, topic);
+        using var abandonWork = new CancellationTokenSource();
+        using var onStop = stoppingToken.Register(() => abandonWork.CancelAfter(StopGrace));
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -76,7 +86,7 @@ public abstract partial class BatchConsumer(
                 var batch = ReadBatch(consumer, stoppingToken);
                 if (batch.Count == 0) continue;
                 using (_spans = new BatchSpans(batch, topic, groupId))
-                    ProcessUntilDone(consumer, batch, _spans, stoppingToken);
+                    ProcessUntilDone(consumer, batch, _spans, stoppingToken, abandonWork.Token);
                 foreach (var record in batch) StoreOffset(consumer, record);
                 Interlocked.Add(ref _recordsProcessed, batch.Count);
                 RecordLag(consumer, batch);
