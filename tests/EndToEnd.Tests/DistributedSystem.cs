@@ -40,8 +40,8 @@ public sealed class DistributedSystem : IAsyncLifetime
         foreach (var (name, service) in new[] { ("frontend", "Frontend"), ("router-1", "Router"), ("router-2", "Router"), ("node-1", "Presence"),
                      ("node-2", "Presence"), ("connectors", "Connectors"), ("webhooks", "Webhooks") })
             Add(name, service);
-        // One at a time: processes opening a fresh SQLite file together race through its migrations.
-        foreach (var worker in Workers) await StartAsync(worker);
+        // Together: SQLite migrations take turns through a lock file beside each database.
+        await Task.WhenAll(Workers.Select(StartAsync));
     }
 
     private void Add(string name, string service) => _services[name] = (service, ServiceProcess.FreePort());
@@ -73,7 +73,8 @@ public sealed class DistributedSystem : IAsyncLifetime
             ["Webhooks__RetrySchedule"] = "0s,250ms,750ms,2s,4s",
             ["Logging__LogLevel__Default"] = "Warning",
         };
-        _running[name] = await ServiceProcess.StartAsync(service, environment, name, port);
+        var started = await ServiceProcess.StartAsync(service, environment, name, port);
+        lock (_running) _running[name] = started;
     }
 
     /// <summary>kill -9, then started again on the same port.</summary>
