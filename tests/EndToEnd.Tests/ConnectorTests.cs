@@ -268,7 +268,7 @@ public sealed class ConnectorTests(ConnectorFixture fixture) : IClassFixture<Con
     [Fact]
     public async Task An_edit_and_a_delete_of_a_message_sent_on_telegram_reach_the_Bot_API_as_editMessageText_and_deleteMessage()
     {
-        var (alice, _, conversation) = await PairOnTelegramAsync("tgedit", "5151");
+        var (alice, _, conversation) = await PairOnTelegramAsync("tgedit", "917171");
         var id = await SendAsync(alice, conversation, "first words", "telegram");
         await Eventually.UntilAsync(() => ChannelStatusesAsync(alice, id), s => s.GetValueOrDefault("telegram") == "delivered", Deadline, "delivered on telegram");
         var sent = Assert.Single(fixture.Telegram.Calls, c => c is { Method: "sendMessage", Text: "first words" });
@@ -276,12 +276,12 @@ public sealed class ConnectorTests(ConnectorFixture fixture) : IClassFixture<Con
         await ApiClient.ExpectAsync(await alice.Http.PatchAsJsonAsync($"/v1/messages/{id}", new { text = "better words" }, ApiClient.Json), HttpStatusCode.Accepted);
         var edit = await Eventually.UntilAsync(() => Task.FromResult(fixture.Telegram.Calls.FirstOrDefault(c => c.Method == "editMessageText")),
             c => c is not null, Deadline, "editMessageText at the Bot API");
-        Assert.Equal(("5151", sent.MessageId, "better words"), (edit!.ChatId, edit.MessageId, edit.Text));
+        Assert.Equal(("917171", sent.MessageId, "better words"), (edit!.ChatId, edit.MessageId, edit.Text));
 
         await ApiClient.ExpectAsync(await alice.Http.DeleteAsync($"/v1/messages/{id}"), HttpStatusCode.Accepted);
         var delete = await Eventually.UntilAsync(() => Task.FromResult(fixture.Telegram.Calls.FirstOrDefault(c => c.Method == "deleteMessage")),
             c => c is not null, Deadline, "deleteMessage at the Bot API");
-        Assert.Equal(("5151", sent.MessageId), (delete!.ChatId, delete.MessageId));
+        Assert.Equal(("917171", sent.MessageId), (delete!.ChatId, delete.MessageId));
 
         // Each is a line in the recipient's status history; the status stays delivered.
         var status = await Eventually.UntilAsync(() => alice.GetJsonAsync($"/v1/messages/{id}/status"),
