@@ -34,6 +34,7 @@ public static class ConnectorsExtensions
         builder.AddObjectStore();
         builder.Services.TryAddSingleton<FileLinks>();
         builder.Services.TryAddSingleton<ConnectorPipelines>();
+        builder.Services.TryAddSingleton<PlatformChanges>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<InboundMessageHandler>();
         builder.Services.TryAddSingleton<DeadDeliveriesHandler>();

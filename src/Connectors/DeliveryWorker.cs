@@ -19,6 +19,7 @@ namespace Chat.Connectors;
 /// Accepted → a <c>delivered</c> receipt. Failed → the next attempt is scheduled durably
 /// (<see cref="RetryScheduler"/> brings it back when due), so a waiting delivery holds up nothing;
 /// after the last attempt, or a permanent refusal → chat.dlq, the DLQ list and a <c>failed</c> receipt.
+/// Edits and deletes of what was sent before go to <see cref="PlatformChanges"/>.
 /// </summary>
 internal sealed class DeliveryWorker : BatchConsumer
 {
@@ -31,6 +32,7 @@ internal sealed class DeliveryWorker : BatchConsumer
     private readonly TimeProvider _clock;
     private readonly ILogger<DeliveryWorker> _logger;
     private readonly FileLinks _files;
+    private readonly PlatformChanges _changes;
     private readonly Counter<long> _sends;
 
     // Delivered lately by this process. After a crash the same delivery can come twice at once (the
@@ -40,7 +42,7 @@ internal sealed class DeliveryWorker : BatchConsumer
 
     public DeliveryWorker(IEnumerable<IConnector> connectors, ConnectorPipelines pipelines, IConnectorDeliveryStore store, IMessageStore messages, EventProducer producer,
         ConsumerMetrics consumerMetrics, IOptions<KafkaOptions> kafka, IOptions<ConnectorsOptions> options, TimeProvider clock, FileLinks files,
-        IMeterFactory meters, ILogger<DeliveryWorker> logger)
+        IMeterFactory meters, PlatformChanges changes, ILogger<DeliveryWorker> logger)
         : base(Topics.Deliveries, options.Value.ConsumerGroup, kafka.Value, producer, consumerMetrics, logger)
     {
         _sends = meters.CreateChatMeter().CreateCounter<long>("chat.connector.sends", description: "Connector send attempts by outcome");
@@ -53,6 +55,7 @@ internal sealed class DeliveryWorker : BatchConsumer
         _clock = clock;
         _logger = logger;
         _files = files;
+        _changes = changes;
         MaxBatchSize = 100;
     }
 
@@ -76,6 +79,11 @@ internal sealed class DeliveryWorker : BatchConsumer
 
     private async Task DeliverAsync(ConnectorDelivery delivery, CancellationToken ct)
     {
+        if (delivery.Action is ConnectorActions.Edit or ConnectorActions.Delete)
+        {
+            await _changes.ApplyAsync(delivery, ct);
+            return;
+        }
         if (await AlreadySettledAsync(delivery, ct)) return;
         if (!_connectors.TryGetValue(delivery.Channel, out var connector))
         {
@@ -87,6 +95,9 @@ internal sealed class DeliveryWorker : BatchConsumer
         if (result.Delivered)
         {
             _deliveredLately.Set(delivery.DeliveryId, true, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(10) });
+            // Kept before the receipt: an edit or delete that follows it finds what to change there.
+            if (result.PlatformMessageId is { } platformId)
+                await _store.RecordPlatformMessageAsync(new PlatformMessage(delivery.MessageId, delivery.Recipient, delivery.Channel, platformId, _clock.GetUtcNow()), ct);
             await ReceiptAsync(delivery, MessageStatus.Delivered, $"{delivery.Channel} message id {result.PlatformMessageId}", ct);
         }
         else if (result.Permanent || delivery.Attempt >= _options.MaxAttempts)

@@ -20,6 +20,15 @@ public interface IConnector
     /// <summary>A file message. The platform fetches the bytes from the download URL itself; one that cannot take documents gets the link as text.</summary>
     Task<SendResult> SendFileAsync(string externalId, OutgoingFile file, string reference, CancellationToken cancellationToken) =>
         SendTextAsync(externalId, file.AsText(), reference, cancellationToken);
+
+    /// <summary>Replaces the text of a message sent before (issue 17). A platform that cannot says so, permanently: it is not asked again.</summary>
+    /// <param name="platformMessageId">The id the platform gave the message when it was sent (<see cref="SendResult.PlatformMessageId"/>).</param>
+    Task<SendResult> EditTextAsync(string externalId, string platformMessageId, string text, CancellationToken cancellationToken) =>
+        Task.FromResult(SendResult.Failed($"{Channel} cannot edit a message once sent.", permanent: true));
+
+    /// <summary>Deletes a message sent before, for its recipient too. A platform that cannot says so, permanently.</summary>
+    Task<SendResult> DeleteAsync(string externalId, string platformMessageId, CancellationToken cancellationToken) =>
+        Task.FromResult(SendResult.Failed($"{Channel} cannot delete a message once sent.", permanent: true));
 }
 
 /// <param name="DownloadUrl">A presigned GET, valid for an hour.</param>

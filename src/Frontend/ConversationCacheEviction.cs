@@ -16,9 +16,10 @@ internal sealed class ConversationCacheEviction(
 {
     protected override Task ProcessBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, BatchSpans spans, CancellationToken cancellationToken)
     {
-        // The key is the conversation; the value need not be read to evict it.
+        // The key is the conversation; the value need not be read to evict it. A change to a message (issue 17) changes no membership.
         foreach (var record in batch)
-            if (record.Message.Key is { Length: > 0 } conversationId) cache.Evict(conversationId);
+            if (record.Message.Key is { Length: > 0 } conversationId && EventHeaders.Get(record.Message.Headers, EventHeaders.Type) != EventTypes.MessageChanged)
+                cache.Evict(conversationId);
         return Task.CompletedTask;
     }
 }

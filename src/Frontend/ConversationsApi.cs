@@ -69,7 +69,9 @@ internal static class ConversationsApi
         var after = QueryParameters.Long(afterSeq, "after_seq", 0, 0, long.MaxValue, errors);
         var size = (int)QueryParameters.Long(limit, "limit", 100, 1, 500, errors);
         if (errors.Any) return errors.ToProblem();
+        // Reactions carry "me" for the user reading (a client: for no one).
+        var reader = http.User.Caller().Username?.ToLowerInvariant();
         return (await handler.ReadAsync(http.User.Caller(), conversationId, after, size, ct)).ToResult(http.Response, messages =>
-            TypedResults.Ok(new MessagePage(messages.Select(PublicMessage.Of).ToList(), messages.Count > 0 ? messages[^1].SequenceNumber : after)));
+            TypedResults.Ok(new MessagePage(messages.Select(m => PublicMessage.Of(m, reader)).ToList(), messages.Count > 0 ? messages[^1].SequenceNumber : after)));
     }
 }

@@ -20,6 +20,7 @@ public static class FrontendExtensions
         builder.AddKafka();
         builder.AddRateLimits();
         builder.Services.AddValidatedOptions<MessagesOptions>(MessagesOptions.Section);
+        builder.Services.AddValidatedOptions<MessageChangeOptions>(MessageChangeOptions.Section);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, FrontendJsonContext.Default));
         builder.Services.AddMemoryCache();
         builder.Services.AddMetrics();
@@ -34,6 +35,7 @@ public static class FrontendExtensions
         builder.Services.TryAddSingleton<ListConversationsHandler>();
         builder.Services.TryAddSingleton<ReadHistoryHandler>();
         builder.Services.TryAddSingleton<ChangeConversationHandler>();
+        builder.Services.TryAddSingleton<ChangeMessageHandler>();
         builder.Services.TryAddSingleton<ConversationDetailsHandler>();
         builder.Services.AddHostedService<ConversationCacheEviction>();
         builder.Services.TryAddSingleton<MarkReadHandler>();
@@ -46,6 +48,7 @@ public static class FrontendExtensions
         app.MapConversationsApi();
         app.MapGroupsApi();
         app.MapMessagesApi();
+        app.MapMessageChangesApi();
         app.MapReadCursorsApi();
         return app;
     }

@@ -57,8 +57,11 @@ public sealed record ChangeAccepted(string EventId);
 
 public sealed record PayloadBody(string? Type, string? Text, string? FileId);
 
+/// <param name="ReplyTo">The id of a message of the same conversation this one answers.</param>
 public sealed record SendMessageRequest(
-    string? MessageId, string? ConversationId, string? From, List<string?>? To, List<string?>? Channels, PayloadBody? Payload);
+    string? MessageId, string? ConversationId, string? From, List<string?>? To, List<string?>? Channels, PayloadBody? Payload, string? ReplyTo = null);
+
+public sealed record EditMessageRequest(string? Text);
 
 public sealed record SendMessageResponse(string MessageId, string Status);
 
@@ -89,4 +92,5 @@ public sealed record MessageStatusResponse(
 [JsonSerializable(typeof(ReadRequest))]
 [JsonSerializable(typeof(ReadResponse))]
 [JsonSerializable(typeof(UnreadResponse))]
+[JsonSerializable(typeof(EditMessageRequest))]
 internal sealed partial class FrontendJsonContext : JsonSerializerContext;

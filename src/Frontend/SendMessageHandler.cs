@@ -35,6 +35,10 @@ internal sealed class SendMessageHandler(
         var recipients = SendMessageRules.Recipients(body, conversation, from, errors);
         if (errors.Any) return new Refusal.Invalid(errors);
 
+        // A reply answers a message of the same conversation that the sender can read.
+        if (body.ReplyTo is { } replyTo && !await CanReplyToAsync(replyTo, conversation, from, ct))
+            return new Refusal.NotFound("reply_to", $"No message '{replyTo}' in this conversation that '{from}' can see.");
+
         FileSummary? file = null;
         if (body.Payload!.FileId is { } fileId && body.Payload.Type == "file")
         {
@@ -48,7 +52,7 @@ internal sealed class SendMessageHandler(
             body.MessageId ?? Ids.New(), conversation.ConversationId, from, recipients,
             body.Channels is { Count: > 0 } channels ? channels.Select(c => c!).Distinct().ToList() : [Channels.App],
             new MessagePayload(body.Payload.Type!, body.Payload.Text, body.Payload.Type == "file" ? body.Payload.FileId : null, file), clock.GetUtcNow(),
-            ToEveryone: body.To is null);
+            ToEveryone: body.To is null, ReplyTo: body.ReplyTo);
         if (body.MessageId is { } messageId && await TakenByAnotherAsync(message, ct))
             return new Refusal.Conflict("message_id",
                 $"message_id '{messageId}' is already another message's (another sender, conversation or payload). Use a new id for a new message: a UUID.");
@@ -68,6 +72,10 @@ internal sealed class SendMessageHandler(
         logger.LogDebug("Accepted message {MessageId} from {From} into {ConversationId}", message.MessageId, from, message.ConversationId);
         return message;
     }
+
+    private async Task<bool> CanReplyToAsync(string replyTo, Conversation conversation, string from, CancellationToken ct) =>
+        await store.FindMessageAsync(replyTo, ct) is { } original && original.ConversationId == conversation.ConversationId
+        && (await store.MembershipAsync(conversation.ConversationId, ct)).Any(i => i.Username == from && i.Contains(original.SequenceNumber));
 
     /// <summary>
     /// Whether the id belongs to a different message. Only what this process can see: one accepted

@@ -25,6 +25,7 @@ internal static class SendMessageRules
             for (var i = 0; i < channels.Count; i++)
                 if (channels[i] is not { } channel || !Channels.Supported.Contains(channel))
                     errors.Add($"channels[{i}]", $"Must be one of: {string.Join(", ", Channels.Supported)}.");
+        if (body.ReplyTo is not null && !Ids.IsValidClientId(body.ReplyTo)) errors.Add("reply_to", "Must be the message_id of a message of this conversation.");
         CheckPayload(body.Payload, limits, errors);
         return errors;
     }

@@ -8,6 +8,9 @@ public static class FrameTypes
 {
     public const string MessageNew = "message.new";
     public const string MessageStatus = "message.status";
+    public const string MessageUpdated = "message.updated";
+    public const string MessageDeleted = "message.deleted";
+    public const string MessageReaction = "message.reaction";
     public const string PresenceUpdate = "presence.update";
     public const string Typing = "typing";
     public const string SyncDone = "sync.done";
@@ -21,7 +24,7 @@ public static class FrameTypes
     public const string Ping = "ping";
 
     /// <summary>What the gateway sends.</summary>
-    public static readonly IReadOnlyList<string> ServerToClient = [MessageNew, MessageStatus, PresenceUpdate, Typing, SyncDone, ConversationRead, Pong, Error];
+    public static readonly IReadOnlyList<string> ServerToClient = [MessageNew, MessageStatus, MessageUpdated, MessageDeleted, MessageReaction, PresenceUpdate, Typing, SyncDone, ConversationRead, Pong, Error];
 
     /// <summary>What the gateway reads; any other type is answered with an <c>unknown_type</c> error.</summary>
     public static readonly IReadOnlyList<string> ClientToServer = [Ack, Read, Typing, Sync, Ping];

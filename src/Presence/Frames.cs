@@ -9,6 +9,18 @@ public static class Frames
 {
     public static byte[] MessageNew(StoredMessage m) => Serialize(new MessageNewFrame(FrameTypes.MessageNew, PublicMessage.Of(m)));
 
+    /// <summary>From the store, for one reader: the message as it is now, with the reactions' <c>me</c> as they see it.</summary>
+    public static byte[] MessageNew(StoredMessage m, string reader) => Serialize(new MessageNewFrame(FrameTypes.MessageNew, PublicMessage.Of(m, reader)));
+
+    /// <summary>An edit (<c>message.updated</c>) or a delete (<c>message.deleted</c>, the message a tombstone), for one reader.</summary>
+    public static byte[] MessageChanged(StoredMessage m, string reader) =>
+        Serialize(new MessageNewFrame(m.DeletedAt is null ? FrameTypes.MessageUpdated : FrameTypes.MessageDeleted, PublicMessage.Of(m, reader)));
+
+    /// <summary>A reaction added or removed by <paramref name="username"/>, with the message's reactions after it as <paramref name="reader"/> sees them.</summary>
+    public static byte[] MessageReaction(StoredMessage m, string username, string emoji, bool added, string reader) =>
+        Serialize(new MessageReactionFrame(FrameTypes.MessageReaction, m.MessageId, m.ConversationId, username, emoji, added ? "added" : "removed",
+            PublicReaction.Of(m.Reactions, reader)));
+
     public static byte[] MessageStatus(string messageId, string conversationId, string recipient, string channel, string status, string? detail = null) =>
         Serialize(new MessageStatusFrame(FrameTypes.MessageStatus, messageId, conversationId, recipient, channel, status, detail));
 
@@ -36,6 +48,8 @@ public static class Frames
 }
 
 public sealed record MessageNewFrame(string Type, PublicMessage Message);
+public sealed record MessageReactionFrame(string Type, string MessageId, string ConversationId, string Username, string Emoji, string Action,
+    IReadOnlyList<PublicReaction> Reactions);
 public sealed record MessageStatusFrame(string Type, string MessageId, string ConversationId, string Recipient, string Channel, string Status, string? Detail);
 public sealed record PresenceUpdateFrame(string Type, string Username, string Status, DateTimeOffset? LastSeen);
 public sealed record TypingFrame(string Type, string ConversationId, string Username, string State);
@@ -47,6 +61,7 @@ public sealed record PongFrame(string Type);
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(MessageNewFrame))]
 [JsonSerializable(typeof(MessageStatusFrame))]
+[JsonSerializable(typeof(MessageReactionFrame))]
 [JsonSerializable(typeof(PresenceUpdateFrame))]
 [JsonSerializable(typeof(TypingFrame))]
 [JsonSerializable(typeof(ConversationReadFrame))]

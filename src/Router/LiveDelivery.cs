@@ -29,6 +29,15 @@ internal sealed class LiveDelivery(LivePush live, TimeProvider clock, IMeterFact
             .Select(c => new Push([c.From], Frames.MessageStatus(c.MessageId, c.ConversationId, c.Recipient!, c.Channel!, c.Status, c.Detail)))
             .ToList(), cancellationToken);
 
+    /// <summary>
+    /// An edit, delete or reaction applied: to every socket of each of <paramref name="audience"/> (the actor's other
+    /// devices too), one frame per reader so each carries the reactions' <c>me</c> as that reader sees it.
+    /// </summary>
+    public Task MessageChangedAsync(string kind, string actor, string emoji, StoredMessage message, IReadOnlyList<string> audience, CancellationToken cancellationToken) =>
+        SendAsync(audience.Select(reader => new Push([reader], MessageChangeKinds.IsReaction(kind)
+            ? Frames.MessageReaction(message, actor, emoji, kind == MessageChangeKinds.ReactionAdded, reader)
+            : Frames.MessageChanged(message, reader))).ToList(), cancellationToken);
+
     /// <summary>One frame to every socket of <paramref name="username"/>.</summary>
     public Task ToUserAsync(string username, byte[] frame, CancellationToken cancellationToken) => SendAsync([new Push([username], frame)], cancellationToken);
     /// <summary>To every socket of the reader, so all their devices show the same unread badge.</summary>

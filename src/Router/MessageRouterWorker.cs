@@ -18,7 +18,8 @@ namespace Chat.Router;
 /// its sender gets its deliveries as <c>failed</c> through the outbox. A record that can never be stored, or whose type is unknown, goes to chat.dlq.
 /// Membership is decided where the order is: the messages before a change are stored with the members
 /// then, the change applied (<see cref="ConversationChanges"/>), and the messages after it see it — a
-/// sender no longer a member fails, and recipients are the members at the message's position.
+/// sender no longer a member fails, and recipients are the members at the message's position. Edits,
+/// deletes and reactions end a run the same way (<see cref="MessageChanges"/>), so each applies to the message as stored before it.
 /// </summary>
 internal sealed class MessageRouterWorker : BatchConsumer
 {
@@ -31,15 +32,17 @@ internal sealed class MessageRouterWorker : BatchConsumer
     private readonly IFileDirectory _files;
     private readonly IEnumerable<IMessageLogRecovery> _recoveries;
     private readonly ConversationChanges _changes;
+    private readonly MessageChanges _messageChanges;
     private readonly ILogger<MessageRouterWorker> _logger;
 
     public MessageRouterWorker(IOptions<KafkaOptions> kafka, IOptions<RouterOptions> options, EventProducer producer, ConsumerMetrics consumerMetrics,
         IMessageStore store, IChannelDirectory channels, IFileDirectory files, StatusOutbox outbox, LiveDelivery live, IMeterFactory meters,
-        IEnumerable<IMessageLogRecovery> recoveries, ConversationChanges changes, ILogger<MessageRouterWorker> logger)
+        IEnumerable<IMessageLogRecovery> recoveries, ConversationChanges changes, MessageChanges messageChanges, ILogger<MessageRouterWorker> logger)
         : base(Topics.Messages, options.Value.ConsumerGroup, kafka.Value, producer, consumerMetrics, logger)
     {
         _recoveries = recoveries;
         _changes = changes;
+        _messageChanges = messageChanges;
         _store = store;
         _outbox = outbox;
         _live = live;
@@ -75,7 +78,9 @@ internal sealed class MessageRouterWorker : BatchConsumer
             {
                 await StoreMessagesAsync(run, spans, cancellationToken);
                 run.Clear();
-                problem = await _changes.ApplyAsync(change, spans.ContextOf(record), cancellationToken);
+                problem = change.EventCase == ConversationEvent.EventOneofCase.MessageChange
+                    ? await _messageChanges.ApplyAsync(change, spans.ContextOf(record), cancellationToken)
+                    : await _changes.ApplyAsync(change, spans.ContextOf(record), cancellationToken);
                 if (problem is null) continue;
             }
             await DeadLetterAsync(record, problem!, cancellationToken);
@@ -119,8 +124,11 @@ internal sealed class MessageRouterWorker : BatchConsumer
         await _outbox.PublishAsync(changes, c => sources.TryGetValue(c.MessageId, out var record) ? spans.ContextOf(record) : default, cancellationToken);
         // Duplicates are pushed again too: after a crash between store and push, the replay is the
         // only push the recipient gets. Sockets skip what they already sent.
-        await spans.StepAsync("websocket push", () => _live.NewMessagesAsync(
-            results.Where(r => r.Outcome is StoreOutcome.Stored or StoreOutcome.Duplicate).Select(r => r.ToStored()).ToList(), cancellationToken));
+        var pushed = new List<StoredMessage>(results.Count);
+        foreach (var result in results.Where(r => r.Outcome is StoreOutcome.Stored or StoreOutcome.Duplicate))
+            // A reply goes out with the quote of what it answers, as the store reads it.
+            pushed.Add(result.Message.ReplyTo is not null && await _store.FindMessageAsync(result.Message.MessageId, cancellationToken) is { } reply ? reply : result.ToStored());
+        await spans.StepAsync("websocket push", () => _live.NewMessagesAsync(pushed, cancellationToken));
         await _live.StatusChangesAsync(changes, cancellationToken);
     }
 
@@ -214,6 +222,8 @@ internal sealed class MessageRouterWorker : BatchConsumer
                 return (message, null, invalid);
             case ConversationEvent.EventOneofCase.Change:
                 return ConversationChanges.Problem(envelope) is { } why ? (null, null, why) : (null, envelope, null);
+            case ConversationEvent.EventOneofCase.MessageChange:
+                return MessageChanges.Problem(envelope) is { } wrong ? (null, null, wrong) : (null, envelope, null);
             default:
                 return (null, null, $"the Router does not handle {envelope.EventCase} events");
         }
@@ -231,6 +241,6 @@ internal sealed class MessageRouterWorker : BatchConsumer
         if (missing.Count > 0) return (null, "MessageEvent without " + string.Join(", ", missing));
         return (new NewMessage(e.MessageId, e.ConversationId, e.From, e.To.ToList(), e.Channels.ToList(),
             MessageEvents.FromPayload(e.Payload!),
-            e.AcceptedAt!.ToDateTimeOffset(), e.ToEveryone), null);
+            e.AcceptedAt!.ToDateTimeOffset(), e.ToEveryone, e.ReplyTo.Length > 0 ? e.ReplyTo : null), null);
     }
 }

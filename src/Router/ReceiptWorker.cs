@@ -49,6 +49,9 @@ internal sealed class ReceiptWorker : BatchConsumer
             if (receipt.MessageId is { } id) byMessage[(id, receipt.Username, receipt.Channel)] = spans.ContextOf(record);
             byRecipient[(receipt.ConversationId, receipt.Username, receipt.Channel)] = spans.ContextOf(record);
         }
+        // A note from a connector (an edit or delete the platform could not apply) is history, not a transition.
+        await _store.AddStatusNotesAsync(receipts.Where(r => r.Status == ConnectorActions.NoteReceipt && r.MessageId is not null).ToList(), cancellationToken);
+        receipts.RemoveAll(r => r.Status == ConnectorActions.NoteReceipt);
         var changes = await _store.ApplyReceiptsAsync(receipts, cancellationToken);
         await _outbox.PublishAsync(changes, c => byMessage.TryGetValue((c.MessageId, c.Recipient ?? "", c.Channel ?? ""), out var trace)
             ? trace
@@ -65,8 +68,8 @@ internal sealed class ReceiptWorker : BatchConsumer
     {
         var (e, problem) = ParseRecord(record, StatusEvent.Parser);
         if (e is null) return (null, problem);
-        if (e.Status is not (MessageStatus.Delivered or MessageStatus.Read or MessageStatus.Failed))
-            return (null, $"receipt status '{e.Status}' is not delivered, read or failed");
+        if (e.Status is not (MessageStatus.Delivered or MessageStatus.Read or MessageStatus.Failed or ConnectorActions.NoteReceipt))
+            return (null, $"receipt status '{e.Status}' is not delivered, read, failed or note");
         if (e.Recipient.Length == 0 || e.Channel.Length == 0 || e.ConversationId.Length == 0) return (null, "receipt without recipient, channel or conversation_id");
         if (e.MessageId.Length == 0 && e.SequenceNumber <= 0) return (null, "receipt names neither message_id nor sequence_number");
         return (new Receipt(e.Status, e.Recipient, e.Channel, e.ConversationId,

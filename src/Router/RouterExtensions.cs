@@ -26,6 +26,8 @@ public static class RouterExtensions
         builder.Services.TryAddSingleton<DeliveryHandoff>();
         builder.Services.TryAddSingleton<StatusOutbox>();
         builder.Services.TryAddSingleton<ConversationChanges>();
+        builder.Services.TryAddSingleton<MessageChanges>();
+        builder.Services.AddValidatedOptions<MessageChangeOptions>(MessageChangeOptions.Section);
         builder.Services.AddHostedService<ReceiptWorker>();
         builder.Services.AddHostedService<MessageRouterWorker>();
         builder.Services.AddHostedService<OutboxRelay>();

@@ -64,4 +64,20 @@ public interface IMessageStore : IReadCursorStore
 
     /// <summary>The conversation of the newest message sent to <paramref name="username"/> on <paramref name="channel"/>: where their replies there belong.</summary>
     Task<string?> LastConversationOnChannelAsync(string username, string channel, CancellationToken cancellationToken = default);
+
+    /// <summary>One message by id, with its reactions; null when none is stored by that id.</summary>
+    Task<StoredMessage?> FindMessageAsync(string messageId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Decides an edit, delete or reaction at its position (with <see cref="MessageRules.Check"/>, on the state
+    /// stored now, the window measured to the change's <c>accepted_at</c>) and applies it to the message in
+    /// place, in one transaction with the record that it was decided: an edit replaces the text (the
+    /// <c>text</c> column, or field, itself) and adds one to the version; a delete makes the message a
+    /// tombstone (no text, no file, no reactions; its sequence number kept). A change whose message is not
+    /// stored is refused, never applied to another. A change decided before is a duplicate.
+    /// </summary>
+    Task<MessageChangeResult> ApplyMessageChangeAsync(MessageChangeEvent change, TimeSpan editWindow, CancellationToken cancellationToken = default);
+
+    /// <summary>Appends each note's detail to its recipient's status history, with the status they have (no transition, nothing to publish).</summary>
+    Task AddStatusNotesAsync(IReadOnlyList<Receipt> notes, CancellationToken cancellationToken = default);
 }

@@ -16,6 +16,7 @@ public static class MessageEvents
         Payload = ToPayload(message.Payload),
         AcceptedAt = Timestamp.FromDateTimeOffset(message.AcceptedAt),
         ToEveryone = message.ToEveryone,
+        ReplyTo = message.ReplyTo ?? "",
     };
 
     public static Payload ToPayload(MessagePayload payload)

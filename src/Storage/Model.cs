@@ -23,13 +23,19 @@ public sealed record FileSummary(string FileName, string ContentType, long Size,
 /// <c>to</c> was left out: the Router addresses every member at the message's position in the
 /// partition (<see cref="To"/> is then the Frontend's guess, every other member when it accepted it).
 /// </param>
+/// <param name="ReplyTo">The id of the message of the same conversation this one answers (the Frontend checked it).</param>
 public sealed record NewMessage(
     string MessageId, string ConversationId, string From, IReadOnlyList<string> To, IReadOnlyList<string> Channels,
-    MessagePayload Payload, DateTimeOffset AcceptedAt, bool ToEveryone = false);
+    MessagePayload Payload, DateTimeOffset AcceptedAt, bool ToEveryone = false, string? ReplyTo = null);
 
+/// <param name="Version">1 as sent; each edit or delete adds one (issue 17).</param>
+/// <param name="DeletedAt">Set once deleted: the message is then a tombstone, its payload gone (text and file null), its sequence slot kept.</param>
+/// <param name="Reply">A reply: what it answers, as that message is now.</param>
+/// <param name="Reactions">Who reacted with what (empty where the read does not load them).</param>
 public sealed record StoredMessage(
     string MessageId, string ConversationId, long SequenceNumber, string From, IReadOnlyList<string> To,
-    IReadOnlyList<string> Channels, MessagePayload Payload, DateTimeOffset AcceptedAt, DateTimeOffset SentAt);
+    IReadOnlyList<string> Channels, MessagePayload Payload, DateTimeOffset AcceptedAt, DateTimeOffset SentAt,
+    long Version = 1, DateTimeOffset? EditedAt = null, DateTimeOffset? DeletedAt = null, ReplyQuote? Reply = null, IReadOnlyList<Reaction>? Reactions = null);
 
 /// <summary>What the Router decided for one recipient on one channel when it stored the message.</summary>
 public sealed record Delivery(string Recipient, string Channel, string Status, string? Detail = null);
@@ -46,6 +52,13 @@ public static class MessageIds
     public static bool SameMessage(NewMessage retry, string conversationId, string from, MessagePayload stored) =>
         retry.ConversationId == conversationId && retry.From == from && retry.Payload.Type == stored.Type
         && retry.Payload.Text == stored.Text && retry.Payload.FileId == stored.FileId;
+
+    /// <summary>
+    /// As <see cref="SameMessage(NewMessage, string, string, MessagePayload)"/>, for a stored message that may have been
+    /// edited or deleted since: then its payload is no longer what was sent, and the same sender and conversation make it the same message.
+    /// </summary>
+    public static bool SameMessage(NewMessage retry, string conversationId, string from, MessagePayload stored, bool changedSince) =>
+        changedSince ? retry.ConversationId == conversationId && retry.From == from : SameMessage(retry, conversationId, from, stored);
 
     /// <summary>The detail of a clash's failed deliveries: why nothing was stored.</summary>
     public static string ClashDetail(string messageId) =>
@@ -67,8 +80,9 @@ public enum StoreOutcome { Stored, Duplicate, UnknownConversation, Clash, NotMem
 public sealed record StoreResult(NewMessage Message, StoreOutcome Outcome, long SequenceNumber, DateTimeOffset StoredAt = default,
     IReadOnlyList<StatusChange>? Changes = null)
 {
-    public StoredMessage ToStored() => new(Message.MessageId, Message.ConversationId, SequenceNumber, Message.From, Message.To,
-        Message.Channels, Message.Payload, Message.AcceptedAt, StoredAt);
+    /// <param name="reply">The quote of what it answers, if it is a reply.</param>
+    public StoredMessage ToStored(ReplyQuote? reply = null) => new(Message.MessageId, Message.ConversationId, SequenceNumber, Message.From, Message.To,
+        Message.Channels, Message.Payload, Message.AcceptedAt, StoredAt, Reply: reply);
 }
 
 /// <summary>One transition, as appended to a message's history and published on chat.status.</summary>

@@ -28,6 +28,10 @@ public static class WebhooksApi
         return app;
     }
 
+    /// <summary>The events an endpoint may subscribe to (docs/api.md, "Webhooks").</summary>
+    private static readonly IReadOnlyList<string> EventTypesOffered =
+        [WebhookFanout.MessageStatusEvent, ConversationWebhookFanout.ConversationUpdatedEvent, .. MessageWebhookBodies.All];
+
     /// <summary>The secret is in this answer only.</summary>
     private static async Task<Results<Created<WebhookResponse>, ProblemHttpResult>> Register(
         HttpContext http, TargetGuard guard, RegisterWebhookHandler handler, CancellationToken ct)
@@ -39,8 +43,8 @@ public static class WebhooksApi
         if (body.Events is not { Count: > 0 }) errors.Add("events", $"Name the events to receive: [\"{WebhookFanout.MessageStatusEvent}\"].");
         else
             for (var i = 0; i < body.Events.Count; i++)
-                if (body.Events[i] is not (WebhookFanout.MessageStatusEvent or ConversationWebhookFanout.ConversationUpdatedEvent))
-                    errors.Add($"events[{i}]", $"Unknown event type; there are: {WebhookFanout.MessageStatusEvent}, {ConversationWebhookFanout.ConversationUpdatedEvent}.");
+                if (body.Events[i] is not { } type || !EventTypesOffered.Contains(type))
+                    errors.Add($"events[{i}]", $"Unknown event type; there are: {string.Join(", ", EventTypesOffered)}.");
         if (body.Description is { Length: > 500 }) errors.Add("description", "Must be at most 500 characters.");
         if (errors.Any) return errors.ToProblem();
 

@@ -264,4 +264,29 @@ public sealed class ConnectorTests(ConnectorFixture fixture) : IClassFixture<Con
         await Eventually.UntilAsync(() => ChannelStatusesAsync(alice, second), s => s.GetValueOrDefault("whatsapp") == "read", Deadline, "second read");
         Assert.Equal("read", (await ChannelStatusesAsync(alice, first))["whatsapp"]);
     }
+
+    [Fact]
+    public async Task An_edit_and_a_delete_of_a_message_sent_on_telegram_reach_the_Bot_API_as_editMessageText_and_deleteMessage()
+    {
+        var (alice, _, conversation) = await PairOnTelegramAsync("tgedit", "917171");
+        var id = await SendAsync(alice, conversation, "first words", "telegram");
+        await Eventually.UntilAsync(() => ChannelStatusesAsync(alice, id), s => s.GetValueOrDefault("telegram") == "delivered", Deadline, "delivered on telegram");
+        var sent = Assert.Single(fixture.Telegram.Calls, c => c is { Method: "sendMessage", Text: "first words" });
+
+        await ApiClient.ExpectAsync(await alice.Http.PatchAsJsonAsync($"/v1/messages/{id}", new { text = "better words" }, ApiClient.Json), HttpStatusCode.Accepted);
+        var edit = await Eventually.UntilAsync(() => Task.FromResult(fixture.Telegram.Calls.FirstOrDefault(c => c.Method == "editMessageText")),
+            c => c is not null, Deadline, "editMessageText at the Bot API");
+        Assert.Equal(("917171", sent.MessageId, "better words"), (edit!.ChatId, edit.MessageId, edit.Text));
+
+        await ApiClient.ExpectAsync(await alice.Http.DeleteAsync($"/v1/messages/{id}"), HttpStatusCode.Accepted);
+        var delete = await Eventually.UntilAsync(() => Task.FromResult(fixture.Telegram.Calls.FirstOrDefault(c => c.Method == "deleteMessage")),
+            c => c is not null, Deadline, "deleteMessage at the Bot API");
+        Assert.Equal(("917171", sent.MessageId), (delete!.ChatId, delete.MessageId));
+
+        // Each is a line in the recipient's status history; the status stays delivered.
+        var status = await Eventually.UntilAsync(() => alice.GetJsonAsync($"/v1/messages/{id}/status"),
+            s => s["status_history"]!.AsArray().Count(h => h!["detail"]?.GetValue<string>() is { } d && (d.Contains("edited there") || d.Contains("deleted there"))) == 2,
+            Deadline, "the edit and the delete noted in the status history");
+        Assert.Equal("delivered", status["status"]!.GetValue<string>());
+    }
 }

@@ -41,7 +41,7 @@ public abstract class ConversationEventTests(TestBrokerKind broker)
         var conversation = world.Conversations[0];
 
         await world.ProduceRawAsync(conversation, RouterWorld.Message("untyped", conversation, "no ce_type").ToByteArray(), eventType: null);
-        // What a later writer's new case looks like to this reader: a field it does not know (15; 11 is the change case now), no case it does.
+        // What a later writer's new case looks like to this reader: a field it does not know (15; 11 and 12 are the change cases now), no case it does.
         var later = new ConversationEvent { EventId = "later", ConversationId = conversation }.ToByteArray()
             .Concat(new byte[] { 15 << 3 | 2, 0 }).ToArray();
         await world.ProduceRawAsync(conversation, later, EventTypes.Message);

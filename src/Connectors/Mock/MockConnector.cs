@@ -28,6 +28,19 @@ internal sealed class MockConnector(string channel, MockPlatformOptions options,
         return SendResult.Accepted(id);
     }
 
+    /// <summary>The mock platforms can edit and delete what they were sent: logged, and accepted.</summary>
+    public Task<SendResult> EditTextAsync(string externalId, string platformMessageId, string text, CancellationToken cancellationToken)
+    {
+        logger.LogInformation("{Channel} (mock): edited {PlatformId} for {Recipient} to {Length} characters", channel, platformMessageId, externalId, text.Length);
+        return Task.FromResult(SendResult.Accepted(platformMessageId));
+    }
+
+    public Task<SendResult> DeleteAsync(string externalId, string platformMessageId, CancellationToken cancellationToken)
+    {
+        logger.LogInformation("{Channel} (mock): deleted {PlatformId} for {Recipient}", channel, platformMessageId, externalId);
+        return Task.FromResult(SendResult.Accepted(platformMessageId));
+    }
+
     public static string PlatformIdOf(string channel, string reference) => $"{channel}-{Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(reference)}";
 
     /// <summary>The delivery reference inside a platform id this mock made, or null.</summary>

@@ -23,7 +23,16 @@ public interface IConnectorDeliveryStore
 
     /// <summary>Removes and returns a dead delivery (to replay it); null if there is none with that id.</summary>
     Task<DeadDelivery?> TakeDeadDeliveryAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Remembers the id a platform gave a message it accepted for a recipient, to edit or delete it there later (issue 17).</summary>
+    Task RecordPlatformMessageAsync(PlatformMessage sent, CancellationToken cancellationToken = default);
+
+    /// <summary>The platform's id of what went to <paramref name="recipient"/> on <paramref name="channel"/> for the message, or null.</summary>
+    Task<string?> FindPlatformMessageAsync(string messageId, string recipient, string channel, CancellationToken cancellationToken = default);
 }
+
+/// <summary>A message a platform accepted for one recipient, under its own id.</summary>
+public sealed record PlatformMessage(string MessageId, string Recipient, string Channel, string PlatformMessageId, DateTimeOffset SentAt);
 
 /// <summary>A connector delivery waiting for its next attempt (durable, so a restart loses none).</summary>
 public sealed record ScheduledDelivery(string Id, byte[] Delivery, DateTimeOffset DueAt);

@@ -9,12 +9,14 @@ internal sealed class MongoConnectorDeliveryStore : IConnectorDeliveryStore
 {
     private readonly IMongoCollection<ScheduledDocument> _scheduled;
     private readonly IMongoCollection<DeadDocument> _dead;
+    private readonly IMongoCollection<PlatformMessageDocument> _platformMessages;
 
     public MongoConnectorDeliveryStore(string connectionString, string database)
     {
         var (_, db) = MongoConnection.Open(connectionString, database, typeof(MongoConnectorDeliveryStore).Namespace!);
         _scheduled = db.GetCollection<ScheduledDocument>("scheduled_deliveries");
         _dead = db.GetCollection<DeadDocument>("dead_deliveries");
+        _platformMessages = db.GetCollection<PlatformMessageDocument>("platform_messages");
         _scheduled.Indexes.CreateOne(new CreateIndexModel<ScheduledDocument>(Builders<ScheduledDocument>.IndexKeys.Ascending(d => d.DueAt)));
     }
 
@@ -28,6 +30,20 @@ internal sealed class MongoConnectorDeliveryStore : IConnectorDeliveryStore
 
     public Task RemoveScheduledDeliveryAsync(string id, DateTimeOffset dueAt, CancellationToken cancellationToken = default) =>
         _scheduled.DeleteOneAsync(d => d.Id == id && d.DueAt == dueAt.UtcDateTime, cancellationToken);
+
+    public Task RecordPlatformMessageAsync(PlatformMessage sent, CancellationToken cancellationToken = default)
+    {
+        var id = PlatformMessageDocument.IdOf(sent.MessageId, sent.Recipient, sent.Channel);
+        return _platformMessages.ReplaceOneAsync(d => d.Id == id,
+            new PlatformMessageDocument { Id = id, PlatformMessageId = sent.PlatformMessageId, SentAt = sent.SentAt.UtcDateTime },
+            new ReplaceOptions { IsUpsert = true }, cancellationToken);
+    }
+
+    public async Task<string?> FindPlatformMessageAsync(string messageId, string recipient, string channel, CancellationToken cancellationToken = default)
+    {
+        var id = PlatformMessageDocument.IdOf(messageId, recipient, channel);
+        return (await _platformMessages.Find(d => d.Id == id).FirstOrDefaultAsync(cancellationToken))?.PlatformMessageId;
+    }
 
     public Task AddDeadDeliveryAsync(DeadDelivery dead, CancellationToken cancellationToken = default) =>
         _dead.ReplaceOneAsync(d => d.Id == dead.Id, new DeadDocument
@@ -62,4 +78,14 @@ internal sealed class DeadDocument
     public required DateTime FailedAt { get; init; }
 
     public DeadDelivery ToModel() => new(Id, MessageId, Channel, Recipient, Delivery, Reason, new DateTimeOffset(FailedAt, TimeSpan.Zero));
+}
+
+/// <summary>What a platform called a message it accepted; id = message id, recipient and channel, newline-separated.</summary>
+internal sealed class PlatformMessageDocument
+{
+    [BsonId] public required string Id { get; init; }
+    public required string PlatformMessageId { get; init; }
+    public required DateTime SentAt { get; init; }
+
+    public static string IdOf(string messageId, string recipient, string channel) => $"{messageId}\n{recipient}\n{channel}";
 }

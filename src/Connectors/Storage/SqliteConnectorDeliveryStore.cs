@@ -16,7 +16,27 @@ internal sealed class SqliteConnectorDeliveryStore(string path, string legacyMes
 
     private readonly SqliteDatabase _db = new(path, "connectors",
         SqliteMigration.Sql(1, "scheduled and dead deliveries", Schema),
-        SqliteMigration.MoveFromLegacyFile(2, legacyMessagesPath, "scheduled_deliveries", "dead_deliveries"));
+        SqliteMigration.MoveFromLegacyFile(2, legacyMessagesPath, "scheduled_deliveries", "dead_deliveries"),
+        SqliteMigration.Sql(3, "platform message ids, to edit and delete what was sent", """
+            CREATE TABLE IF NOT EXISTS platform_messages (
+                message_id TEXT NOT NULL, recipient TEXT NOT NULL, channel TEXT NOT NULL, platform_message_id TEXT NOT NULL, sent_at TEXT NOT NULL,
+                PRIMARY KEY (message_id, recipient, channel)
+            );
+            """));
+
+    public Task RecordPlatformMessageAsync(PlatformMessage sent, CancellationToken cancellationToken = default) =>
+        _db.WriteAsync((connection, tx) =>
+        {
+            using var upsert = connection.Command("INSERT OR REPLACE INTO platform_messages VALUES ($m, $r, $c, $p, $at)", tx,
+                ("$m", sent.MessageId), ("$r", sent.Recipient), ("$c", sent.Channel), ("$p", sent.PlatformMessageId), ("$at", sent.SentAt.Iso()));
+            return upsert.ExecuteNonQuery();
+        }, cancellationToken);
+
+    public Task<string?> FindPlatformMessageAsync(string messageId, string recipient, string channel, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_db.Read(connection => connection.Command(
+                "SELECT platform_message_id FROM platform_messages WHERE message_id = $m AND recipient = $r AND channel = $c", null,
+                ("$m", messageId), ("$r", recipient), ("$c", channel))
+            .Query(r => r.GetString(0)).FirstOrDefault()));
 
     public Task ScheduleDeliveryAsync(ScheduledDelivery delivery, CancellationToken cancellationToken = default) =>
         _db.WriteAsync((connection, tx) =>

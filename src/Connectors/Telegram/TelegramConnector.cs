@@ -32,6 +32,22 @@ internal sealed class TelegramConnector : IConnector
 
     private const long MaxFetchedBytes = 20L << 20;
 
+    /// <summary>editMessageText (https://core.telegram.org/bots/api#editmessagetext); a message that is no text (a document) is refused by Telegram, permanently.</summary>
+    public Task<SendResult> EditTextAsync(string externalId, string platformMessageId, string text, CancellationToken cancellationToken) =>
+        int.TryParse(platformMessageId, out var messageId)
+            ? SendAsync(externalId, chatId => _bot.EditMessageText(chatId, messageId, text, cancellationToken: cancellationToken))
+            : Task.FromResult(SendResult.Failed($"'{platformMessageId}' is not a Telegram message id.", permanent: true));
+
+    /// <summary>deleteMessage (https://core.telegram.org/bots/api#deletemessage): a bot may delete what it sent within 48 hours; older is refused, permanently.</summary>
+    public async Task<SendResult> DeleteAsync(string externalId, string platformMessageId, CancellationToken cancellationToken) =>
+        int.TryParse(platformMessageId, out var messageId)
+            ? await SendAsync(externalId, async chatId =>
+            {
+                await _bot.DeleteMessage(chatId, messageId, cancellationToken);
+                return new global::Telegram.Bot.Types.Message { Id = messageId };
+            })
+            : SendResult.Failed($"'{platformMessageId}' is not a Telegram message id.", permanent: true);
+
     private static async Task<SendResult> SendAsync(string externalId, Func<long, Task<global::Telegram.Bot.Types.Message>> send)
     {
         if (!long.TryParse(externalId, out var chatId)) return SendResult.Failed($"'{externalId}' is not a Telegram chat id.", permanent: true);

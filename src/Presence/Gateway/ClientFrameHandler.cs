@@ -141,7 +141,7 @@ internal sealed class ClientFrameHandler(
         if (conversationId is null)
         {
             foreach (var m in await store.PendingForAsync(connection.Username, Channels.App, SyncPage * 20, ct))
-                if (connection.SendIfNew(Frames.MessageNew(m), new PushedMessage(m.MessageId, m.ConversationId, m.SequenceNumber))) sent++;
+                if (connection.SendIfNew(Frames.MessageNew(m, connection.Username), new PushedMessage(m.MessageId, m.ConversationId, m.SequenceNumber))) sent++;
             connection.Send(Frames.SyncDone(null, null, sent));
             return null;
         }
@@ -153,7 +153,7 @@ internal sealed class ClientFrameHandler(
         {
             var page = await store.GetMessagesWithinAsync(conversationId, visible, last, SyncPage, ct);
             foreach (var m in page)
-                if (connection.SendIfNew(Frames.MessageNew(m), new PushedMessage(m.MessageId, m.ConversationId, m.SequenceNumber))) sent++;
+                if (connection.SendIfNew(Frames.MessageNew(m, connection.Username), new PushedMessage(m.MessageId, m.ConversationId, m.SequenceNumber))) sent++;
             if (page.Count > 0) last = page[^1].SequenceNumber;
             if (page.Count < SyncPage) break;
         }

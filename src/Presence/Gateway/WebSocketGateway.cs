@@ -50,7 +50,7 @@ internal sealed class WebSocketGateway(
     {
         var pending = await store.PendingForAsync(connection.Username, Shared.Channels.App, options.Value.BacklogLimit, cancellationToken);
         foreach (var message in pending)
-            connection.SendIfNew(Frames.MessageNew(message), new PushedMessage(message.MessageId, message.ConversationId, message.SequenceNumber));
+            connection.SendIfNew(Frames.MessageNew(message, connection.Username), new PushedMessage(message.MessageId, message.ConversationId, message.SequenceNumber));
         connection.ReleaseHeld();
     }
 

@@ -21,7 +21,7 @@ public static class Topics
     public const string Files = "chat.files";
     public const string Presence = "chat.presence";
 
-    /// <summary>ConversationUpdated: what became of each membership, role or title change (the Router's decision), key = conversation_id.</summary>
+    /// <summary>ConversationUpdated: what became of each membership, role or title change (the Router's decision), and MessageChanged for edits, deletes and reactions; key = conversation_id.</summary>
     public const string Conversations = "chat.conversations";
 
     public static readonly IReadOnlyList<string> All = [Messages, Status, Receipts, Deliveries, DeadLetters, Files, Presence, Conversations];
@@ -35,6 +35,12 @@ public static class EventTypes
 
     /// <summary>chat.messages: a ConversationEvent holding a membership, role or title change.</summary>
     public const string ConversationChange = "chat.conversation.change.v1";
+
+    /// <summary>chat.messages: a ConversationEvent holding an edit, delete or reaction of a stored message.</summary>
+    public const string MessageChange = "chat.message.change.v1";
+
+    /// <summary>chat.conversations: a MessageChanged (what the Router decided for a MessageChange).</summary>
+    public const string MessageChanged = "chat.message.changed.v1";
 
     /// <summary>chat.conversations: a ConversationUpdated.</summary>
     public const string ConversationUpdated = "chat.conversation.updated.v1";

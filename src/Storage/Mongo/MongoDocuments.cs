@@ -72,9 +72,41 @@ internal sealed class MessageDocument
     public required DateTime SentAt { get; init; }
     public required List<RecipientDocument> Recipients { get; init; }
 
-    public StoredMessage ToModel() => new(Id, ConversationId, SequenceNumber, From, To, Channels,
+    // Issue 17. Absent in a document written before: version 1, never edited, not deleted, no reply, no reactions.
+    [BsonIgnoreIfDefault] public long Version { get; init; }
+    [BsonIgnoreIfNull] public DateTime? EditedAt { get; init; }
+    [BsonIgnoreIfNull] public DateTime? DeletedAt { get; init; }
+    [BsonIgnoreIfNull] public string? ReplyTo { get; init; }
+    [BsonIgnoreIfNull] public List<ReactionDocument>? Reactions { get; init; }
+
+    /// <param name="replied">The message this one answers, if it is a reply and that is in the same conversation.</param>
+    public StoredMessage ToModel(MessageDocument? replied = null) => new(Id, ConversationId, SequenceNumber, From, To, Channels,
         new MessagePayload(Payload.Type, Payload.Text, Payload.FileId, Payload.File, Payload.System),
-        new DateTimeOffset(AcceptedAt, TimeSpan.Zero), new DateTimeOffset(SentAt, TimeSpan.Zero));
+        new DateTimeOffset(AcceptedAt, TimeSpan.Zero), new DateTimeOffset(SentAt, TimeSpan.Zero),
+        Math.Max(Version, 1), EditedAt is { } edited ? new DateTimeOffset(edited, TimeSpan.Zero) : null,
+        DeletedAt is { } deleted ? new DateTimeOffset(deleted, TimeSpan.Zero) : null,
+        ReplyTo is null ? null
+            : replied is null || replied.ConversationId != ConversationId || replied.DeletedAt is not null ? new ReplyQuote(ReplyTo, replied?.From ?? "", null, Deleted: true)
+            : new ReplyQuote(ReplyTo, replied.From, MessageRules.Quote(replied.Payload.Text ?? replied.Payload.File?.FileName), Deleted: false),
+        Reactions?.Select(r => new Reaction(r.Emoji, r.Users)).ToList());
+}
+
+/// <summary>One emoji on a message, and who put it there in the order they did.</summary>
+internal sealed class ReactionDocument
+{
+    public required string Emoji { get; init; }
+    public required List<string> Users { get; init; }
+}
+
+/// <summary>A message change the Router decided (applied, unchanged or refused), by its event id: a replay is a duplicate.</summary>
+internal sealed class MessageChangeDocument
+{
+    [BsonId] public required string Id { get; init; }
+    public required string ConversationId { get; init; }
+    public required string MessageId { get; init; }
+    public required string Outcome { get; init; }
+    [BsonIgnoreIfNull] public string? Detail { get; init; }
+    public required DateTime At { get; init; }
 }
 
 internal sealed class PayloadDocument

@@ -84,7 +84,7 @@ internal sealed partial class MongoMessageStore
             : f.Gte(m => m.SequenceNumber, w.JoinedSeq)));
         var page = await _messages.Find(f.Eq(m => m.ConversationId, conversationId) & f.Gt(m => m.SequenceNumber, afterSequence) & ranges)
             .SortBy(m => m.SequenceNumber).Limit(limit).ToListAsync(cancellationToken);
-        return page.Select(m => m.ToModel()).ToList();
+        return await ModelsAsync(page, cancellationToken);
     }
 
     public async Task<IReadOnlyList<long>> FileMessageSequencesAsync(string conversationId, string fileId, CancellationToken cancellationToken = default) =>

@@ -28,6 +28,7 @@ internal sealed partial class MongoMessageStore : IMessageStore
         _counters = db.GetCollection<CounterDocument>("counters");
         _refusedChanges = db.GetCollection<RefusedChangeDocument>("refused_changes");
         _archives = db.GetCollection<ArchiveDocument>("archives");
+        _messageChanges = db.GetCollection<MessageChangeDocument>("message_changes");
         _clock = clock;
         (_reads, _inbox, _activity) = (db.GetCollection<MemberReadDocument>("member_reads"), db.GetCollection<MemberInboxDocument>("member_inbox"),
             db.GetCollection<ActivityDocument>("conversation_activity"));
@@ -106,7 +107,7 @@ internal sealed partial class MongoMessageStore : IMessageStore
                 if (await _messages.Find(s, x => x.Id == m.MessageId).FirstOrDefaultAsync(ct) is { } existing)
                 {
                     var stored = new MessagePayload(existing.Payload.Type, existing.Payload.Text, existing.Payload.FileId);
-                    if (MessageIds.SameMessage(m, existing.ConversationId, existing.From, stored))
+                    if (MessageIds.SameMessage(m, existing.ConversationId, existing.From, stored, changedSince: existing.Version > 1 || existing.DeletedAt is not null))
                         results.Add(new StoreResult(m, StoreOutcome.Duplicate, existing.SequenceNumber, new DateTimeOffset(existing.SentAt, TimeSpan.Zero)));
                     else
                         results.Add(await RefuseAsync(s, m, deliveries, now, MessageIds.ClashDetail(m.MessageId), StoreOutcome.Clash, ct));
@@ -132,7 +133,7 @@ internal sealed partial class MongoMessageStore : IMessageStore
                 {
                     Id = m.MessageId, ConversationId = m.ConversationId, SequenceNumber = seq, From = m.From, To = m.To.ToList(), Channels = m.Channels.ToList(),
                     Payload = PayloadDocument.Of(m.Payload),
-                    AcceptedAt = m.AcceptedAt.UtcDateTime, SentAt = now.UtcDateTime,
+                    AcceptedAt = m.AcceptedAt.UtcDateTime, SentAt = now.UtcDateTime, ReplyTo = m.ReplyTo,
                     Recipients = deliveries.Select(d => new RecipientDocument { Username = d.Recipient, Channel = d.Channel, Status = d.Status, UpdatedAt = now.UtcDateTime }).ToList(),
                 }, cancellationToken: ct);
                 var history = deliveries.Select(d => new HistoryDocument
@@ -198,14 +199,14 @@ internal sealed partial class MongoMessageStore : IMessageStore
         if (message is null) return null;
         var history = await _history.Find(h => h.MessageId == messageId && !h.Refused).SortBy(h => h.Id).ToListAsync(cancellationToken);
         var recipients = message.Recipients.Select(r => new RecipientStatus(r.Username, r.Channel, r.Status, new DateTimeOffset(r.UpdatedAt, TimeSpan.Zero))).ToList();
-        return new MessageStatusView(message.ToModel(), MessageStatus.Aggregate(recipients.Select(r => r.Status)), recipients, history.Select(h => h.ToModel()).ToList());
+        return new MessageStatusView((await ModelsAsync([message], cancellationToken))[0], MessageStatus.Aggregate(recipients.Select(r => r.Status)), recipients, history.Select(h => h.ToModel()).ToList());
     }
 
     public async Task<IReadOnlyList<StoredMessage>> GetMessagesAsync(string conversationId, long afterSequence, int limit, CancellationToken cancellationToken = default)
     {
         var page = await _messages.Find(m => m.ConversationId == conversationId && m.SequenceNumber > afterSequence)
             .SortBy(m => m.SequenceNumber).Limit(limit).ToListAsync(cancellationToken);
-        return page.Select(m => m.ToModel()).ToList();
+        return await ModelsAsync(page, cancellationToken);
     }
 
     public async Task<IReadOnlyList<StatusChange>> ApplyReceiptsAsync(IReadOnlyList<Receipt> receipts, CancellationToken cancellationToken = default)
@@ -254,7 +255,7 @@ internal sealed partial class MongoMessageStore : IMessageStore
         var page = await _messages.Find(Builders<MessageDocument>.Filter.ElemMatch(m => m.Recipients,
                 r => r.Username == username && r.Channel == channel && r.Status == MessageStatus.Sent))
             .SortBy(m => m.ConversationId).ThenBy(m => m.SequenceNumber).Limit(limit).ToListAsync(cancellationToken);
-        return page.Select(m => m.ToModel()).ToList();
+        return await ModelsAsync(page, cancellationToken);
     }
 
     public async Task<IReadOnlyList<string>> PeersOfAsync(string username, CancellationToken cancellationToken = default)

@@ -161,7 +161,7 @@ internal sealed partial class SqliteMessageStore
         return Task.FromResult<IReadOnlyList<StoredMessage>>(_db.Read(connection => connection.Command(
                 $"SELECT {MessageColumns} FROM messages m WHERE m.conversation_id = $c AND m.sequence_number > $after AND ({ranges}) ORDER BY m.sequence_number LIMIT $n",
                 null, parameters)
-            .Query(ReadMessage).ToList()));
+            .Query(ReadMessage).ToList().WithReactions(connection, null)));
     }
 
     public Task<IReadOnlyList<long>> FileMessageSequencesAsync(string conversationId, string fileId, CancellationToken cancellationToken = default) =>

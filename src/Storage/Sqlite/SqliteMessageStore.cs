@@ -60,8 +60,12 @@ internal sealed partial class SqliteMessageStore(string path, TimeProvider clock
         CREATE INDEX IF NOT EXISTS ix_history_unpublished ON status_history (id) WHERE published = 0;
         """;
 
+    // Then the edits and replies of issue 17 (migration 6): a reply's quote is read from the message it answers, as that is now.
     private const string MessageColumns =
-        "m.message_id, m.conversation_id, m.sequence_number, m.sender, m.recipients, m.channels, m.payload_type, m.text, m.file_id, m.accepted_at, m.sent_at, m.file_meta, m.system_event";
+        "m.message_id, m.conversation_id, m.sequence_number, m.sender, m.recipients, m.channels, m.payload_type, m.text, m.file_id, m.accepted_at, m.sent_at, m.file_meta, m.system_event, " +
+        "m.version, m.edited_at, m.deleted_at, m.reply_to, " +
+        "(SELECT json_object('from', q.sender, 'text', substr(COALESCE(q.text, json_extract(q.file_meta, '$.file_name')), 1, 200), 'deleted', q.deleted_at IS NOT NULL) " +
+        "FROM messages q WHERE q.message_id = m.reply_to AND q.conversation_id = m.conversation_id)";
 
     // A refused message's rows carry their own conversation and sender (it has no messages row of its own).
     private const string ChangeSelect =
@@ -76,7 +80,8 @@ internal sealed partial class SqliteMessageStore(string path, TimeProvider clock
         SqliteMigration.Sql(3, "failed deliveries of messages refused for a taken id",
             "ALTER TABLE status_history ADD COLUMN refused_conversation_id TEXT; ALTER TABLE status_history ADD COLUMN refused_sender TEXT;"),
         GroupsMigration,
-        SqliteMigration.Sql(5, "read cursors, unread counters and last activity (filled from the messages stored so far)", ReadCounters.Schema));
+        SqliteMigration.Sql(5, "read cursors, unread counters and last activity (filled from the messages stored so far)", ReadCounters.Schema),
+        EditsMigration, ReactionsMigration);
 
     public Task<(Conversation Conversation, bool Created)> CreateConversationAsync(Conversation draft, CancellationToken cancellationToken = default) =>
         _db.WriteAsync((connection, tx) =>
@@ -136,7 +141,8 @@ internal sealed partial class SqliteMessageStore(string path, TimeProvider clock
         {
             var now = clock.GetUtcNow();
             using var findExisting = connection.Command(
-                "SELECT sequence_number, sent_at, conversation_id, sender, payload_type, text, file_id FROM messages WHERE message_id = $id", tx, ("$id", ""));
+                "SELECT sequence_number, sent_at, conversation_id, sender, payload_type, text, file_id, version > 1 OR deleted_at IS NOT NULL FROM messages WHERE message_id = $id",
+                tx, ("$id", ""));
             using var findRefusal = connection.Command(
                 "SELECT 1 FROM status_history WHERE message_id = $id AND refused_conversation_id = $c AND refused_sender = $from", tx, ("$id", ""), ("$c", ""), ("$from", ""));
             using var insertRefusal = connection.Command(
@@ -146,10 +152,10 @@ internal sealed partial class SqliteMessageStore(string path, TimeProvider clock
             using var nextSequence = connection.Command(
                 "UPDATE conversations SET last_seq = last_seq + 1 WHERE conversation_id = $c RETURNING last_seq", tx, ("$c", ""));
             using var insertMessage = connection.Command(
-                "INSERT INTO messages (message_id, conversation_id, sequence_number, sender, recipients, channels, payload_type, text, file_id, accepted_at, sent_at, file_meta) " +
-                "VALUES ($id, $c, $seq, $from, $to, $channels, $type, $text, $file, $accepted, $sent, $meta)", tx,
+                "INSERT INTO messages (message_id, conversation_id, sequence_number, sender, recipients, channels, payload_type, text, file_id, accepted_at, sent_at, file_meta, reply_to) " +
+                "VALUES ($id, $c, $seq, $from, $to, $channels, $type, $text, $file, $accepted, $sent, $meta, $reply)", tx,
                 ("$id", ""), ("$c", ""), ("$seq", 0L), ("$from", ""), ("$to", ""), ("$channels", ""), ("$type", ""),
-                ("$text", null), ("$file", null), ("$accepted", ""), ("$sent", now.Iso()), ("$meta", null));
+                ("$text", null), ("$file", null), ("$accepted", ""), ("$sent", now.Iso()), ("$meta", null), ("$reply", null));
             using var insertRecipient = connection.Command(
                 "INSERT INTO message_recipients VALUES ($id, $u, $ch, $s, $at)", tx,
                 ("$id", ""), ("$u", ""), ("$ch", ""), ("$s", ""), ("$at", now.Iso()));
@@ -166,7 +172,7 @@ internal sealed partial class SqliteMessageStore(string path, TimeProvider clock
                     if (existing.Read())
                     {
                         var stored = new MessagePayload(existing.GetString(4), existing.StringOrNull(5), existing.StringOrNull(6));
-                        results.Add(MessageIds.SameMessage(m, existing.GetString(2), existing.GetString(3), stored)
+                        results.Add(MessageIds.SameMessage(m, existing.GetString(2), existing.GetString(3), stored, changedSince: existing.GetBoolean(7))
                             ? new StoreResult(m, StoreOutcome.Duplicate, existing.GetInt64(0), existing.Time(1))
                             : Refuse(m, deliveries, MessageIds.ClashDetail(m.MessageId), StoreOutcome.Clash));
                         continue;
@@ -186,7 +192,8 @@ internal sealed partial class SqliteMessageStore(string path, TimeProvider clock
                 }
                 insertMessage.Bind(("$id", m.MessageId), ("$c", m.ConversationId), ("$seq", seq), ("$from", m.From),
                     ("$to", JsonSerializer.Serialize(m.To)), ("$channels", JsonSerializer.Serialize(m.Channels)),
-                    ("$type", m.Payload.Type), ("$text", m.Payload.Text), ("$file", m.Payload.FileId), ("$meta", m.Payload.File is { } f ? JsonSerializer.Serialize(f, StorageJsonContext.Default.FileSummary) : null), ("$accepted", m.AcceptedAt.Iso()));
+                    ("$type", m.Payload.Type), ("$text", m.Payload.Text), ("$file", m.Payload.FileId), ("$meta", m.Payload.File is { } f ? JsonSerializer.Serialize(f, StorageJsonContext.Default.FileSummary) : null), ("$accepted", m.AcceptedAt.Iso()),
+                    ("$reply", m.ReplyTo));
                 insertMessage.ExecuteNonQuery();
                 readCounters.Stored(m, seq, now);
                 // "accepted" is the Frontend's 202: history, not news, so it is born published.
@@ -263,14 +270,15 @@ internal sealed partial class SqliteMessageStore(string path, TimeProvider clock
         Task.FromResult<IReadOnlyList<StoredMessage>>(_db.Read(connection => connection.Command(
                 $"SELECT {MessageColumns} FROM messages m WHERE m.conversation_id = $c AND m.sequence_number > $after ORDER BY m.sequence_number LIMIT $n",
                 null, ("$c", conversationId), ("$after", afterSequence), ("$n", limit))
-            .Query(ReadMessage).ToList()));
+            .Query(ReadMessage).ToList().WithReactions(connection, null)));
 
     private static StoredMessage ReadMessage(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetString(3),
         JsonSerializer.Deserialize<string[]>(r.GetString(4))!, JsonSerializer.Deserialize<string[]>(r.GetString(5))!,
         new MessagePayload(r.GetString(6), r.StringOrNull(7), r.StringOrNull(8),
             r.StringOrNull(11) is { } meta ? JsonSerializer.Deserialize(meta, StorageJsonContext.Default.FileSummary) : null,
-            r.StringOrNull(12) is { } system ? JsonSerializer.Deserialize(system, StorageJsonContext.Default.SystemEvent) : null), r.Time(9), r.Time(10));
+            r.StringOrNull(12) is { } system ? JsonSerializer.Deserialize(system, StorageJsonContext.Default.SystemEvent) : null), r.Time(9), r.Time(10),
+        r.GetInt64(13), r.IsDBNull(14) ? null : r.Time(14), r.IsDBNull(15) ? null : r.Time(15), ReadReply(r.StringOrNull(16), r.StringOrNull(17)));
 
     private static StatusChange ReadChange(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetString(4), r.GetString(5), r.Time(6),
@@ -317,7 +325,7 @@ internal sealed partial class SqliteMessageStore(string path, TimeProvider clock
                 $"SELECT {MessageColumns} FROM message_recipients r JOIN messages m ON m.message_id = r.message_id " +
                 "WHERE r.username = $u AND r.channel = $ch AND r.status = $sent ORDER BY m.conversation_id, m.sequence_number LIMIT $n",
                 null, ("$u", username), ("$ch", channel), ("$sent", MessageStatus.Sent), ("$n", limit))
-            .Query(ReadMessage).ToList()));
+            .Query(ReadMessage).ToList().WithReactions(connection, null)));
 
     public Task<IReadOnlyList<string>> PeersOfAsync(string username, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<string>>(_db.Read(connection => connection.Command(
