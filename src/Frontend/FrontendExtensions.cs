@@ -38,6 +38,8 @@ public static class FrontendExtensions
         builder.Services.AddHostedService<ConversationCacheEviction>();
         builder.Services.TryAddSingleton<MarkReadHandler>();
         builder.Services.TryAddSingleton<UnreadHandler>();
+        builder.Services.TryAddSingleton<StarsHandler>();
+        builder.Services.TryAddSingleton<SearchMessagesHandler>();
         return builder;
     }
 
@@ -47,6 +49,7 @@ public static class FrontendExtensions
         app.MapGroupsApi();
         app.MapMessagesApi();
         app.MapReadCursorsApi();
+        app.MapSearchApi();
         return app;
     }
 }

@@ -33,6 +33,7 @@ internal sealed partial class MongoMessageStore : IMessageStore
             db.GetCollection<ActivityDocument>("conversation_activity"));
         CreateIndexes();
         CreateReadIndexes();
+        CreateSearchIndexes();
     }
 
     private void CreateIndexes()

@@ -76,7 +76,9 @@ internal sealed partial class SqliteMessageStore(string path, TimeProvider clock
         SqliteMigration.Sql(3, "failed deliveries of messages refused for a taken id",
             "ALTER TABLE status_history ADD COLUMN refused_conversation_id TEXT; ALTER TABLE status_history ADD COLUMN refused_sender TEXT;"),
         GroupsMigration,
-        SqliteMigration.Sql(5, "read cursors, unread counters and last activity (filled from the messages stored so far)", ReadCounters.Schema));
+        SqliteMigration.Sql(5, "read cursors, unread counters and last activity (filled from the messages stored so far)", ReadCounters.Schema),
+        SearchMigration,
+        StarsMigration);
 
     public Task<(Conversation Conversation, bool Created)> CreateConversationAsync(Conversation draft, CancellationToken cancellationToken = default) =>
         _db.WriteAsync((connection, tx) =>
