@@ -61,16 +61,23 @@ internal static class ConversationsApi
         return (await handler.ListAsync(caller, member, after, size, ct)).ToResult(http.Response, page => TypedResults.Ok(page));
     }
 
+    /// <summary>Forwards from <c>after_seq</c> (the default, from the start), or backwards from <c>before_seq</c>: one of them.</summary>
     private static async Task<Results<Ok<MessagePage>, ProblemHttpResult>> History(
         string conversationId, HttpContext http, ReadHistoryHandler handler,
-        [FromQuery(Name = "after_seq")] string? afterSeq, [FromQuery] string? limit, CancellationToken ct)
+        [FromQuery(Name = "after_seq")] string? afterSeq, [FromQuery(Name = "before_seq")] string? beforeSeq, [FromQuery] string? limit, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var after = QueryParameters.Long(afterSeq, "after_seq", 0, 0, long.MaxValue, errors);
+        var before = QueryParameters.Long(beforeSeq, "before_seq", 0, 1, long.MaxValue, errors);
+        if (!string.IsNullOrEmpty(afterSeq) && !string.IsNullOrEmpty(beforeSeq)) errors.Add("before_seq", "Give after_seq or before_seq, not both.");
         var size = (int)QueryParameters.Long(limit, "limit", 100, 1, 500, errors);
         if (errors.Any) return errors.ToProblem();
         // Reactions carry "me" for the user reading (a client: for no one).
         var reader = http.User.Caller().Username?.ToLowerInvariant();
+        if (before > 0)
+            return (await handler.ReadBeforeAsync(http.User.Caller(), conversationId, before, size, ct)).ToResult(http.Response, earlier =>
+                TypedResults.Ok(new MessagePage(earlier.Messages.Select(m => PublicMessage.Of(m, reader)).ToList(), null,
+                    earlier.MoreBefore ? earlier.Messages[0].SequenceNumber : null)));
         return (await handler.ReadAsync(http.User.Caller(), conversationId, after, size, ct)).ToResult(http.Response, messages =>
             TypedResults.Ok(new MessagePage(messages.Select(m => PublicMessage.Of(m, reader)).ToList(), messages.Count > 0 ? messages[^1].SequenceNumber : after)));
     }

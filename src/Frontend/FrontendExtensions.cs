@@ -40,6 +40,8 @@ public static class FrontendExtensions
         builder.Services.AddHostedService<ConversationCacheEviction>();
         builder.Services.TryAddSingleton<MarkReadHandler>();
         builder.Services.TryAddSingleton<UnreadHandler>();
+        builder.Services.TryAddSingleton<StarsHandler>();
+        builder.Services.TryAddSingleton<SearchMessagesHandler>();
         return builder;
     }
 
@@ -50,6 +52,7 @@ public static class FrontendExtensions
         app.MapMessagesApi();
         app.MapMessageChangesApi();
         app.MapReadCursorsApi();
+        app.MapSearchApi();
         return app;
     }
 }

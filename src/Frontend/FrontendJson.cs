@@ -65,7 +65,9 @@ public sealed record EditMessageRequest(string? Text);
 
 public sealed record SendMessageResponse(string MessageId, string Status);
 
-public sealed record MessagePage(IReadOnlyList<PublicMessage> Items, long NextAfterSeq);
+/// <param name="NextAfterSeq">Reading forwards (<c>after_seq</c>): the next page's <c>after_seq</c>.</param>
+/// <param name="NextBeforeSeq">Reading backwards (<c>before_seq</c>): the next page's <c>before_seq</c>; null at the start of what the reader may read.</param>
+public sealed record MessagePage(IReadOnlyList<PublicMessage> Items, long? NextAfterSeq, long? NextBeforeSeq = null);
 
 public sealed record RecipientStatusResponse(string Username, string Channel, string Status, DateTimeOffset UpdatedAt);
 
@@ -93,4 +95,7 @@ public sealed record MessageStatusResponse(
 [JsonSerializable(typeof(ReadResponse))]
 [JsonSerializable(typeof(UnreadResponse))]
 [JsonSerializable(typeof(EditMessageRequest))]
+[JsonSerializable(typeof(SearchPage))]
+[JsonSerializable(typeof(StarResponse))]
+[JsonSerializable(typeof(StarredPage))]
 internal sealed partial class FrontendJsonContext : JsonSerializerContext;

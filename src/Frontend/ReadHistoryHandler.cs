@@ -19,4 +19,19 @@ internal sealed class ReadHistoryHandler(IMessageStore store)
         if (visible.Count == 0) return new Refusal.Forbidden("conversation_id", "Only members may read a conversation.");
         return Outcome.Done(await store.GetMessagesWithinAsync(conversationId, visible, afterSequence, size, ct));
     }
+
+    /// <summary>The <paramref name="size"/> messages the caller may read just below <paramref name="beforeSequence"/>, in sequence order.</summary>
+    public async Task<Outcome<EarlierMessages>> ReadBeforeAsync(Caller caller, string conversationId, long beforeSequence, int size, CancellationToken ct)
+    {
+        var conversation = await store.FindConversationAsync(conversationId, ct);
+        if (conversation is null) return new Refusal.NotFound("conversation_id", $"No conversation '{conversationId}'.");
+        var visible = GroupRules.VisibleTo(await store.MembershipAsync(conversationId, ct), caller.MayActAs);
+        if (visible.Count == 0) return new Refusal.Forbidden("conversation_id", "Only members may read a conversation.");
+        // One more than a page: whether there is anything before it.
+        var page = await store.GetMessagesBeforeWithinAsync(conversationId, visible, beforeSequence, size + 1, ct);
+        return page.Count > size ? new EarlierMessages(page.Skip(1).ToList(), true) : new EarlierMessages(page, false);
+    }
 }
+
+/// <param name="MoreBefore">Whether the caller may read messages before these.</param>
+public sealed record EarlierMessages(IReadOnlyList<StoredMessage> Messages, bool MoreBefore);

@@ -215,4 +215,20 @@ public sealed class GatewayTests(GatewayFixture fixture) : IClassFixture<Gateway
         Assert.Contains("1000;w=1", Assert.Single(unblocked.Headers.GetValues("RateLimit-Policy")));
         await Eventually.UntilAsync(() => bob.GetJsonAsync("/v1/unread"), u => u["total"]!.GetValue<long>() == 0, TimeSpan.FromSeconds(20), "read, through nginx");
     }
+
+    [Fact]
+    public async Task Stars_search_and_history_backwards_are_routed()
+    {
+        var alice = await new ApiClient(fixture.Http()).SignUpAsync("gwfinder");
+        var bob = await new ApiClient(fixture.Http()).SignUpAsync("gwfound");
+        var conversation = await alice.CreateConversationAsync("direct", bob.Username!);
+        var id = await alice.SendTextAsync(conversation, "find the wombat");
+        await Eventually.UntilAsync(() => bob.GetJsonAsync($"/v1/conversations/{conversation}/messages?before_seq=100"), p => p["items"]!.AsArray().Count == 1,
+            TimeSpan.FromSeconds(20), "history backwards, through nginx");
+
+        Assert.Equal(HttpStatusCode.OK, (await bob.Http.PutAsync($"/v1/messages/{id}/star", null)).StatusCode);
+        Assert.Equal(id, (await bob.GetJsonAsync("/v1/starred"))["items"]![0]!["message"]!["message_id"]!.GetValue<string>());
+        Assert.Equal(id, (await bob.GetJsonAsync("/v1/search/messages?q=wombat"))["items"]![0]!["message"]!["message_id"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NoContent, (await bob.Http.DeleteAsync($"/v1/messages/{id}/star")).StatusCode);
+    }
 }

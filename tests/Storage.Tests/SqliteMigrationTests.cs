@@ -45,7 +45,8 @@ public sealed class SqliteMigrationTests : IDisposable
         Stores.OpenWebhookDeliveryLog(_data.Path);
         Stores.OpenConnectorDeliveryStore(_data.Path);
 
-        Assert.Equal(["messages 1", "messages 2", "messages 3", "messages 4", "messages 5", "messages 6", "messages 7"], Versions(FileOf(StorageExtensions.MessagesFile)));
+        Assert.Equal(["messages 1", "messages 2", "messages 3", "messages 4", "messages 5", "messages 6", "messages 7", "messages 8", "messages 9"],
+            Versions(FileOf(StorageExtensions.MessagesFile)));
         Assert.Equal(["accounts 1", "accounts 2", "accounts 3", "blocks 1", "channel-mappings 1", "channel-mappings 2", "channel-mappings 3"], Versions(FileOf("auth.db")));
         Assert.Equal(["files 1", "files 2"], Versions(FileOf("files.db")));
         Assert.Equal(["webhook-deliveries 1", "webhook-deliveries 2", "webhook-deliveries 3", "webhook-registrations 1", "webhook-registrations 2"], Versions(FileOf("webhooks.db")));
@@ -73,6 +74,30 @@ public sealed class SqliteMigrationTests : IDisposable
         Assert.Equal([new ReadState("c", "bob", 1, 2)], await reopened.UnreadOfAsync("bob"));
         var listed = Assert.Single(await reopened.ListByActivityAsync("bob", null, 10));
         Assert.Equal(("3", "text 3"), (listed.LastMessage!.MessageId, listed.LastMessage.Preview));
+    }
+
+    [Fact]
+    public async Task Migration_8_indexes_the_texts_stored_before_it_once_even_when_applied_again()
+    {
+        var store = Stores.OpenMessageStore(_data.Path);
+        await store.CreateConversationAsync(new Conversation("c", Conversation.Group, ["alice", "bob"], null, "alice", DateTimeOffset.UtcNow));
+        foreach (var (id, text) in new[] { ("1", "alpha one"), ("2", "alpha two"), ("3", "beta") })
+            await store.StoreAsync([new MessageToStore(
+                new NewMessage(id, "c", "alice", ["bob"], ["app"], new MessagePayload("text", text, null), DateTimeOffset.UtcNow),
+                [new Delivery("bob", "app", "sent")])]);
+        var file = FileOf(StorageExtensions.MessagesFile);
+        // The file as the release before migration 8 left it.
+        Execute(file, "DROP TRIGGER messages_fts_insert; DROP TRIGGER messages_fts_update; DROP TRIGGER messages_fts_delete; DROP TABLE messages_fts; " +
+                      "DELETE FROM schema_migrations WHERE component = 'messages' AND version = 8;");
+
+        var reopened = Stores.OpenMessageStore(_data.Path);
+        Assert.Equal(["2", "1"], (await reopened.SearchAsync(new MessageQuery("bob", ["alpha"]), null, 10)).Select(h => h.Message.MessageId));
+
+        // Applied again (a crash between applying it and recording it): each text is indexed once.
+        Execute(file, "DELETE FROM schema_migrations WHERE component = 'messages' AND version = 8;");
+        Stores.OpenMessageStore(_data.Path);
+        Assert.Equal(2L, Scalar(file, "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'alpha'"));
+        Assert.Equal(["1"], (await reopened.SearchAsync(new MessageQuery("bob", ["one"]), null, 10)).Select(h => h.Message.MessageId));
     }
 
     private static List<string> Versions(string path) =>

@@ -34,6 +34,7 @@ internal sealed partial class MongoMessageStore : IMessageStore
             db.GetCollection<ActivityDocument>("conversation_activity"));
         CreateIndexes();
         CreateReadIndexes();
+        CreateSearchIndexes();
     }
 
     private void CreateIndexes()

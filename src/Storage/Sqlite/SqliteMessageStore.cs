@@ -67,6 +67,9 @@ internal sealed partial class SqliteMessageStore(string path, TimeProvider clock
         "(SELECT json_object('from', q.sender, 'text', substr(COALESCE(q.text, json_extract(q.file_meta, '$.file_name')), 1, 200), 'deleted', q.deleted_at IS NOT NULL) " +
         "FROM messages q WHERE q.message_id = m.reply_to AND q.conversation_id = m.conversation_id)";
 
+    /// <summary>How many columns <see cref="MessageColumns"/> selects: the index of a column selected after them.</summary>
+    private const int MessageColumnCount = 18;
+
     // A refused message's rows carry their own conversation and sender (it has no messages row of its own).
     private const string ChangeSelect =
         "SELECT h.id, h.message_id, COALESCE(h.refused_conversation_id, m.conversation_id), " +
@@ -81,7 +84,9 @@ internal sealed partial class SqliteMessageStore(string path, TimeProvider clock
             "ALTER TABLE status_history ADD COLUMN refused_conversation_id TEXT; ALTER TABLE status_history ADD COLUMN refused_sender TEXT;"),
         GroupsMigration,
         SqliteMigration.Sql(5, "read cursors, unread counters and last activity (filled from the messages stored so far)", ReadCounters.Schema),
-        EditsMigration, ReactionsMigration);
+        EditsMigration, ReactionsMigration,
+        SearchMigration,
+        StarsMigration);
 
     public Task<(Conversation Conversation, bool Created)> CreateConversationAsync(Conversation draft, CancellationToken cancellationToken = default) =>
         _db.WriteAsync((connection, tx) =>

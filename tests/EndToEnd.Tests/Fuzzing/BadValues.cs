@@ -18,8 +18,8 @@ public sealed record RawJson(string Name, byte[] Bytes)
 /// </summary>
 public static class BadValues
 {
-    /// <summary>Fields of free text, where a look-alike letter or an empty string is a fair value.</summary>
-    public static readonly HashSet<string> FreeText = ["text", "title", "display_name", "description", "filename", "name", "password", "url"];
+    /// <summary>Fields (and the search query <c>q</c>) of free text, where a look-alike letter, an empty string or a slash is a fair value.</summary>
+    public static readonly HashSet<string> FreeText = ["text", "title", "display_name", "description", "filename", "name", "password", "url", "q"];
 
     private static readonly Dictionary<char, char> LookAlikes = new()
     {

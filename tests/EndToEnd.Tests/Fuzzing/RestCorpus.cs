@@ -149,7 +149,7 @@ public static class RestCorpus
         if (!inPath) yield return ("a NUL", "fuzz%00x");
         yield return ("a control character", "fuzz%07");
         yield return ("invalid UTF-8", "fuzz%C3%28%FF");
-        yield return ("an encoded slash", "fuzz%2F..%2F..");
+        if (!BadValues.FreeText.Contains(name)) yield return ("an encoded slash", "fuzz%2F..%2F..");
         yield return ("4000 characters", new string('z', 4000));
         if (name == "limit" || name.EndsWith("_seq", StringComparison.Ordinal))
         {
