@@ -32,6 +32,7 @@ async function showChat() {
     open: async id => { await chat.openConversation(id); view.focusComposer(); },
     close: () => { chat.closeConversation(); main.querySelector(`.conversation[data-id="${CSS.escape(state.openId ?? '')}"]`)?.focus(); },
     startDirect: async name => { await chat.startDirect(name); view.focusComposer(); },
+    refresh: () => chat.refreshConversations().catch(() => {}),
     send: chat.send, seen: chat.seen, typing: chat.typing, stopTyping: chat.stopTyping, upload: chat.upload, loadOlder: chat.loadOlder,
   };
   renderSidebar(sidebar, actions);

@@ -35,6 +35,8 @@ export function stop() {
 export async function refreshConversations() {
   const page = await get('/v1/conversations?limit=200');
   setConversations(page.items);
+  // Left or removed from the open group: it is no longer ours to show.
+  if (state.openId && !state.conversations.has(state.openId)) open(null);
   const peers = page.items.filter(c => c.type === 'direct').map(c => c.members.find(m => m !== state.me)).filter(Boolean);
   await Promise.all([...new Set(peers)].map(async peer => {
     try { setPresence(peer, (await get(`/v1/presence/${encodeURIComponent(peer)}`)).status); } catch { /* shown offline */ }

@@ -4,6 +4,7 @@ import { h, clear } from '../dom.js';
 import { events, state, messagesOf, conversationName, peerOf, typersIn } from '../store.js';
 import { createMessage, updateMessage } from './message.js';
 import { renderComposer } from './composer.js';
+import { groupDetails } from './group.js';
 
 export function renderConversation(container, actions) {
   let elements = new Map();
@@ -16,8 +17,13 @@ export function renderConversation(container, actions) {
   const typing = h('p', { class: 'typing-indicator', role: 'status' });
   const composer = h('div', { class: 'composer-area' });
   const empty = h('p', { class: 'placeholder' }, 'Choose a conversation, or start one with New chat.');
+  const details = groupDetails(actions);
+  const detailsButton = h('button', {
+    type: 'button', class: 'details-button', 'aria-expanded': 'false',
+    onclick: () => detailsButton.setAttribute('aria-expanded', String(details.toggle(state.openId))),
+  }, 'Details');
   const pane = h('div', { class: 'pane', hidden: true },
-    h('header', { class: 'conversation-header' }, back, h('div', {}, title, presence)), list, jump, typing, composer);
+    h('header', { class: 'conversation-header' }, back, h('div', {}, title, presence), detailsButton), details.panel, list, jump, typing, composer);
   container.replaceChildren(empty, pane);
   const composerView = renderComposer(composer, actions);
 
@@ -52,6 +58,7 @@ export function renderConversation(container, actions) {
     title.textContent = conversationName(conversation);
     const peer = peerOf(conversation);
     presence.textContent = peer ? (state.presence.get(peer) === 'online' ? 'online' : 'offline') : `${conversation.members.length} members`;
+    detailsButton.hidden = conversation.type !== 'group';
   }
 
   function renderMessages(added = []) {
@@ -94,6 +101,8 @@ export function renderConversation(container, actions) {
     pane.hidden = !open;
     empty.hidden = open;
     document.body.classList.toggle('conversation-open', open);
+    details.hide();
+    detailsButton.setAttribute('aria-expanded', 'false');
     if (!open) return;
     renderHeader();
     renderMessages();

@@ -73,7 +73,13 @@ function actionsFor() {
 }
 
 function systemText(message) {
-  const p = message.payload;
-  const who = p.target ? `${p.actor} → ${p.target}` : p.actor;
-  return `${who}: ${(p.event ?? '').replaceAll('_', ' ')}${p.title ? ` “${p.title}”` : ''}${p.role ? ` (${p.role})` : ''}`;
+  const { event, actor, target, role, title, new_owner: newOwner } = message.payload;
+  const text = {
+    'member.added': `${actor} added ${target}`,
+    'member.removed': `${actor} removed ${target}`,
+    'member.left': `${actor} left`,
+    'role.changed': `${actor} made ${target} ${{ owner: 'the owner', admin: 'an admin' }[role] ?? 'a member'}`,
+    'title.changed': `${actor} renamed the group “${title}”`,
+  }[event] ?? `${actor}: ${event}`;
+  return newOwner ? `${text}; ${newOwner} owns the group now` : text;
 }

@@ -3,6 +3,7 @@
 // preview, time and unread badge, the most recently active first.
 import { h, clear, formatTime } from '../dom.js';
 import { events, state, sortedConversations, conversationName, peerOf, typersIn } from '../store.js';
+import { newGroupForm } from './group.js';
 
 export function renderSidebar(container, actions) {
   const search = h('input', { type: 'search', placeholder: 'Search', autocomplete: 'off', oninput: () => renderList() });
@@ -36,6 +37,15 @@ export function renderSidebar(container, actions) {
       if (!newChatForm.hidden) newChatName.focus();
     },
   }, 'New chat');
+  const groupForm = newGroupForm(actions);
+  const newGroup = h('button', {
+    type: 'button', 'aria-expanded': 'false',
+    onclick: () => {
+      groupForm.hidden = !groupForm.hidden;
+      newGroup.setAttribute('aria-expanded', String(!groupForm.hidden));
+      if (!groupForm.hidden) groupForm.querySelector('input').focus();
+    },
+  }, 'New group');
 
   function item(conversation) {
     const name = conversationName(conversation);
@@ -74,8 +84,8 @@ export function renderSidebar(container, actions) {
 
   for (const type of ['conversations', 'presence', 'typing', 'open', 'messages']) events.addEventListener(type, renderList);
   container.replaceChildren(
-    h('div', { class: 'sidebar-tools' }, h('label', { class: 'search' }, h('span', { class: 'visually-hidden' }, 'Search'), search), newChat),
-    newChatForm,
+    h('div', { class: 'sidebar-tools' }, h('label', { class: 'search' }, h('span', { class: 'visually-hidden' }, 'Search'), search), newChat, newGroup),
+    newChatForm, groupForm,
     h('nav', { 'aria-label': 'Conversations' }, list));
   renderList();
 }
