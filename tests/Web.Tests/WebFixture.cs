@@ -63,7 +63,7 @@ public sealed class WebFixture : IAsyncLifetime
         File.WriteAllText(Path.Combine(_nginxDir.Path, "listen.conf"),
             File.ReadAllText(Path.Combine(source, "listen.conf")).Replace("listen 8443 ", $"listen 127.0.0.1:{port} "));
         using (var cert = Process.Start(new ProcessStartInfo("bash", [Path.Combine(source, "make-dev-cert.sh"), Path.Combine(_nginxDir.Path, "certs")])
-               { RedirectStandardOutput = true, RedirectStandardError = true })!)
+        { RedirectStandardOutput = true, RedirectStandardError = true })!)
         {
             await cert.WaitForExitAsync();
             if (cert.ExitCode != 0) throw new InvalidOperationException("make-dev-cert.sh: " + await cert.StandardError.ReadToEndAsync());
