@@ -1,4 +1,4 @@
-# Sourced, not run: installs (Debian packages) nginx and promtool (which tests start themselves) and
+# Sourced, not run: installs (Debian packages) nginx, promtool and chromium (which tests start themselves) and
 # installs and starts redis-server, etcd and an S3 server
 # (Ceph's RADOS Gateway, scripts/s3-rgw.sh), each on a free loopback port with a throwaway data
 # directory, exports CHAT_TEST_REDIS, CHAT_TEST_ETCD and CHAT_TEST_S3 (endpoint,access,secret), and
@@ -10,6 +10,9 @@ command -v radosgw >/dev/null || need+=(radosgw ceph-mon ceph-osd)
 command -v nginx >/dev/null || need+=(nginx)
 command -v promtool >/dev/null || need+=(prometheus)
 command -v openssl >/dev/null || need+=(openssl)
+# Debian's Chromium for the browser tests (tests/Web.Tests point Playwright at /usr/bin/chromium;
+# under CI=true a missing one fails them rather than skipping).
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   echo "==> Installing ${need[*]}"
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"

@@ -44,13 +44,15 @@ public static class AuthApi
     }
 
     /// <summary>OAuth 2.0 clients send a form, others JSON; either way each grant's own fields are required.</summary>
-    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Token(HttpContext http, IssueTokenHandler handler, CancellationToken ct)
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Token(
+        HttpContext http, IssueTokenHandler handler, Microsoft.Extensions.Options.IOptions<AuthOptions> refreshLifetime, CancellationToken ct)
     {
         TokenRequest body;
         if (http.Request.HasFormContentType)
         {
             var form = await http.Request.ReadFormAsync(ct);
-            body = new TokenRequest(form["grant_type"], form["username"], form["password"], form["refresh_token"], form["client_id"], form["client_secret"]);
+            body = new TokenRequest(form["grant_type"], form["username"], form["password"], form["refresh_token"], form["client_id"], form["client_secret"],
+                form["refresh_cookie"] == "true" ? true : null);
         }
         else
         {
@@ -58,10 +60,21 @@ public static class AuthApi
             if (problem is not null) return problem;
             body = json!;
         }
+        // A browser's refresh presents the cookie instead of a body field; its answer goes back in the cookie.
+        if (body.GrantType == "refresh_token" && string.IsNullOrEmpty(body.RefreshToken) && RefreshCookie.Read(http.Request) is { } cookie)
+            body = body with { RefreshToken = cookie, RefreshCookie = true };
         var errors = CheckGrant(body);
         if (errors.Any) return errors.ToProblem();
         return (await handler.IssueAsync(body, http.Connection.RemoteIpAddress?.ToString(), ct)).ToResult(http.Response, t =>
-            TypedResults.Ok(new TokenResponse(t.AccessToken, "Bearer", (int)t.Lifetime.TotalSeconds, t.RefreshToken, t.Scope)));
+        {
+            var refresh = t.RefreshToken;
+            if (body.RefreshCookie == true && refresh is not null)
+            {
+                RefreshCookie.Write(http, refresh, refreshLifetime.Value.RefreshTokenLifetime);
+                refresh = null;
+            }
+            return TypedResults.Ok(new TokenResponse(t.AccessToken, "Bearer", (int)t.Lifetime.TotalSeconds, refresh, t.Scope));
+        });
     }
 
     /// <summary>The grant type, and the fields that grant needs.</summary>
@@ -92,14 +105,17 @@ public static class AuthApi
         return errors;
     }
 
-    /// <summary>Revokes the refresh token's whole family and the access token presented with the request.</summary>
+    /// <summary>Revokes the refresh token's whole family (from the body, else the browser's cookie, which goes too) and the access token presented with the request.</summary>
     private static async Task<Results<NoContent, ProblemHttpResult>> Logout(HttpContext http, LogoutHandler handler, CancellationToken ct)
     {
         var (body, problem) = await JsonBody.ReadAsync(http.Request, AuthJsonContext.Default.LogoutRequest);
         if (problem is not null) return problem;
-        if (string.IsNullOrEmpty(body!.RefreshToken) && LogoutHandler.AccessTokenOf(http.User) is null)
+        var cookie = RefreshCookie.Read(http.Request);
+        var refreshToken = string.IsNullOrEmpty(body!.RefreshToken) ? cookie : body.RefreshToken;
+        if (string.IsNullOrEmpty(refreshToken) && LogoutHandler.AccessTokenOf(http.User) is null)
             return Problems.Invalid("refresh_token", "Is required unless a valid access token is sent as Authorization: Bearer (then that token is revoked).");
-        await handler.LogOutAsync(body.RefreshToken, http.User, ct);
+        await handler.LogOutAsync(refreshToken, http.User, ct);
+        if (cookie is not null) RefreshCookie.Delete(http);
         return TypedResults.NoContent();
     }
 

@@ -6,7 +6,9 @@ public sealed record RegisterRequest(string? Username, string? Password, string?
 
 public sealed record UserResponse(string Username, string DisplayName, DateTimeOffset CreatedAt);
 
-public sealed record TokenRequest(string? GrantType, string? Username, string? Password, string? RefreshToken, string? ClientId, string? ClientSecret);
+/// <param name="RefreshCookie">A browser client's ask: the refresh token in the <see cref="Auth.RefreshCookie"/>, not the body.</param>
+public sealed record TokenRequest(string? GrantType, string? Username, string? Password, string? RefreshToken, string? ClientId, string? ClientSecret,
+    bool? RefreshCookie = null);
 
 public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn, string? RefreshToken, string? Scope);
 

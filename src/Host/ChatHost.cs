@@ -8,6 +8,7 @@ using Chat.Router;
 using Chat.Shared.Http;
 using Chat.Shared.Kafka;
 using Chat.Storage;
+using Chat.Web;
 using Chat.Webhooks;
 
 namespace Chat.Host;
@@ -32,6 +33,7 @@ public static class ChatHost
         builder.AddRouter();
         builder.AddPresence();
         builder.AddFiles();
+        builder.AddWebClient();
         // Connectors:Enabled=false leaves the connector workers to a separate Connectors process.
         var connectors = builder.Configuration.GetValue("Connectors:Enabled", true);
         if (connectors) builder.AddConnectors();
@@ -40,6 +42,7 @@ public static class ChatHost
         if (webhooks) builder.AddWebhooks();
 
         var app = builder.Build();
+        app.UseWebClient();
         app.UseServiceDefaults();
         app.UseAuthRateLimits();
         app.MapAuthApi();

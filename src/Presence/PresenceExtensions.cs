@@ -3,6 +3,7 @@ using Chat.Auth;
 using Chat.Presence.Gateway;
 using Chat.Presence.Memory;
 using Chat.Presence.Redis;
+using Chat.Presence.Tickets;
 using Chat.Shared;
 using Chat.Shared.Configuration;
 using Chat.Shared.Http;
@@ -29,11 +30,13 @@ public static class PresenceExtensions
             case "memory":
                 builder.Services.TryAddSingleton<IPresence, InMemoryPresence>();
                 builder.Services.TryAddSingleton<IPushBus, InProcessPushBus>();
+                builder.Services.TryAddSingleton<ISocketTickets, InMemorySocketTickets>();
                 break;
             case "redis":
                 builder.Services.AddRedisConnection(builder.Configuration, "Presence:Kind is 'redis'");
                 builder.Services.TryAddSingleton<IPresence, RedisPresence>();
                 builder.Services.TryAddSingleton<IPushBus, RedisPushBus>();
+                builder.Services.TryAddSingleton<ISocketTickets, RedisSocketTickets>();
                 break;
             default:
                 throw new InvalidOperationException($"Presence:Kind '{kind}' is unknown; use 'memory' or 'redis'.");
@@ -66,14 +69,40 @@ public static class PresenceExtensions
         app.UseWebSockets();
         app.MapGet("/v1/presence/{username}", Get).WithTags("Presence")
             .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound);
-        app.Map("/v1/ws", Connect).WithTags("Presence")
+        app.MapPost("/v1/ws/ticket", IssueTicket).WithTags("Presence")
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
+        // Anonymous at the routing level: a ticket is checked here; without one the bearer token is required as before.
+        app.Map("/v1/ws", Connect).AllowAnonymous().WithTags("Presence")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
         return app;
     }
 
-    /// <summary>Upgrades to a WebSocket; the token is checked before (401 with no upgrade).</summary>
-    private static async Task<IResult> Connect(HttpContext http, WebSocketGateway gateway)
+    private static async Task<Results<Ok<SocketTicketResponse>, ProblemHttpResult>> IssueTicket(
+        HttpContext http, ISocketTickets tickets, Microsoft.Extensions.Options.IOptions<PresenceOptions> options, CancellationToken ct)
     {
+        if (http.User.Caller().IsClient)
+            return Problems.Forbidden("Sockets are for users; integrator clients receive webhooks.", "Authorization");
+        var lifetime = options.Value.TicketLifetime;
+        var ticket = await tickets.IssueAsync(http.User.Username(), lifetime, ct);
+        return TypedResults.Ok(new SocketTicketResponse(ticket, (int)Math.Ceiling(lifetime.TotalSeconds)));
+    }
+
+    /// <summary>
+    /// Upgrades to a WebSocket; the ticket (<c>?ticket=</c>, one use) or the token is checked before
+    /// (401 with no upgrade).
+    /// </summary>
+    private static async Task<IResult> Connect(HttpContext http, WebSocketGateway gateway, ISocketTickets tickets)
+    {
+        if (http.Request.Query["ticket"] is [{ } ticket])
+        {
+            if (await tickets.RedeemAsync(ticket, http.RequestAborted) is not { } username)
+                return Problems.Status(StatusCodes.Status401Unauthorized, "Unauthorized",
+                    "The ticket is unknown, used or expired: each opens one socket, within seconds. Get another from POST /v1/ws/ticket.", "ticket");
+            http.User = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+                [new System.Security.Claims.Claim("sub", username)], "ws-ticket", "sub", "role"));
+        }
+        else if (http.User.Identity?.IsAuthenticated != true)
+            return TypedResults.Challenge();
         if (http.User.Caller().IsClient)
             return Problems.Forbidden("Sockets are for users; integrator clients receive webhooks.", "Authorization");
         if (!http.WebSockets.IsWebSocketRequest)
@@ -96,6 +125,10 @@ public static class PresenceExtensions
 
 public sealed record PresenceResponse(string Username, string Status, DateTimeOffset? LastSeen);
 
+/// <param name="ExpiresIn">Seconds the ticket may wait to be used.</param>
+public sealed record SocketTicketResponse(string Ticket, int ExpiresIn);
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(PresenceResponse))]
+[JsonSerializable(typeof(SocketTicketResponse))]
 internal sealed partial class PresenceJsonContext : JsonSerializerContext;

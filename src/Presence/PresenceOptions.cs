@@ -16,6 +16,10 @@ public sealed class PresenceOptions
     [Positive]
     public TimeSpan Ttl { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How long a ticket from <c>POST /v1/ws/ticket</c> may wait to open a socket (it opens one, once).</summary>
+    [Positive]
+    public TimeSpan TicketLifetime { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>A socket that sends nothing (not even a ping) for this long is closed.</summary>
     [Positive]
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);

@@ -1,0 +1,56 @@
+// Entry point: resume the session (the refresh cookie) or show sign-in; then the chat screen.
+import { h } from './dom.js';
+import { resume, signOut, onSignedOut, currentUser } from './session.js';
+import { events, state } from './store.js';
+import * as chat from './chat.js';
+import { renderAuth } from './views/auth.js';
+import { renderSidebar } from './views/sidebar.js';
+import { renderConversation } from './views/conversation.js';
+
+const main = document.getElementById('main');
+const banner = document.getElementById('offline-banner');
+
+function showSignIn() {
+  chat.stop();
+  everConnected = false;
+  document.body.classList.remove('signed-in', 'conversation-open');
+  banner.hidden = true;
+  renderAuth(main, showChat);
+}
+
+async function showChat() {
+  document.body.classList.add('signed-in');
+  const sidebar = h('aside', { class: 'sidebar' });
+  const conversation = h('section', { class: 'conversation-view', 'aria-label': 'Conversation' });
+  main.replaceChildren(
+    h('header', { class: 'topbar' },
+      h('h1', {}, 'Chat'),
+      h('span', { class: 'me' }, `Signed in as ${currentUser()}`),
+      h('button', { type: 'button', onclick: () => signOut() }, 'Sign out')),
+    h('div', { class: 'layout' }, sidebar, conversation));
+  const actions = {
+    open: async id => { await chat.openConversation(id); view.focusComposer(); },
+    close: () => { chat.closeConversation(); main.querySelector(`.conversation[data-id="${CSS.escape(state.openId ?? '')}"]`)?.focus(); },
+    startDirect: async name => { await chat.startDirect(name); view.focusComposer(); },
+    refresh: () => chat.refreshConversations().catch(() => {}),
+    send: chat.send, seen: chat.seen, typing: chat.typing, stopTyping: chat.stopTyping, upload: chat.upload, loadOlder: chat.loadOlder,
+  };
+  renderSidebar(sidebar, actions);
+  const view = renderConversation(conversation, actions);
+  await chat.start(currentUser());
+}
+
+// The banner follows both the browser's own idea of the network and the socket.
+// (Not before the first connect: a page just opened is not offline.)
+let everConnected = false;
+function updateBanner() {
+  if (!document.body.classList.contains('signed-in')) return;
+  everConnected ||= state.connected;
+  banner.hidden = navigator.onLine && (state.connected || !everConnected);
+}
+events.addEventListener('connection', updateBanner);
+window.addEventListener('online', updateBanner);
+window.addEventListener('offline', updateBanner);
+
+onSignedOut(showSignIn);
+if (await resume()) await showChat(); else showSignIn();
