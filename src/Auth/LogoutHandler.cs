@@ -23,7 +23,7 @@ internal sealed class LogoutHandler(RefreshTokens refreshTokens, IAccountStore a
     /// <summary>The validated bearer token of this request (authentication runs on anonymous endpoints too), if any.</summary>
     public static RevokedToken? AccessTokenOf(ClaimsPrincipal caller) =>
         caller.FindFirstValue("jti") is { } id && long.TryParse(caller.FindFirstValue("exp"), out var exp)
-            ? new RevokedToken(id, DateTimeOffset.FromUnixTimeSeconds(exp))
+            ? new RevokedToken(id, DateTimeOffset.FromUnixTimeSeconds(exp), caller.FindFirstValue(TokenIssuer.SessionClaim))
             : null;
 }
 

@@ -15,14 +15,18 @@ internal sealed class TokenIssuer(KeyRing keys, IAccountStore metadata, IOptions
 {
     private readonly JsonWebTokenHandler _handler = new();
 
+    /// <summary>The session an access token belongs to: its refresh-token family, the same through every rotation.</summary>
+    public const string SessionClaim = "sid";
+
     /// <summary>A login, or a rotation within <paramref name="familyId"/>: an access token and a new refresh token.</summary>
     public async Task<IssuedTokens> ForUserAsync(string username, string? familyId, CancellationToken ct)
     {
-        var claims = new List<Claim> { new("sub", username) };
+        familyId ??= Ids.New();
+        var claims = new List<Claim> { new("sub", username), new(SessionClaim, familyId) };
         if (options.Value.Admins.Contains(username, StringComparer.OrdinalIgnoreCase)) claims.Add(new Claim("role", "admin"));
         var refresh = NewSecret("rt_");
         var now = clock.GetUtcNow();
-        await metadata.StoreRefreshTokenAsync(new RefreshToken(Hash(refresh), familyId ?? Ids.New(), username, now, now + options.Value.RefreshTokenLifetime, Used: false), ct);
+        await metadata.StoreRefreshTokenAsync(new RefreshToken(Hash(refresh), familyId, username, now, now + options.Value.RefreshTokenLifetime, Used: false), ct);
         return new IssuedTokens(Sign(claims), options.Value.AccessTokenLifetime, refresh);
     }
 

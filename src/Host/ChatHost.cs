@@ -3,6 +3,7 @@ using Chat.Connectors;
 using Chat.Files;
 using Chat.Frontend;
 using Chat.Frontend.Journal;
+using Chat.Notifications;
 using Chat.Presence;
 using Chat.Router;
 using Chat.Shared.Http;
@@ -40,6 +41,9 @@ public static class ChatHost
         // Webhooks:Enabled=false likewise leaves webhook delivery to a separate Webhooks process.
         var webhooks = builder.Configuration.GetValue("Webhooks:Enabled", true);
         if (webhooks) builder.AddWebhooks();
+        // Notifications:Enabled=false leaves push notifications to a separate Notifications process.
+        var notifications = builder.Configuration.GetValue("Notifications:Enabled", true);
+        if (notifications) builder.AddNotifications();
 
         var app = builder.Build();
         app.UseWebClient();
@@ -51,6 +55,7 @@ public static class ChatHost
         app.MapFiles();
         if (connectors) app.MapConnectors();
         if (webhooks) app.MapWebhooksApi();
+        if (notifications) app.MapNotifications();
         return app;
     }
 

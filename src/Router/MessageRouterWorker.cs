@@ -34,12 +34,15 @@ internal sealed class MessageRouterWorker : BatchConsumer
     private readonly ConversationChanges _changes;
     private readonly MessageChanges _messageChanges;
     private readonly ILogger<MessageRouterWorker> _logger;
+    private readonly NotificationRequests _notifications;
 
     public MessageRouterWorker(IOptions<KafkaOptions> kafka, IOptions<RouterOptions> options, EventProducer producer, ConsumerMetrics consumerMetrics,
         IMessageStore store, IChannelDirectory channels, IFileDirectory files, StatusOutbox outbox, LiveDelivery live, IMeterFactory meters,
-        IEnumerable<IMessageLogRecovery> recoveries, ConversationChanges changes, MessageChanges messageChanges, ILogger<MessageRouterWorker> logger)
+        IEnumerable<IMessageLogRecovery> recoveries, ConversationChanges changes, MessageChanges messageChanges, ILogger<MessageRouterWorker> logger,
+        NotificationRequests notifications)
         : base(Topics.Messages, options.Value.ConsumerGroup, kafka.Value, producer, consumerMetrics, logger)
     {
+        _notifications = notifications;
         _recoveries = recoveries;
         _changes = changes;
         _messageChanges = messageChanges;
@@ -130,6 +133,8 @@ internal sealed class MessageRouterWorker : BatchConsumer
             pushed.Add(result.Message.ReplyTo is not null && await _store.FindMessageAsync(result.Message.MessageId, cancellationToken) is { } reply ? reply : result.ToStored());
         await spans.StepAsync("websocket push", () => _live.NewMessagesAsync(pushed, cancellationToken));
         await _live.StatusChangesAsync(changes, cancellationToken);
+        // Those with no socket hear of it through the notifications worker (issue 20).
+        await _notifications.RequestAsync(results, id => sources.TryGetValue(id, out var record) ? spans.ContextOf(record) : default, cancellationToken);
     }
 
     /// <summary>

@@ -23,6 +23,7 @@ public static class RouterExtensions
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<LiveDelivery>();
+        builder.Services.TryAddSingleton<NotificationRequests>();
         builder.Services.TryAddSingleton<DeliveryHandoff>();
         builder.Services.TryAddSingleton<StatusOutbox>();
         builder.Services.TryAddSingleton<ConversationChanges>();

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Chat.Shared.Http;
 using Microsoft.Extensions.Options;
 
 namespace Chat.Webhooks;
@@ -31,30 +32,6 @@ internal sealed class TargetGuard(IHostResolver resolver, IOptions<WebhooksOptio
     }
 
     /// <summary>Null if <paramref name="address"/>, which <paramref name="host"/> resolved to, may be called; otherwise why not.</summary>
-    public string? RefuseAddress(string host, IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
-        if (IPAddress.IsLoopback(address) && !options.Value.AllowLoopbackTargets)
-            return $"'{host}' resolves to {address}, a loopback address.";
-        // Link-local includes cloud metadata services (169.254.169.254): never just for being local.
-        if ((IsPrivate(address) || IsLinkLocal(address)) && !options.Value.AllowPrivateTargets)
-            return $"'{host}' resolves to {address}, a private or link-local address.";
-        if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
-            return $"'{host}' resolves to an unspecified address.";
-        return null;
-    }
-
-    private static bool IsLinkLocal(IPAddress a) =>
-        a.AddressFamily == AddressFamily.InterNetwork ? a.GetAddressBytes() is [169, 254, ..] : a.IsIPv6LinkLocal;
-
-    private static bool IsPrivate(IPAddress a) => a.AddressFamily == AddressFamily.InterNetwork
-        ? a.GetAddressBytes() switch
-        {
-            [10, ..] => true,
-            [172, >= 16 and <= 31, ..] => true,
-            [192, 168, ..] => true,
-            [100, >= 64 and <= 127, ..] => true, // carrier-grade NAT
-            _ => false,
-        }
-        : a.IsIPv6UniqueLocal || a.IsIPv6SiteLocal;
+    public string? RefuseAddress(string host, IPAddress address) =>
+        AddressRules.Refuse(host, address, options.Value.AllowLoopbackTargets, options.Value.AllowPrivateTargets);
 }

@@ -47,12 +47,12 @@ public sealed class SqliteMigrationTests : IDisposable
 
         Assert.Equal(["messages 1", "messages 2", "messages 3", "messages 4", "messages 5", "messages 6", "messages 7", "messages 8", "messages 9"],
             Versions(FileOf(StorageExtensions.MessagesFile)));
-        Assert.Equal(["accounts 1", "accounts 2", "accounts 3", "blocks 1", "channel-mappings 1", "channel-mappings 2", "channel-mappings 3"], Versions(FileOf("auth.db")));
+        Assert.Equal(["accounts 1", "accounts 2", "accounts 3", "accounts 4", "blocks 1", "channel-mappings 1", "channel-mappings 2", "channel-mappings 3"], Versions(FileOf("auth.db")));
         Assert.Equal(["files 1", "files 2"], Versions(FileOf("files.db")));
         Assert.Equal(["webhook-deliveries 1", "webhook-deliveries 2", "webhook-deliveries 3", "webhook-registrations 1", "webhook-registrations 2"], Versions(FileOf("webhooks.db")));
         Assert.Equal(["connectors 1", "connectors 2", "connectors 3"], Versions(FileOf("connectors.db")));
         using var connection = OpenFile(FileOf("auth.db"));
-        Assert.Equal([1, 2, 3], SqliteMigrations.AppliedVersions(connection, "accounts").Order());
+        Assert.Equal([1, 2, 3, 4], SqliteMigrations.AppliedVersions(connection, "accounts").Order());
     }
 
     [Fact]

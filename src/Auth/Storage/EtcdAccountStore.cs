@@ -106,7 +106,9 @@ internal sealed class EtcdAccountStore : IAccountStore, IDisposable
         await _etcd.Client.PutAsync(new PutRequest
         {
             Key = ByteString.CopyFromUtf8(Prefix + "revoked-tokens/" + token.TokenId),
-            Value = ByteString.CopyFromUtf8(token.ExpiresAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            // "expiry" or, since sessions are named, "expiry session": values written before still read.
+            Value = ByteString.CopyFromUtf8(token.ExpiresAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)
+                + (token.SessionId is { } session ? " " + session : "")),
             Lease = lease.ID,
         }, cancellationToken: cancellationToken);
     }
@@ -122,7 +124,9 @@ internal sealed class EtcdAccountStore : IAccountStore, IDisposable
         }, cancellationToken: cancellationToken);
         var now = _clock.GetUtcNow();
         var tokens = read.Kvs
-            .Select(kv => new RevokedToken(kv.Key.ToStringUtf8()[prefix.Length..], DateTimeOffset.FromUnixTimeSeconds(long.Parse(kv.Value.ToStringUtf8(), System.Globalization.CultureInfo.InvariantCulture))))
+            .Select(kv => (Id: kv.Key.ToStringUtf8()[prefix.Length..], Value: kv.Value.ToStringUtf8().Split(' ', 2)))
+            .Select(kv => new RevokedToken(kv.Id, DateTimeOffset.FromUnixTimeSeconds(long.Parse(kv.Value[0], System.Globalization.CultureInfo.InvariantCulture)),
+                kv.Value.Length > 1 ? kv.Value[1] : null))
             .Where(t => t.ExpiresAt > now)
             .ToList();
         return new RevocationPage(read.Header.Revision, tokens);

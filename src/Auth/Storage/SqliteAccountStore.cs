@@ -41,7 +41,8 @@ internal sealed class SqliteAccountStore(string path, string legacyMetadataPath,
                 token_id   TEXT NOT NULL UNIQUE,
                 expires_at INTEGER NOT NULL
             );
-            """));
+            """),
+        SqliteMigration.Sql(4, "the session each revoked access token belonged to", "ALTER TABLE revoked_access_tokens ADD COLUMN session_id TEXT;"));
 
     /// <summary>At most this many revocations in one read; the next read continues from the cursor.</summary>
     private const int RevocationPage = 1000;
@@ -115,8 +116,8 @@ internal sealed class SqliteAccountStore(string path, string legacyMetadataPath,
             using var prune = connection.Command("DELETE FROM revoked_access_tokens WHERE expires_at < $old", tx,
                 ("$old", clock.GetUtcNow().AddHours(-1).ToUnixTimeSeconds()));
             prune.ExecuteNonQuery();
-            using var insert = connection.Command("INSERT INTO revoked_access_tokens (token_id, expires_at) VALUES ($id, $e) ON CONFLICT DO NOTHING", tx,
-                ("$id", token.TokenId), ("$e", token.ExpiresAt.ToUnixTimeSeconds()));
+            using var insert = connection.Command("INSERT INTO revoked_access_tokens (token_id, expires_at, session_id) VALUES ($id, $e, $s) ON CONFLICT DO NOTHING", tx,
+                ("$id", token.TokenId), ("$e", token.ExpiresAt.ToUnixTimeSeconds()), ("$s", token.SessionId));
             return insert.ExecuteNonQuery();
         }, cancellationToken);
 
@@ -125,8 +126,8 @@ internal sealed class SqliteAccountStore(string path, string legacyMetadataPath,
         Task.FromResult(_db.Read(connection =>
         {
             var rows = connection.Command(
-                    $"SELECT seq, token_id, expires_at FROM revoked_access_tokens WHERE seq > $after ORDER BY seq LIMIT {RevocationPage}", null, ("$after", cursor))
-                .Query(r => (Seq: r.GetInt64(0), Token: new RevokedToken(r.GetString(1), DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(2))))).ToList();
+                    $"SELECT seq, token_id, expires_at, session_id FROM revoked_access_tokens WHERE seq > $after ORDER BY seq LIMIT {RevocationPage}", null, ("$after", cursor))
+                .Query(r => (Seq: r.GetInt64(0), Token: new RevokedToken(r.GetString(1), DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(2)), r.IsDBNull(3) ? null : r.GetString(3)))).ToList();
             var now = clock.GetUtcNow();
             return new RevocationPage(rows.Count == 0 ? cursor : rows[^1].Seq, rows.Where(r => r.Token.ExpiresAt > now).Select(r => r.Token).ToList());
         }));

@@ -8,7 +8,8 @@ using Microsoft.Extensions.Options;
 namespace Chat.Shared.Http;
 
 /// <summary>An access token revoked by logout, by its <c>jti</c>, and when it would have expired anyway.</summary>
-public sealed record RevokedToken(string TokenId, DateTimeOffset ExpiresAt);
+/// <param name="SessionId">The session (<c>sid</c> claim: the refresh-token family) the logout ended, for what belongs to it (push devices).</param>
+public sealed record RevokedToken(string TokenId, DateTimeOffset ExpiresAt, string? SessionId = null);
 
 /// <summary>Revocations after a cursor, and the cursor to ask from next time.</summary>
 public sealed record RevocationPage(long Cursor, IReadOnlyList<RevokedToken> Tokens);

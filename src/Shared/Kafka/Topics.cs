@@ -24,7 +24,10 @@ public static class Topics
     /// <summary>ConversationUpdated: what became of each membership, role or title change (the Router's decision), and MessageChanged for edits, deletes and reactions; key = conversation_id.</summary>
     public const string Conversations = "chat.conversations";
 
-    public static readonly IReadOnlyList<string> All = [Messages, Status, Receipts, Deliveries, DeadLetters, Files, Presence, Conversations];
+    /// <summary>NotificationRequest: a stored message for a recipient with no live socket, for the notifications worker; key = recipient.</summary>
+    public const string Notifications = "chat.notifications";
+
+    public static readonly IReadOnlyList<string> All = [Messages, Status, Receipts, Deliveries, DeadLetters, Files, Presence, Conversations, Notifications];
 }
 
 /// <summary>CloudEvents <c>type</c> values carried in the <c>ce_type</c> header.</summary>
@@ -54,4 +57,5 @@ public static class EventTypes
     public const string Delivery = "chat.connector.delivery.v1";
     public const string Presence = "chat.presence.v1";
     public const string FileCompleted = "chat.file.completed.v1";
+    public const string NotificationRequest = "chat.notification.request.v1";
 }

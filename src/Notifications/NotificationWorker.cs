@@ -1,0 +1,82 @@
+using System.Diagnostics.Metrics;
+using System.Text.Json;
+using Chat.Notifications.Storage;
+using Chat.Shared;
+using Chat.Shared.Events;
+using Chat.Shared.Kafka;
+using Confluent.Kafka;
+using Microsoft.Extensions.Options;
+
+namespace Chat.Notifications;
+
+/// <summary>
+/// Consumer group on chat.notifications. Per request: nothing if the recipient has no device or muted
+/// the conversation; else the conversation's burst window decides — none open: one push per device
+/// now, and a window opens for <see cref="NotificationsOptions.CollapseWindow"/>; one open: the
+/// message joins the single summary due at the window's end. Pushes and window are stored in one
+/// write before the offsets commit; sending is the dispatcher's.
+/// </summary>
+internal sealed class NotificationWorker(
+    INotificationStore store, EventProducer producer, ConsumerMetrics metrics, IOptions<KafkaOptions> kafka, IOptions<NotificationsOptions> options,
+    TimeProvider clock, IMeterFactory meters, ILogger<NotificationWorker> logger)
+    : BatchConsumer(Topics.Notifications, options.Value.ConsumerGroup, kafka.Value, producer, metrics, logger)
+{
+    private readonly Counter<long> _collapsed = meters.CreateChatMeter().CreateCounter<long>(
+        "chat.notification.collapsed", description: "Messages folded into a summary push instead of a push of their own");
+
+    private readonly Counter<long> _skipped = meters.CreateChatMeter().CreateCounter<long>(
+        "chat.notification.skipped", description: "Notification requests that made no push, by reason (no device, muted)");
+
+    protected override async Task ProcessBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, BatchSpans spans, CancellationToken cancellationToken)
+    {
+        foreach (var record in batch)
+        {
+            var (request, problem) = ParseRecord(record, NotificationRequest.Parser);
+            if (request is null)
+            {
+                await DeadLetterAsync(record, problem!, cancellationToken);
+                continue;
+            }
+            await HandleAsync(request, spans.TraceParentOf(record), cancellationToken);
+        }
+    }
+
+    private async Task HandleAsync(NotificationRequest request, string? traceParent, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var devices = await store.DevicesAsync(request.Recipient, ct);
+        if (devices.Count == 0)
+        {
+            _skipped.Add(1, new KeyValuePair<string, object?>("reason", "no_device"));
+            return;
+        }
+        if (await store.MuteOfAsync(request.Recipient, request.ConversationId, ct) is { } mute && mute.Active(now))
+        {
+            _skipped.Add(1, new KeyValuePair<string, object?>("reason", "muted"));
+            return;
+        }
+        var window = await store.CollapseWindowAsync(request.Recipient, request.ConversationId, ct);
+        if (window is not null && window.LastMessageId == request.MessageId) return; // a replay of the request that opened or last grew it
+        if (window is null || window.EndsAt <= now)
+        {
+            var preview = await store.PreviewsAsync(request.Recipient, ct) && request.Preview.Length > 0 ? Preview(request.Preview) : null;
+            var body = Json(new PushBody(request.ConversationId, request.MessageId, request.From, preview));
+            var opened = new CollapseWindow(request.Recipient, request.ConversationId, now + options.Value.CollapseWindow, 0, request.MessageId, request.From);
+            await store.RecordAsync(opened, devices.Select(d =>
+                new PendingPush($"{request.MessageId}.{d.DeviceId}.{request.Recipient}", d.Username, d.DeviceId, body, 0, PendingPush.Pending, now, now, traceParent)).ToList(), ct);
+            return;
+        }
+        // Within the window: no push of its own; the summary at the window's end says how many came.
+        var grown = window with { Suppressed = window.Suppressed + 1, LastMessageId = request.MessageId, LastFrom = request.From };
+        var summary = Json(new PushBody(request.ConversationId, request.MessageId, request.From, Count: grown.Suppressed));
+        await store.RecordAsync(grown, devices.Select(d => new PendingPush(
+            $"summary.{window.EndsAt.ToUnixTimeMilliseconds()}.{request.ConversationId}.{d.DeviceId}.{request.Recipient}", d.Username, d.DeviceId, summary, 0,
+            PendingPush.Pending, window.EndsAt, now, traceParent)).ToList(), ct);
+        _collapsed.Add(1);
+    }
+
+    /// <summary>At most 200 characters: a push is a hint, the message itself is in the app.</summary>
+    private static string Preview(string text) => text.Length <= 200 ? text : text[..199] + "…";
+
+    private static string Json(PushBody body) => JsonSerializer.Serialize(body, NotificationStorageJson.Default.PushBody);
+}

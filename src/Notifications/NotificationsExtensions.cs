@@ -1,0 +1,37 @@
+using Chat.Notifications.Storage;
+using Chat.Shared.Configuration;
+using Chat.Shared.Kafka;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Chat.Notifications;
+
+public static class NotificationsExtensions
+{
+    /// <summary>Devices and preferences, the chat.notifications consumer, the push dispatcher and the logout watcher.</summary>
+    public static IHostApplicationBuilder AddNotifications(this IHostApplicationBuilder builder)
+    {
+        builder.AddNotificationStore();
+        builder.AddKafka();
+        builder.Services.AddValidatedOptions<NotificationsOptions>(NotificationsOptions.Section);
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<VapidKeys>();
+        builder.Services.TryAddSingleton<DeviceRules>();
+        builder.Services.TryAddSingleton<DevicesHandler>();
+        builder.Services.TryAddSingleton<PreferencesHandler>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IPushService, WebPushService>());
+        // No redirects (one could lead where the guard refused) and no proxy (the guard must see the target's address).
+        builder.Services.AddHttpClient(WebPushService.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(services => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false, UseProxy = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                ConnectCallback = PushHttp.GuardedConnect(services.GetRequiredService<IOptions<NotificationsOptions>>()),
+            });
+        builder.Services.AddHostedService<NotificationWorker>();
+        builder.Services.AddHostedService<PushDispatcher>();
+        builder.Services.AddHostedService<SessionEndings>();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, NotificationsJsonContext.Default));
+        return builder;
+    }
+}
