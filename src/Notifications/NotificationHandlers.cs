@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Chat.Notifications.Storage;
 using Chat.Shared;
 using Chat.Shared.Http;
+using Chat.Storage;
 
 namespace Chat.Notifications;
 
@@ -41,12 +42,14 @@ internal sealed class DevicesHandler(INotificationStore store, TimeProvider cloc
 }
 
 /// <summary>Mutes and the previews switch of the signed-in user.</summary>
-internal sealed class PreferencesHandler(INotificationStore store, TimeProvider clock)
+internal sealed class PreferencesHandler(INotificationStore store, IMessageStore conversations, TimeProvider clock)
 {
     public async Task<Outcome<Mute>> MuteAsync(ClaimsPrincipal user, string conversationId, DateTimeOffset? until, CancellationToken ct)
     {
         if (DevicesHandler.UserSession(user) is not ({ } username, _)) return DevicesHandler.NoSession;
-        if (conversationId.Length > 200) return Invalid("conversation_id", "Must be at most 200 characters.");
+        // Only one's own conversations: others (and ids no conversation has) are not found, as everywhere.
+        if (await conversations.FindConversationAsync(conversationId, ct) is not { } conversation || !conversation.HasMember(username))
+            return new Refusal.NotFound("conversation_id", $"No conversation '{conversationId}' of yours.");
         if (until is { } end && end <= clock.GetUtcNow()) return Invalid("until", "Must be in the future (leave it out to mute for ever).");
         var mute = new Mute(username, conversationId, until?.ToUniversalTime());
         await store.MuteAsync(mute, ct);

@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Chat.Notifications.Storage;
 using Chat.Shared.Http;
@@ -59,15 +62,23 @@ public static class NotificationsApi
 
     private static async Task<Results<Ok<MuteResponse>, ProblemHttpResult>> Mute(string conversationId, HttpContext http, PreferencesHandler handler, CancellationToken ct)
     {
-        // The body is optional: no body (or {}) mutes for ever.
-        MuteRequest body = new(null);
+        // The body is optional (none mutes for ever); one that is sent names "until": a time, or null for ever.
+        DateTimeOffset? until = null;
         if (http.Request.ContentLength > 0 || http.Request.ContentType is not null)
         {
-            var (read, problem) = await JsonBody.ReadAsync(http.Request, NotificationsJsonContext.Default.MuteRequest);
+            var (body, problem) = await JsonBody.ReadAsync(http.Request, NotificationsJsonContext.Default.JsonObject);
             if (problem is not null) return problem;
-            body = read!;
+            if (!body!.TryGetPropertyValue("until", out var value))
+                return Problems.Invalid("until", "Is required in a body: a time in the future, or null to mute for ever (or send no body).");
+            if (value is not null)
+            {
+                if (value.GetValueKind() != JsonValueKind.String || !DateTimeOffset.TryParse(value.GetValue<string>(), CultureInfo.InvariantCulture,
+                        DateTimeStyles.AssumeUniversal, out var time))
+                    return Problems.Invalid("until", "Must be a time (ISO 8601, e.g. 2026-12-24T18:00:00Z) or null.");
+                until = time;
+            }
         }
-        return (await handler.MuteAsync(http.User, conversationId, body.Until, ct)).ToResult(http.Response, m => TypedResults.Ok(new MuteResponse(m.ConversationId, m.Until)));
+        return (await handler.MuteAsync(http.User, conversationId, until, ct)).ToResult(http.Response, m => TypedResults.Ok(new MuteResponse(m.ConversationId, m.Until)));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Unmute(string conversationId, HttpContext http, PreferencesHandler handler, CancellationToken ct) =>
@@ -98,4 +109,5 @@ public static class NotificationsApi
 [JsonSerializable(typeof(MuteResponse))]
 [JsonSerializable(typeof(NotificationSettings))]
 [JsonSerializable(typeof(VapidPublicKey))]
+[JsonSerializable(typeof(JsonObject))]
 internal sealed partial class NotificationsJsonContext : JsonSerializerContext;

@@ -1,6 +1,7 @@
 using Chat.Notifications.Storage;
 using Chat.Shared.Configuration;
 using Chat.Shared.Kafka;
+using Chat.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -12,6 +13,7 @@ public static class NotificationsExtensions
     public static IHostApplicationBuilder AddNotifications(this IHostApplicationBuilder builder)
     {
         builder.AddNotificationStore();
+        builder.AddMessageStore(); // conversations, to mute only one's own
         builder.AddKafka();
         builder.Services.AddValidatedOptions<NotificationsOptions>(NotificationsOptions.Section);
         builder.Services.AddMetrics();

@@ -105,7 +105,7 @@ public sealed class NotificationTests(NotificationFixture fixture) : IClassFixtu
         var bob = await Server.Client().SignUpAsync("bobmute");
         await RegisterAsync(bob, "phone", push.Subscribe("bob-phone"));
         var conversation = await alice.CreateConversationAsync("direct", "bobmute");
-        var muted = await ApiClient.ExpectAsync(await bob.Http.PutAsJsonAsync($"/v1/conversations/{conversation}/mute", new { }), HttpStatusCode.OK);
+        var muted = await ApiClient.ExpectAsync(await bob.Http.PutAsync($"/v1/conversations/{conversation}/mute", null), HttpStatusCode.OK);
         Assert.Null(muted["until"]);
         var before = Worker.RecordsProcessed;
 
@@ -202,6 +202,16 @@ public sealed class NotificationTests(NotificationFixture fixture) : IClassFixtu
         Assert.Equal("device_id", await FieldOf(new { platform = "fcm", token = "t" }, "no%20spaces"));
         var unknown = await bob.Http.DeleteAsync("/v1/devices/none");
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+
+        var alice = await Server.Client().SignUpAsync("alicebad");
+        var conversation = await alice.CreateConversationAsync("direct", "bobbad");
+        var noUntil = await ApiClient.ExpectAsync(await bob.Http.PutAsJsonAsync($"/v1/conversations/{conversation}/mute", new { }), HttpStatusCode.BadRequest);
+        Assert.True(noUntil["errors"]!.AsObject().ContainsKey("until"));
+        var past = await ApiClient.ExpectAsync(await bob.Http.PutAsJsonAsync($"/v1/conversations/{conversation}/mute", new { until = DateTimeOffset.UtcNow.AddHours(-1) }),
+            HttpStatusCode.BadRequest);
+        Assert.True(past["errors"]!.AsObject().ContainsKey("until"));
+        var notTheirs = await Server.Client().SignUpAsync("carolbad");
+        Assert.Equal(HttpStatusCode.NotFound, (await notTheirs.Http.PutAsync($"/v1/conversations/{conversation}/mute", null)).StatusCode);
     }
 
     private static string Point()
