@@ -23,6 +23,9 @@ public static class NotificationsExtensions
         builder.Services.TryAddSingleton<DevicesHandler>();
         builder.Services.TryAddSingleton<PreferencesHandler>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IPushService, WebPushService>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IPushService, FcmService>());
+        // FCM and its token endpoint are configured by the operator, not by users: an ordinary client.
+        builder.Services.AddHttpClient(FcmService.HttpClientName);
         // No redirects (one could lead where the guard refused) and no proxy (the guard must see the target's address).
         builder.Services.AddHttpClient(WebPushService.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(services => new SocketsHttpHandler
