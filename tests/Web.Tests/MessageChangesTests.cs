@@ -43,6 +43,7 @@ public sealed class MessageChangesTests(WebFixture fixture)
         await Expect(People.MessageTexts(bob)).ToHaveTextAsync(["see you at ten"]);
 
         // The reaction by keyboard: React opens the row of emoji, focus on its first.
+        first = People.MessageOf(alice, "see you at ten");
         await first.GetByRole(AriaRole.Button, new() { Name = "React", Exact = true }).ClickAsync();
         await Expect(first.GetByRole(AriaRole.Button, new() { Name = "React with 👍" })).ToBeFocusedAsync();
         await alice.Keyboard.PressAsync("Enter");

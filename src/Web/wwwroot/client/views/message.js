@@ -101,11 +101,11 @@ function updateContent(element, message) {
 
 function updateQuote(quote, replyQuote) {
   if (!quote) return;
-  quote.replaceChildren(
-    h('span', { class: 'visually-hidden' }, 'In reply to '),
-    h('span', { class: 'quote-author' }, replyQuote?.from ?? ''),
-    h('span', { class: 'visually-hidden' }, ': '),
-    h('span', { class: 'quote-text' }, !replyQuote || replyQuote.deleted ? 'Deleted message' : replyQuote.text ?? ''));
+  const text = !replyQuote || replyQuote.deleted ? 'Deleted message' : replyQuote.text ?? '';
+  // The name in one string: hidden spans inside a button would be read with stray spaces around them.
+  quote.setAttribute('aria-label', `In reply to ${replyQuote?.from ?? ''}: ${text}`);
+  quote.title = 'Show the original';
+  quote.replaceChildren(h('span', { class: 'quote-author' }, replyQuote?.from ?? ''), h('span', { class: 'quote-text' }, text));
 }
 
 /** One toggle button per emoji ("👍 2", pressed when one of them is the reader's); focus stays on its emoji. */
