@@ -86,4 +86,32 @@ public sealed class MessageChangesTests(WebFixture fixture)
         await original.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         await Expect(People.MessageOf(bob, "yes, at noon").GetByRole(AriaRole.Button, new() { Name = $"In reply to {aliceName}: lunch on saturday?" })).ToBeVisibleAsync();
     }
+
+    [SkippableFact]
+    public async Task Search_finds_a_message_with_its_words_marked_and_opens_it_in_its_conversation()
+    {
+        Skip.If(fixture.SkipReason is not null, fixture.SkipReason);
+        await using var aliceContext = await fixture.NewPersonAsync();
+        await using var bobContext = await fixture.NewPersonAsync();
+        var aliceName = People.NewName("alice");
+        var bobName = People.NewName("bob");
+        var alice = await People.SignUpAsync(aliceContext, aliceName);
+        var bob = await People.SignUpAsync(bobContext, bobName);
+        await People.StartChatAsync(alice, bobName);
+        // Markup in a message is text in its snippet too.
+        await People.SendAsync(alice, "The <b>café</b> opens at nine");
+        await People.SendAsync(alice, "something else");
+        await Expect(People.Conversation(bob, aliceName)).ToContainTextAsync("something else");
+
+        await bob.GetByRole(AriaRole.Searchbox, new() { Name = "Search" }).FillAsync("cafe");
+        var results = bob.GetByRole(AriaRole.Region, new() { Name = "Search results" });
+        var result = results.GetByRole(AriaRole.Button, new() { Name = "The <b>café</b> opens at nine" });
+        await Expect(result).ToBeVisibleAsync();
+        await Expect(result.Locator("mark")).ToHaveTextAsync("café");
+        await Expect(result.Locator("b")).ToHaveCountAsync(0);
+
+        await result.ClickAsync();
+        await Expect(bob.GetByRole(AriaRole.Heading, new() { Name = aliceName })).ToBeVisibleAsync();
+        await Expect(People.MessageOf(bob, "opens at nine")).ToBeFocusedAsync();
+    }
 }
