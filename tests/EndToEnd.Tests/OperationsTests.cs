@@ -23,7 +23,9 @@ public sealed class OperationsTests(ChatServerFixture fixture) : IClassFixture<C
 
         double Delta(string metrics, string name, params string[] labels) => PrometheusText.Sum(metrics, name, labels) - PrometheusText.Sum(before, name, labels);
         var after = await Eventually.UntilAsync(() => anonymous.GetStringAsync("/metrics"),
-            m => Delta(m, "chat_status_published_total", "status=\"delivered\"", "channel=\"app\"") >= 1, TimeSpan.FromSeconds(30), "the delivered count to move");
+            // The HTTP histogram too: the exporter may serve a scrape that predates the last requests' measurements.
+            m => Delta(m, "chat_status_published_total", "status=\"delivered\"", "channel=\"app\"") >= 1 && m.Contains("http_server_request_duration_seconds"),
+            TimeSpan.FromSeconds(30), "the delivered count and the HTTP request histogram to show");
         Assert.True(Delta(after, "chat_messages_accepted_total", "channel=\"app\"") >= 1);
         Assert.True(Delta(after, "chat_router_messages_total", "outcome=\"stored\"") >= 1);
         Assert.True(Delta(after, "chat_status_published_total", "status=\"sent\"", "channel=\"app\"") >= 1);

@@ -40,6 +40,10 @@ public static class People
 
     public static ILocator MessageTexts(IPage page) => page.GetByRole(AriaRole.Log, new() { Name = "Messages" }).Locator(".text");
 
+    /// <summary>The message (its list item in the log) whose text is this.</summary>
+    public static ILocator MessageOf(IPage page, string text) =>
+        page.GetByRole(AriaRole.Log, new() { Name = "Messages" }).GetByRole(AriaRole.Listitem).Filter(new() { Has = page.Locator(".text", new() { HasText = text }) });
+
     /// <summary>The ticks of one's own message with this text ("Sent", "Delivered", "Read").</summary>
     public static ILocator TicksOf(IPage page, string text) =>
         page.GetByRole(AriaRole.Log, new() { Name = "Messages" }).Locator(".message.mine", new() { HasText = text }).GetByRole(AriaRole.Img);

@@ -34,6 +34,20 @@ async function showChat() {
     startDirect: async name => { await chat.startDirect(name); view.focusComposer(); },
     refresh: () => chat.refreshConversations().catch(() => {}),
     send: chat.send, seen: chat.seen, typing: chat.typing, stopTyping: chat.stopTyping, upload: chat.upload, loadOlder: chat.loadOlder,
+    edit: (message, text) => chat.edit(message.message_id, text),
+    remove: message => chat.remove(message.message_id),
+    react: (message, emoji, on) => chat.react(message.message_id, emoji, on),
+    reply: message => view.replyTo(message),
+    replyFields: chat.replyFields,
+    search: chat.search,
+    // A quote's original: read older pages until it is there.
+    showMessage: async messageId => {
+      if (state.openId && await chat.openAt(state.openId, messageId)) view.showMessage(messageId);
+    },
+    // A search result: its conversation, at that message.
+    openMessage: async (conversationId, messageId) => {
+      if (await chat.openAt(conversationId, messageId)) view.showMessage(messageId); else view.focusComposer();
+    },
   };
   renderSidebar(sidebar, actions);
   const view = renderConversation(conversation, actions);

@@ -1,11 +1,12 @@
 // What the views ask for, and what the socket tells: sending through the outbox, opening a
-// conversation, the read cursor, typing, new chats, uploads, and every server frame.
-import { get, post, isNetworkError, ApiError } from './api.js';
+// conversation, the read cursor, typing, new chats, uploads, edits, deletes, reactions, search,
+// and every server frame.
+import { api, get, post, isNetworkError, ApiError } from './api.js';
 import { announce } from './dom.js';
 import { connectSocket } from './socket.js';
 import * as outbox from './outbox.js';
 import * as files from './files.js';
-import { loadLatest, loadOlder } from './history.js';
+import { loadLatest, loadOlder, loadUntil } from './history.js';
 import {
   state, reset, setConversations, addMessages, setLocalState, setStatus, setPresence, setTyping, setRead,
   countUnread, setConnected, open, previewOf, historyLoaded, highestSeq, conversationName, findMessage,
@@ -74,12 +75,35 @@ function onFrame(frame) {
       setStatus(frame.message_id, frame.recipient, frame.status);
       learnSequence(frame.conversation_id, frame.message_id);
       break;
+    case 'message.updated': changed(frame.message); break;
+    // A tombstone has no payload and no reactions: they go from what is shown too.
+    case 'message.deleted': changed({ ...frame.message, payload: undefined, reactions: [] }); break;
+    case 'message.reaction':
+      if (findMessage(frame.conversation_id, frame.message_id))
+        addMessages(frame.conversation_id, [{ message_id: frame.message_id, reactions: frame.reactions }]);
+      break;
     case 'presence.update': setPresence(frame.username, frame.status); break;
     case 'typing': setTyping(frame.conversation_id, frame.username, frame.state === 'start'); break;
     case 'conversation.read': setRead(frame.conversation_id, frame.last_read_seq, frame.unread_count); break;
     default: break; // pong, sync.done; error frames change nothing
   }
 }
+
+/** An edited or deleted message, in place (if loaded), and the quotes of the replies to it. */
+function changed(message) {
+  const conversationId = message.conversation_id;
+  if (!findMessage(conversationId, message.message_id)) return; // history brings it as it is now
+  addMessages(conversationId, [message]);
+  const quote = message.deleted ? { from: message.from, deleted: true } : { from: message.from, text: quoteOf(message) };
+  const replies = state.messages.get(conversationId).list.filter(m => m.reply_to === message.message_id && !m.deleted);
+  if (replies.length) addMessages(conversationId, replies.map(m => ({ message_id: m.message_id, reply_quote: quote })));
+}
+
+/** The start of a message's text as the API quotes it: at most 100 characters and "…". */
+const quoteOf = message => {
+  const text = previewOf(message);
+  return text.length > 100 ? `${text.slice(0, 100)}…` : text;
+};
 
 /** One's own message is numbered once the Router stored it (any status frame says so); its place follows. */
 const learning = new Set();
@@ -118,6 +142,24 @@ async function loadOwnStatuses(conversationId) {
 export function closeConversation() { open(null); }
 
 export { loadOlder };
+
+/** Opens a conversation at one message (a search result): older pages are read until it is there. */
+export async function openAt(conversationId, messageId) {
+  if (state.openId !== conversationId || !historyLoaded(conversationId)) await openConversation(conversationId);
+  return loadUntil(conversationId, messageId);
+}
+
+const messagePath = messageId => `/v1/messages/${encodeURIComponent(messageId)}`;
+
+/** Edit, delete and react are answered 202; what changed arrives as a frame, to this socket too. */
+export const edit = (messageId, text) => api('PATCH', messagePath(messageId), { text });
+export const remove = messageId => api('DELETE', messagePath(messageId));
+export const react = (messageId, emoji, on) => api(on ? 'PUT' : 'DELETE', `${messagePath(messageId)}/reactions/${encodeURIComponent(emoji)}`);
+
+export const search = (query, limit = 20) => get(`/v1/search/messages?q=${encodeURIComponent(query)}&limit=${limit}`);
+
+/** The fields a reply carries: the original's id, and a quote of it to show until the server's arrives. */
+export const replyFields = original => ({ reply_to: original.message_id, reply_quote: { from: original.from, text: quoteOf(original) } });
 
 /** The read cursor moves forward to what was on screen (the read frame; the server confirms with conversation.read). */
 export function seen(conversationId, seq) {
@@ -168,7 +210,8 @@ export function flush() {
           try {
             // A file's name and size are shown locally; the API takes only its id (and caption).
             const { file: _shown, ...payload } = message.payload;
-            await post('/v1/messages', { message_id: message.message_id, conversation_id: message.conversation_id, from: message.from, payload });
+            const reply = message.reply_to ? { reply_to: message.reply_to } : {};
+            await post('/v1/messages', { message_id: message.message_id, conversation_id: message.conversation_id, from: message.from, payload, ...reply });
             await outbox.remove(message.message_id);
             setLocalState(message.conversation_id, message.message_id, undefined);
           } catch (error) {

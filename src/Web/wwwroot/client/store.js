@@ -59,8 +59,13 @@ export function addMessages(conversationId, messages) {
   const added = [];
   for (const message of messages) {
     const known = entry.byId.get(message.message_id);
-    if (known) Object.assign(known, message, message.sequence_number ? { local: undefined } : {});
-    else {
+    // An edit or delete can meet an older copy of the message (history read meanwhile): the higher version stands.
+    if (known && message.version !== undefined && message.version < (known.version ?? 0)) continue;
+    if (known) {
+      Object.assign(known, message, message.sequence_number ? { local: undefined } : {});
+      if (state.conversations.get(conversationId)?.last_message?.message_id === known.message_id)
+        state.conversations.get(conversationId).last_message.preview = previewOf(known);
+    } else {
       const copy = { ...message, order: entry.list.length };
       entry.byId.set(message.message_id, copy);
       entry.list.push(copy);
@@ -87,9 +92,14 @@ const sortKey = m => m.sequence_number ?? (m.anchor ?? Number.MAX_SAFE_INTEGER) 
 export const findMessage = (conversationId, messageId) => thread(conversationId).byId.get(messageId);
 
 export function markHistoryLoaded(conversationId) { thread(conversationId).loaded = true; }
+
+/** Where the next older page of history starts (GET …/messages?before_seq=); null once there is none. */
+export function setOlderFrom(conversationId, beforeSeq) { thread(conversationId).olderFrom = beforeSeq ?? null; }
+export const olderFrom = conversationId => thread(conversationId).olderFrom ?? null;
 export const historyLoaded = conversationId => thread(conversationId).loaded;
 
 export function previewOf(message) {
+  if (message.deleted) return 'Message deleted';
   const payload = message.payload ?? {};
   if (payload.type === 'file') return payload.file?.file_name ?? payload.text ?? 'File';
   if (payload.type === 'system') return `${message.from} ${payload.event?.replaceAll('_', ' ') ?? ''}`;

@@ -1,7 +1,8 @@
-// Writing: the Message field (Enter sends, Shift+Enter a new line), typing frames, and files with
-// a progress bar each, an error that says why and a Retry button.
+// Writing: the Message field (Enter sends, Shift+Enter a new line), typing frames, a reply's quote
+// above it (Escape or Cancel reply drops it), and files with a progress bar each, an error that
+// says why and a Retry button.
 import { h } from '../dom.js';
-import { state } from '../store.js';
+import { state, previewOf } from '../store.js';
 
 export function renderComposer(container, actions) {
   const field = h('textarea', { id: 'message-field', name: 'message', rows: '1', placeholder: 'Write a message', autocomplete: 'off' });
@@ -9,6 +10,21 @@ export function renderComposer(container, actions) {
   const uploads = h('ul', { class: 'uploads', 'aria-label': 'Uploads' });
   const attach = h('button', { type: 'button', class: 'attach', onclick: () => picker.click() },
     h('img', { src: '/client/paperclip.svg', alt: '', width: '20', height: '20' }), h('span', { class: 'visually-hidden' }, 'Attach file'));
+  let replying = null; // the message being answered
+  const replyText = h('span', { class: 'replying-text' });
+  const replyBar = h('div', { class: 'replying', role: 'status', hidden: true },
+    replyText, h('button', { type: 'button', onclick: () => { cancelReply(); field.focus(); } }, 'Cancel reply'));
+  function replyTo(message) {
+    replying = message;
+    replyText.textContent = `Replying to ${message.from === state.me ? 'yourself' : message.from}: ${previewOf(message)}`;
+    replyBar.hidden = false;
+    field.focus();
+  }
+  function cancelReply() {
+    replying = null;
+    replyBar.hidden = true;
+    replyText.textContent = '';
+  }
   const form = h('form', { class: 'composer', onsubmit: e => { e.preventDefault(); send(); } },
     attach, picker,
     h('label', { for: 'message-field', class: 'visually-hidden' }, 'Message'), field,
@@ -17,7 +33,8 @@ export function renderComposer(container, actions) {
   function send() {
     const text = field.value.trim();
     if (!text || !state.openId) return;
-    actions.send(state.openId, { type: 'text', text });
+    actions.send(state.openId, { type: 'text', text }, replying ? actions.replyFields(replying) : {});
+    cancelReply();
     actions.stopTyping(state.openId);
     field.value = '';
     field.focus();
@@ -25,6 +42,7 @@ export function renderComposer(container, actions) {
 
   field.addEventListener('keydown', e => {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); send(); }
+    if (e.key === 'Escape' && replying) { e.preventDefault(); cancelReply(); }
   });
   field.addEventListener('input', () => { if (state.openId && field.value) actions.typing(state.openId); });
 
@@ -47,9 +65,10 @@ export function renderComposer(container, actions) {
       });
   }
 
-  container.replaceChildren(uploads, form);
+  container.replaceChildren(uploads, replyBar, form);
   return {
     focus: () => field.focus(),
-    reset: () => { field.value = ''; },
+    reset: () => { field.value = ''; cancelReply(); },
+    replyTo,
   };
 }

@@ -42,8 +42,8 @@ export function renderConversation(container, actions) {
   }
   list.addEventListener('scroll', () => {
     if (atBottom()) jump.hidden = true;
-    // Issue 17 (before_seq): at the top, actions.loadOlder(state.openId) prepends the page before.
-    if (list.scrollTop === 0) actions.loadOlder(state.openId);
+    // At the top, the page before is read and put above (renderMessages keeps what is on screen in place).
+    if (list.scrollTop === 0) actions.loadOlder(state.openId).catch(() => {});
   });
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'visible' && state.openId && atBottom()) {
@@ -65,6 +65,7 @@ export function renderConversation(container, actions) {
     const id = state.openId;
     if (!id) return;
     const follow = atBottom() || renderedId !== id;
+    const fromBottom = list.scrollHeight - list.scrollTop;
     if (renderedId !== id) {
       clear(list);
       elements = new Map();
@@ -77,7 +78,7 @@ export function renderConversation(container, actions) {
       if (!element) {
         element = createMessage(message, actions);
         elements.set(message.message_id, element);
-      } else updateMessage(element, message);
+      } else updateMessage(element, message, actions);
       if (message.sequence_number && element.dataset.seq !== String(message.sequence_number)) {
         element.dataset.seq = String(message.sequence_number);
         seen.observe(element);
@@ -87,7 +88,12 @@ export function renderConversation(container, actions) {
     const inOrder = messages.length === list.children.length && messages.every((m, i) => list.children[i] === elements.get(m.message_id));
     if (!inOrder) list.append(...messages.map(m => elements.get(m.message_id)));
     if (follow) scrollToLatest(false);
-    else if (added.some(m => m.from !== state.me)) jump.hidden = false;
+    else {
+      list.scrollTop = list.scrollHeight - fromBottom; // older messages above, or one that grew: the view stays put
+      // Only news below shows Jump to latest, not an older page read above.
+      const newest = messages.at(-1);
+      if (added.includes(newest) && newest.from !== state.me) jump.hidden = false;
+    }
   }
 
   function renderTyping() {
@@ -110,9 +116,20 @@ export function renderConversation(container, actions) {
     composerView.reset(state.openId);
   });
   events.addEventListener('messages', e => { if (e.detail.conversationId === state.openId) renderMessages(e.detail.added); });
-  events.addEventListener('status', () => { for (const message of messagesOf(state.openId ?? '')) { const el = elements.get(message.message_id); if (el) updateMessage(el, message); } });
+  events.addEventListener('status', () => { for (const message of messagesOf(state.openId ?? '')) { const el = elements.get(message.message_id); if (el) updateMessage(el, message, actions); } });
   events.addEventListener('presence', renderHeader);
   events.addEventListener('conversations', renderHeader);
   events.addEventListener('typing', e => { if (e.detail.conversationId === state.openId) renderTyping(); });
-  return { focusComposer: () => composerView.focus() };
+  /** Scrolls to a message and moves focus there (a quote's original, a search result); false if not loaded. */
+  function showMessage(messageId) {
+    const element = elements.get(messageId);
+    if (!element) return false;
+    list.querySelector('.message.found')?.classList.remove('found');
+    element.classList.add('found');
+    element.scrollIntoView({ block: 'center' });
+    element.focus({ preventScroll: true });
+    return true;
+  }
+
+  return { focusComposer: () => composerView.focus(), replyTo: message => composerView.replyTo(message), showMessage };
 }

@@ -1,8 +1,9 @@
-// One message on screen. Hook for issue 17: a message's actions (reply, edit, delete, react) belong
-// in actionsFor() below, and its edited/deleted/reaction state in updateMessage().
+// One message on screen: author, the quote of what it answers, its text or file (or the tombstone
+// once deleted), "edited", time and ticks, reactions, and its actions (message-actions.js).
 import { h, formatTime, formatSize } from '../dom.js';
 import { state, statusOf } from '../store.js';
 import { fileInfo } from '../files.js';
+import { messageActions, updateActions, showError } from './message-actions.js';
 
 const TICKS = {
   queued: ['○', 'Waiting to send'],
@@ -16,24 +17,36 @@ const TICKS = {
 
 export function createMessage(message, actions) {
   const mine = message.from === state.me;
-  const element = h('li', { class: mine ? 'message mine' : 'message', 'data-id': message.message_id });
+  // Focusable from code only: a quote or a search result moves focus to its message.
+  const element = h('li', { class: mine ? 'message mine' : 'message', 'data-id': message.message_id, tabindex: '-1' });
   if (message.payload?.type === 'system') {
     element.className = 'message system';
     element.append(h('p', {}, systemText(message)));
     return element;
   }
+  const quote = message.reply_to
+    ? h('button', { type: 'button', class: 'reply-quote', onclick: () => actions.showMessage(message.reply_to) })
+    : null;
   const body = h('div', { class: 'bubble' },
     h('span', { class: 'author' }, mine ? 'You' : message.from, h('span', { class: 'visually-hidden' }, ': ')),
-    content(message),
-    h('span', { class: 'meta' }, h('time', {}), mine ? h('span', { class: 'ticks', role: 'img' }) : null),
-    h('p', { class: 'error', role: 'alert' }),
-    actionsFor(message, actions));
+    quote,
+    h('div', { class: 'content' }, message.deleted ? tombstone() : content(message)),
+    h('span', { class: 'meta' }, h('span', { class: 'edited', hidden: true }, 'edited'), h('time', {}), mine ? h('span', { class: 'ticks', role: 'img' }) : null),
+    h('ul', { class: 'reactions', 'aria-label': 'Reactions', hidden: true }),
+    h('p', { class: 'error send-error', role: 'alert' }),
+    h('p', { class: 'error action-error', role: 'alert' }),
+    messageActions(message, actions));
   element.append(body);
-  updateMessage(element, message);
+  updateMessage(element, message, actions);
   return element;
 }
 
-export function updateMessage(element, message) {
+export function updateMessage(element, message, actions) {
+  if (message.payload?.type === 'system') return;
+  updateContent(element, message);
+  updateQuote(element.querySelector('.reply-quote'), message.reply_quote);
+  updateReactions(element.querySelector('.reactions'), message, actions);
+  updateActions(element.querySelector('.message-actions'), message);
   const time = element.querySelector('time');
   if (time) {
     time.dateTime = message.sent_at ?? '';
@@ -48,7 +61,7 @@ export function updateMessage(element, message) {
     ticks.title = label;
     ticks.dataset.status = status;
   }
-  const error = element.querySelector('.error');
+  const error = element.querySelector('.send-error');
   if (error) error.textContent = message.error ? `Not sent: ${message.error}` : '';
 }
 
@@ -67,9 +80,49 @@ function content(message) {
   return block;
 }
 
-/** Per-message actions; empty until issue 17's reply/edit/delete/react endpoints exist. */
-function actionsFor() {
-  return null;
+const tombstone = () => h('p', { class: 'tombstone' }, 'This message was deleted');
+
+/** An edit changes the text in place; a delete leaves the tombstone (and no quote, reactions or actions). */
+function updateContent(element, message) {
+  const edited = element.querySelector('.edited');
+  edited.hidden = !message.edited_at || Boolean(message.deleted);
+  edited.title = message.edited_at ? `Edited ${new Date(message.edited_at).toLocaleString()}` : '';
+  if (message.deleted) {
+    if (!element.classList.contains('deleted')) {
+      element.classList.add('deleted');
+      element.querySelector('.content').replaceChildren(tombstone());
+      element.querySelector('.reply-quote')?.remove();
+    }
+    return;
+  }
+  const text = element.querySelector('.content .text');
+  if (text && message.payload?.text !== undefined && text.textContent !== message.payload.text) text.textContent = message.payload.text;
+}
+
+function updateQuote(quote, replyQuote) {
+  if (!quote) return;
+  const text = !replyQuote || replyQuote.deleted ? 'Deleted message' : replyQuote.text ?? '';
+  // The name in one string: hidden spans inside a button would be read with stray spaces around them.
+  quote.setAttribute('aria-label', `In reply to ${replyQuote?.from ?? ''}: ${text}`);
+  quote.title = 'Show the original';
+  quote.replaceChildren(h('span', { class: 'quote-author' }, replyQuote?.from ?? ''), h('span', { class: 'quote-text' }, text));
+}
+
+/** One toggle button per emoji ("👍 2", pressed when one of them is the reader's); focus stays on its emoji. */
+function updateReactions(list, message, actions) {
+  const reactions = message.deleted ? [] : message.reactions ?? [];
+  const key = JSON.stringify(reactions);
+  if (list.dataset.key === key) return;
+  list.dataset.key = key;
+  const focused = list.contains(document.activeElement) ? document.activeElement.dataset.emoji : null;
+  list.hidden = !reactions.length;
+  list.replaceChildren(...reactions.map(r => h('li', {},
+    h('button', {
+      type: 'button', class: 'reaction', 'aria-pressed': String(Boolean(r.me)), 'data-emoji': r.emoji,
+      title: r.me ? `Remove your ${r.emoji}` : `React with ${r.emoji}`,
+      onclick: () => actions.react(message, r.emoji, !r.me).catch(e => showError(list, e)),
+    }, `${r.emoji} ${r.count}`))));
+  if (focused) [...list.querySelectorAll('.reaction')].find(b => b.dataset.emoji === focused)?.focus();
 }
 
 function systemText(message) {

@@ -1,12 +1,15 @@
-// The conversation list: search (filters by name here; server search arrives with issue 17),
+// The conversation list: search (filters the list by name and preview here, and finds messages
+// through the server: search.js),
 // New chat (a direct chat by username), and each conversation with its presence dot, last-message
 // preview, time and unread badge, the most recently active first.
 import { h, clear, formatTime } from '../dom.js';
 import { events, state, sortedConversations, conversationName, peerOf, typersIn } from '../store.js';
 import { newGroupForm } from './group.js';
+import { searchResults } from './search.js';
 
 export function renderSidebar(container, actions) {
-  const search = h('input', { type: 'search', placeholder: 'Search', autocomplete: 'off', oninput: () => renderList() });
+  const found = searchResults(actions);
+  const search = h('input', { type: 'search', placeholder: 'Search', autocomplete: 'off', oninput: () => { renderList(); found.query(search.value); } });
   const list = h('ul', { class: 'conversation-list' });
   const newChatError = h('p', { class: 'error', role: 'alert' });
   const newChatName = h('input', { name: 'peer', autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false', required: true });
@@ -85,7 +88,7 @@ export function renderSidebar(container, actions) {
   for (const type of ['conversations', 'presence', 'typing', 'open', 'messages']) events.addEventListener(type, renderList);
   container.replaceChildren(
     h('div', { class: 'sidebar-tools' }, h('label', { class: 'search' }, h('span', { class: 'visually-hidden' }, 'Search'), search), newChat, newGroup),
-    newChatForm, groupForm,
+    newChatForm, groupForm, found.panel,
     h('nav', { 'aria-label': 'Conversations' }, list));
   renderList();
 }
