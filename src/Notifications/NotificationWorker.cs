@@ -1,9 +1,11 @@
 using System.Diagnostics.Metrics;
 using System.Text.Json;
+using Chat.Auth;
 using Chat.Notifications.Storage;
 using Chat.Shared;
 using Chat.Shared.Events;
 using Chat.Shared.Kafka;
+using Chat.Storage;
 using Confluent.Kafka;
 using Microsoft.Extensions.Options;
 
@@ -14,10 +16,11 @@ namespace Chat.Notifications;
 /// the conversation; else the conversation's burst window decides — none open: one push per device
 /// now, and a window opens for <see cref="NotificationsOptions.CollapseWindow"/>; one open: the
 /// message joins the single summary due at the window's end. Pushes and window are stored in one
-/// write before the offsets commit; sending is the dispatcher's.
+/// write before the offsets commit; sending is the dispatcher's. Nothing for a recipient who has
+/// since left the conversation (or been removed), nor from a sender the recipient blocked.
 /// </summary>
 internal sealed class NotificationWorker(
-    INotificationStore store, EventProducer producer, ConsumerMetrics metrics, IOptions<KafkaOptions> kafka, IOptions<NotificationsOptions> options,
+    INotificationStore store, IMessageStore conversations, IBlockDirectory blocks, EventProducer producer, ConsumerMetrics metrics, IOptions<KafkaOptions> kafka, IOptions<NotificationsOptions> options,
     TimeProvider clock, IMeterFactory meters, ILogger<NotificationWorker> logger)
     : BatchConsumer(Topics.Notifications, options.Value.ConsumerGroup, kafka.Value, producer, metrics, logger)
 {
@@ -25,7 +28,7 @@ internal sealed class NotificationWorker(
         "chat.notification.collapsed", description: "Messages folded into a summary push instead of a push of their own");
 
     private readonly Counter<long> _skipped = meters.CreateChatMeter().CreateCounter<long>(
-        "chat.notification.skipped", description: "Notification requests that made no push, by reason (no device, muted)");
+        "chat.notification.skipped", description: "Notification requests that made no push, by reason (no_device, muted, not_member, blocked)");
 
     protected override async Task ProcessBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, BatchSpans spans, CancellationToken cancellationToken)
     {
@@ -53,6 +56,17 @@ internal sealed class NotificationWorker(
         if (await store.MuteOfAsync(request.Recipient, request.ConversationId, ct) is { } mute && mute.Active(now))
         {
             _skipped.Add(1, new KeyValuePair<string, object?>("reason", "muted"));
+            return;
+        }
+        // The Router asked for members at the message's position; a removal since then ends it too.
+        if (await conversations.FindConversationAsync(request.ConversationId, ct) is not { } conversation || !conversation.HasMember(request.Recipient))
+        {
+            _skipped.Add(1, new KeyValuePair<string, object?>("reason", "not_member"));
+            return;
+        }
+        if (await blocks.HasBlockedAsync(request.Recipient, request.From, ct))
+        {
+            _skipped.Add(1, new KeyValuePair<string, object?>("reason", "blocked"));
             return;
         }
         var window = await store.CollapseWindowAsync(request.Recipient, request.ConversationId, ct);

@@ -1,3 +1,4 @@
+using Chat.Auth;
 using Chat.Notifications.Storage;
 using Chat.Shared.Configuration;
 using Chat.Shared.Kafka;
@@ -13,13 +14,15 @@ public static class NotificationsExtensions
     public static IHostApplicationBuilder AddNotifications(this IHostApplicationBuilder builder)
     {
         builder.AddNotificationStore();
-        builder.AddMessageStore(); // conversations, to mute only one's own
+        builder.AddMessageStore(); // conversations: mute only one's own, push only to members
+        builder.AddBlockDirectory(); // no push from someone the recipient blocked
         builder.AddKafka();
         builder.Services.AddValidatedOptions<NotificationsOptions>(NotificationsOptions.Section);
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<VapidKeys>();
         builder.Services.TryAddSingleton<DeviceRules>();
+        builder.Services.TryAddSingleton<PushBreakers>();
         builder.Services.TryAddSingleton<DevicesHandler>();
         builder.Services.TryAddSingleton<PreferencesHandler>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IPushService, WebPushService>());

@@ -20,6 +20,10 @@ public sealed class NotificationsOptions
     [Delays]
     public string RetrySchedule { get; set; } = "0s,5s,1m,10m,1h";
 
+    /// <summary>How long a push service's breaker stays open once it opens; its pushes wait that long without spending an attempt.</summary>
+    [Positive]
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+
     [Positive]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
 

@@ -11,10 +11,12 @@ namespace Chat.Notifications;
 /// Sends due pushes, each on its own. 2xx: sent. 404/410: the device is gone, so it is removed
 /// (and what still waited for it). Anything else is tried again on
 /// <see cref="NotificationsOptions.RetrySchedule"/>; when that runs out the push is dead-lettered
-/// (kept as <c>dead</c>, logged, counted). State lives in the store, so a restart loses none.
+/// (kept as <c>dead</c>, logged, counted). Each push service has its breaker (<see cref="PushBreakers"/>):
+/// while it is open, its pushes wait a break without spending an attempt. State lives in the store,
+/// so a restart loses none.
 /// </summary>
 internal sealed class PushDispatcher(
-    INotificationStore store, IEnumerable<IPushService> services, IOptions<NotificationsOptions> options, TimeProvider clock, IMeterFactory meters,
+    INotificationStore store, IEnumerable<IPushService> services, PushBreakers breakers, IOptions<NotificationsOptions> options, TimeProvider clock, IMeterFactory meters,
     ILogger<PushDispatcher> logger) : BackgroundService
 {
     private readonly Counter<long> _sent = meters.CreateChatMeter().CreateCounter<long>("chat.notification.sent", description: "Pushes the push service accepted");
@@ -71,7 +73,12 @@ internal sealed class PushDispatcher(
         using var span = ChatTelemetry.Source.StartActivity("notification send", ActivityKind.Client, trace, [
             new("chat.notification.push.id", push.PushId), new("chat.notification.platform", device.Platform), new("chat.notification.attempt", push.Attempts + 1),
         ]);
-        var attempt = await service.SendAsync(device, push.Body, ct);
+        if (await breakers.SendAsync(device, token => service.SendAsync(device, push.Body, token), ct) is not { } attempt)
+        {
+            span?.SetTag("chat.notification.breaker", "open");
+            await store.UpdatePushAsync(push with { NextAttemptAt = clock.GetUtcNow() + options.Value.BreakDuration }, ct);
+            return;
+        }
         span?.SetTag("http.response.status_code", attempt.Status);
         var tried = push with { Attempts = push.Attempts + 1 };
         if (attempt.Succeeded)

@@ -26,17 +26,19 @@ internal sealed class NotificationRequests(IPresence presence, EventProducer pro
         if (wanted.Count == 0) return;
         var online = (await presence.GetManyAsync(wanted.Select(w => w.Recipient).Distinct(), cancellationToken))
             .Where(s => s.Online).Select(s => s.Username).ToHashSet();
-        foreach (var (result, recipient) in wanted.Where(w => !online.Contains(w.Recipient)))
+        var offline = wanted.Where(w => !online.Contains(w.Recipient)).ToList();
+        // All produced together, as the outbox does: one round trip per batch, not one per recipient.
+        await Task.WhenAll(offline.Select(w =>
         {
-            var m = result.Message;
+            var m = w.Result.Message;
             var request = new NotificationRequest
             {
-                MessageId = m.MessageId, ConversationId = m.ConversationId, SequenceNumber = result.SequenceNumber, From = m.From, Recipient = recipient,
-                Preview = m.Payload.Text ?? m.Payload.File?.FileName ?? "", StoredAt = Timestamp.FromDateTimeOffset(result.StoredAt),
+                MessageId = m.MessageId, ConversationId = m.ConversationId, SequenceNumber = w.Result.SequenceNumber, From = m.From, Recipient = w.Recipient,
+                Preview = m.Payload.Text ?? m.Payload.File?.FileName ?? "", StoredAt = Timestamp.FromDateTimeOffset(w.Result.StoredAt),
             };
-            await producer.ProduceAsync(Topics.Notifications, recipient, request, EventTypes.NotificationRequest, $"{m.MessageId}/{recipient}", cancellationToken,
+            return producer.ProduceAsync(Topics.Notifications, w.Recipient, request, EventTypes.NotificationRequest, $"{m.MessageId}/{w.Recipient}", cancellationToken,
                 traceOf(m.MessageId));
-        }
-        logger.LogDebug("Requested notifications for {Count} offline recipients", wanted.Count(w => !online.Contains(w.Recipient)));
+        }));
+        logger.LogDebug("Requested notifications for {Count} offline recipients", offline.Count);
     }
 }

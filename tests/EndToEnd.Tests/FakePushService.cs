@@ -53,6 +53,9 @@ public sealed class FakePushService : IAsyncDisposable
         return subscription;
     }
 
+    /// <summary>Scheme, host and port: what the notifications service keys its breaker by.</summary>
+    public string Origin => _base.GetLeftPart(UriPartial.Authority);
+
     public IReadOnlyList<Push> To(string name) => Pushes.Where(p => p.Subscription == name).ToList();
 
     private async Task<IResult> ReceiveAsync(string name, HttpRequest request)

@@ -19,6 +19,7 @@ public sealed class NotificationFixture : IAsyncLifetime
         ["Notifications:AllowInsecureTargets"] = "true", // the fake push service is http on loopback
         ["Notifications:CollapseWindow"] = "00:00:03",
         ["Notifications:RetrySchedule"] = "0s,200ms,400ms",
+        ["Notifications:BreakDuration"] = "00:00:01",
     });
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
@@ -167,6 +168,64 @@ public sealed class NotificationTests(NotificationFixture fixture) : IClassFixtu
         Assert.Equal(NotificationFixture.Attempts, dead.Attempts);
         Assert.Equal(NotificationFixture.Attempts, push.AttemptsTo("bob-broken"));
         Assert.Equal(1, push.AttemptsTo("bob-old"));
+    }
+
+    [Fact]
+    public async Task A_sender_the_recipient_blocked_makes_no_push_and_a_removed_member_gets_none_after_removal()
+    {
+        await using var push = await FakePushService.StartAsync();
+        var alice = await Server.Client().SignUpAsync("aliceblk");
+        var carol = await Server.Client().SignUpAsync("carolblk");
+        var bob = await Server.Client().SignUpAsync("bobblk");
+        await RegisterAsync(bob, "phone", push.Subscribe("bob-phone"));
+        var group = await alice.CreateConversationAsync("group", "carolblk", "bobblk");
+        await ApiClient.ExpectAsync(await bob.Http.PutAsync("/v1/blocks/carolblk", null), HttpStatusCode.OK);
+
+        var fromCarol = await carol.SendTextAsync(group, "from someone bob blocked");
+        var fromAlice = await alice.SendTextAsync(group, "from alice");
+        var pushes = await PushesAsync(push, "bob-phone", 1, "alice's push");
+        Assert.Equal([fromAlice], pushes.Select(p => p.Body!["message_id"]!.GetValue<string>()));
+        Assert.DoesNotContain(fromCarol, push.Pushes.Select(p => p.Body!["message_id"]!.GetValue<string>()));
+
+        Assert.Equal(HttpStatusCode.Accepted, (await alice.Http.DeleteAsync($"/v1/conversations/{group}/members/bobblk")).StatusCode);
+        await Eventually.UntilAsync(async () => (await alice.GetJsonAsync($"/v1/conversations/{group}"))["members"]!.AsArray().Count, n => n == 2, Deadline,
+            "bob's removal to be stored");
+        var afterRemoval = await carol.SendTextAsync(group, "bob is gone");
+        await Eventually.UntilAsync(async () => (await alice.GetJsonAsync($"/v1/conversations/{group}/messages"))["items"]!.AsArray()
+            .Any(m => m!["message_id"]!.GetValue<string>() == afterRemoval), stored => stored, Deadline, "the message after bob's removal to be stored");
+        // Requests are keyed by recipient, so one to bob after it is taken after anything the group message made for him.
+        var direct = await alice.CreateConversationAsync("direct", "bobblk");
+        var sentinel = await alice.SendTextAsync(direct, "a direct one");
+        await PushesAsync(push, "bob-phone", 2, "the direct message's push");
+        var store = Server.Services.GetRequiredService<INotificationStore>();
+        var recorded = (await store.PushesAsync("bobblk")).Select(p => JsonNode.Parse(p.Body)!["message_id"]!.GetValue<string>()).Order().ToList();
+        Assert.Equal(new[] { fromAlice, sentinel }.Order(), recorded);
+    }
+
+    [Fact]
+    public async Task A_failing_push_service_opens_its_breaker_and_its_pushes_wait_instead_of_dying()
+    {
+        await using var push = await FakePushService.StartAsync();
+        var healthy = false;
+        push.Answer = (_, _) => Volatile.Read(ref healthy) ? 201 : 503;
+        var alice = await Server.Client().SignUpAsync("alicebrk");
+        var bob = await Server.Client().SignUpAsync("bobbrk");
+        for (var i = 0; i < 6; i++) await RegisterAsync(bob, $"device{i}", push.Subscribe($"bob-{i}"));
+        var conversation = await alice.CreateConversationAsync("direct", "bobbrk");
+        using var anonymous = new HttpClient { BaseAddress = Server.BaseAddress };
+
+        await alice.SendTextAsync(conversation, "is the push service up?");
+
+        // Six devices failing at once open the breaker for this service (loopback port) ...
+        await Eventually.UntilAsync(() => anonymous.GetStringAsync("/metrics"),
+            m => PrometheusText.Sum(m, "chat_notification_breaker_open", $"service=\"{push.Origin}\"") == 1, Deadline, "the push service's breaker to open");
+        // ... and while it is open no push spends its three attempts: when the service answers again, every device gets its push.
+        Volatile.Write(ref healthy, true);
+        var store = Server.Services.GetRequiredService<INotificationStore>();
+        var pushes = await Eventually.UntilAsync(() => store.PushesAsync("bobbrk"), p => p.Count == 6 && p.All(x => x.State != PendingPush.Pending), Deadline,
+            "every push to be sent or dead");
+        Assert.All(pushes, p => Assert.Equal(PendingPush.Sent, p.State));
+        Assert.All(Enumerable.Range(0, 6), i => Assert.Single(push.To($"bob-{i}")));
     }
 
     [Fact]

@@ -6,6 +6,7 @@ import * as chat from './chat.js';
 import { renderAuth } from './views/auth.js';
 import { renderSidebar } from './views/sidebar.js';
 import { renderConversation } from './views/conversation.js';
+import { notificationSwitch, onNotificationOpened } from './notifications.js';
 
 const main = document.getElementById('main');
 const banner = document.getElementById('offline-banner');
@@ -26,6 +27,7 @@ async function showChat() {
     h('header', { class: 'topbar' },
       h('h1', {}, 'Chat'),
       h('span', { class: 'me' }, `Signed in as ${currentUser()}`),
+      ...notificationSwitch(),
       h('button', { type: 'button', onclick: () => signOut() }, 'Sign out')),
     h('div', { class: 'layout' }, sidebar, conversation));
   const actions = {
@@ -52,6 +54,7 @@ async function showChat() {
   renderSidebar(sidebar, actions);
   const view = renderConversation(conversation, actions);
   await chat.start(currentUser());
+  onNotificationOpened(id => actions.open(id).catch(() => {}));
 }
 
 // The banner follows both the browser's own idea of the network and the socket.
