@@ -19,13 +19,28 @@ public sealed class LoadRun(LoadOptions options, Target target)
 {
     private const string Password = "load test password";
 
-    private readonly HttpClient _http = new(new SocketsHttpHandler { MaxConnectionsPerServer = options.Connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
-    {
-        BaseAddress = target.Url,
-        Timeout = TimeSpan.FromSeconds(30),
-    };
+    private readonly HttpClient _http = Client(target.Url, options.Connections);
 
-    private sealed record Sent(string Id, long Start, long AcceptedAt);
+    /// <summary>The generator's HTTP client: a fixed set of keep-alive connections (the floor uses the same).</summary>
+    public static HttpClient Client(Uri baseAddress, int connections) =>
+        new(new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+        {
+            BaseAddress = baseAddress,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+
+    public sealed record Sent(string Id, long Start, long AcceptedAt);
+
+    /// <summary>When the first phase began: the timeline's zero.</summary>
+    public long StartedAt { get; private set; }
+
+    /// <summary>Every accepted message of the run, and when each was stored (its "sent" event), for the timeline.</summary>
+    public List<Sent> AllSent { get; } = [];
+
+    public ConcurrentDictionary<string, long> StoredAt { get; private set; } = new();
+
+    /// <summary>The sender's token and conversations, for the HTTP floor's identical requests.</summary>
+    public (string From, IReadOnlyList<string> Conversations, string Token) Sender { get; private set; }
 
     public SocketFleet? Fleet { get; private set; }
 
@@ -34,6 +49,7 @@ public sealed class LoadRun(LoadOptions options, Target target)
     public async Task<List<PhaseResult>> RunAsync()
     {
         var (from, conversations, receiverTokens, stalledTokens) = await SetUpAsync();
+        Sender = (from, conversations, _http.DefaultRequestHeaders.Authorization!.Parameter!);
         if (receiverTokens.Count > 0)
         {
             Console.WriteLine($"Connecting {receiverTokens.Count:N0} WebSocket users …");
@@ -47,6 +63,8 @@ public sealed class LoadRun(LoadOptions options, Target target)
         using var watcher = new StatusWatcher(target.BootstrapServers);
         var phases = new List<(Phase Phase, List<Sent> Sent, int Errors, long Start, long End)>();
         var counter = 0;
+        StoredAt = watcher.StoredAt;
+        StartedAt = Stopwatch.GetTimestamp();
 
         for (var p = 0; p < options.Phases.Count; p++)
         {
@@ -64,12 +82,14 @@ public sealed class LoadRun(LoadOptions options, Target target)
             while (phase.RatePerSecond == 0 ? Stopwatch.GetElapsedTime(start).TotalSeconds < phase.Seconds : launched < total)
             {
                 var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
-                var due = phase.RatePerSecond == 0 ? launched + 1 : Math.Min(total, (int)(elapsed * phase.RatePerSecond) + 1);
-                for (; launched < due; launched++)
+                // Counted in messages; a request carries options.Batch of them.
+                var due = phase.RatePerSecond == 0 ? launched + options.Batch : Math.Min(total, (int)(elapsed * phase.RatePerSecond) + 1);
+                for (; launched < due; launched += options.Batch)
                 {
                     await slots.WaitAsync();
-                    var n = Interlocked.Increment(ref counter);
-                    inFlight.Add(PostAsync(from, conversations[n % conversations.Count], sent, () => Interlocked.Increment(ref errors), slots));
+                    var first = Interlocked.Add(ref counter, options.Batch) - options.Batch;
+                    inFlight.Add(PostAsync(_http, from, Enumerable.Range(first, options.Batch).Select(n => conversations[n % conversations.Count]).ToList(), options,
+                        sent, () => Interlocked.Increment(ref errors), slots));
                 }
                 if (elapsed >= nextReport)
                 {
@@ -81,6 +101,7 @@ public sealed class LoadRun(LoadOptions options, Target target)
             }
             await Task.WhenAll(inFlight);
             phases.Add((phase, sent.ToList(), errors, start, Stopwatch.GetTimestamp()));
+            AllSent.AddRange(phases[^1].Sent);
         }
 
         var accepted = phases.Sum(p => p.Sent.Count);
@@ -105,22 +126,37 @@ public sealed class LoadRun(LoadOptions options, Target target)
             delivered.Count, PerSecond(delivered.Count, delivered.Select(d => d.At)), delivered.Select(d => d.Ms).Order().ToArray());
     }
 
-    /// <summary>The text starts with the sender's timestamp, which the receiving socket reads back.</summary>
-    private async Task PostAsync(string from, string conversation, ConcurrentBag<Sent> sent, Action error, SemaphoreSlim slots)
+    /// <summary>
+    /// One request: a message to POST /v1/messages, or (batch above 1) several to POST /v1/messages/batch, one
+    /// per conversation given. The text starts with the sender's timestamp, which the receiving socket reads back.
+    /// </summary>
+    public static async Task PostAsync(HttpClient http, string from, IReadOnlyList<string> conversations, LoadOptions options, ConcurrentBag<Sent> sent, Action error,
+        SemaphoreSlim slots)
     {
-        var id = Guid.CreateVersion7().ToString();
         var start = Stopwatch.GetTimestamp();
         var stamp = start.ToString();
         var text = stamp + "|" + new string('x', Math.Max(0, options.TextBytes - stamp.Length - 1));
+        var bodies = conversations.Select(c => new MessageBody(Guid.CreateVersion7().ToString(), c, from, new TextPayload("text", text))).ToList();
         try
         {
-            using var response = await _http.PostAsJsonAsync("/v1/messages", new MessageBody(id, conversation, from, new TextPayload("text", text)), LoadJson.Default.MessageBody);
-            if (response.StatusCode == HttpStatusCode.Accepted) sent.Add(new Sent(id, start, Stopwatch.GetTimestamp()));
-            else error();
+            if (options.Batch == 1)
+            {
+                using var response = await http.PostAsJsonAsync("/v1/messages", bodies[0], LoadJson.Default.MessageBody);
+                if (response.StatusCode == HttpStatusCode.Accepted) sent.Add(new Sent(bodies[0].MessageId, start, Stopwatch.GetTimestamp()));
+                else error();
+                return;
+            }
+            using var answer = await http.PostAsJsonAsync("/v1/messages/batch", new BatchBody(bodies), LoadJson.Default.BatchBody);
+            var items = answer.StatusCode == HttpStatusCode.MultiStatus ? (await answer.Content.ReadFromJsonAsync(LoadJson.Default.BatchAnswer))!.Items : [];
+            var now = Stopwatch.GetTimestamp();
+            foreach (var item in items)
+                if (item is { Status: "accepted", MessageId: { } id }) sent.Add(new Sent(id, start, now));
+                else error();
+            for (var missing = items.Count; missing < bodies.Count; missing++) error();
         }
         catch (HttpRequestException)
         {
-            error();
+            for (var i = 0; i < bodies.Count; i++) error();
         }
         finally
         {

@@ -15,8 +15,12 @@ public sealed class StatusWatcher : IDisposable
 
     public ConcurrentDictionary<string, long> StoredAt { get; } = new();
 
-    public StatusWatcher(string bootstrapServers, int partitions = 16)
+    public StatusWatcher(string bootstrapServers)
     {
+        // As many partitions as the broker has (Kafka:Partitions decides it for the embedded one).
+        int partitions;
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers }).Build())
+            partitions = admin.GetMetadata(Topics.Status, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Count;
         _consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
         {
             BootstrapServers = bootstrapServers, GroupId = "loadtest-" + Guid.NewGuid(), EnableAutoCommit = false, FetchWaitMaxMs = 10,

@@ -38,6 +38,7 @@ public sealed class Target : IAsyncDisposable
             // One load user sends thousands a second: far beyond a person's Limits:SendPerMinute (30).
             b.Configuration["Limits:SendPerMinute"] = "100000000";
             b.Configuration["Limits:ConversationsPerMinute"] = "1000000";
+            foreach (var (key, value) in options.Settings ?? new Dictionary<string, string>()) b.Configuration[key] = value;
             b.Logging.SetMinimumLevel(LogLevel.Warning);
         });
         await host.StartAsync();

@@ -65,6 +65,15 @@ public sealed record EditMessageRequest(string? Text);
 
 public sealed record SendMessageResponse(string MessageId, string Status);
 
+public sealed record SendBatchRequest(List<SendMessageRequest?>? Messages);
+
+/// <summary>One item's answer in a batch: <c>accepted</c> with its id, or <c>refused</c> with the problem a single send would have had.</summary>
+public sealed record BatchItemResult(string? MessageId, string Status, BatchItemProblem? Problem = null);
+
+public sealed record BatchItemProblem(int Status, string Title, string Detail, IDictionary<string, string[]>? Errors);
+
+public sealed record SendBatchResponse(IReadOnlyList<BatchItemResult> Items, int Accepted, int Refused);
+
 /// <param name="NextAfterSeq">Reading forwards (<c>after_seq</c>): the next page's <c>after_seq</c>.</param>
 /// <param name="NextBeforeSeq">Reading backwards (<c>before_seq</c>): the next page's <c>before_seq</c>; null at the start of what the reader may read.</param>
 public sealed record MessagePage(IReadOnlyList<PublicMessage> Items, long? NextAfterSeq, long? NextBeforeSeq = null);
@@ -83,6 +92,8 @@ public sealed record MessageStatusResponse(
 [JsonSerializable(typeof(ConversationPage))]
 [JsonSerializable(typeof(SendMessageRequest))]
 [JsonSerializable(typeof(SendMessageResponse))]
+[JsonSerializable(typeof(SendBatchRequest))]
+[JsonSerializable(typeof(SendBatchResponse))]
 [JsonSerializable(typeof(MessagePage))]
 [JsonSerializable(typeof(MessageStatusResponse))]
 [JsonSerializable(typeof(ConversationDetails))]

@@ -16,9 +16,36 @@ internal sealed class MessageSender(EventProducer producer, AcceptedMessages acc
         "chat.messages.accepted", description: "Messages accepted (202), by requested channel");
 
     /// <summary>Completes once the broker acknowledged the event (and the journal, where there is one, holds it); throws if it could not take it.</summary>
-    public async Task SendAsync(NewMessage message, CancellationToken cancellationToken)
+    public async Task SendAsync(NewMessage message, CancellationToken cancellationToken) => await (await SendManyAsync([message]))[0];
+
+    /// <summary>
+    /// Several messages on the same terms, produced together and in the order given (so one conversation's
+    /// messages keep their order on its partition): every journal entry first (one group commit), then
+    /// every produce call at once, which the producer batches. Each message's own task says whether the
+    /// broker took it; one refused does not refuse the others.
+    /// </summary>
+    public async Task<Task[]> SendManyAsync(IReadOnlyList<NewMessage> messages)
     {
-        await PublishAsync(message.MessageId, ConversationEvents.Of(message.ToEvent()));
+        var envelopes = messages.Select(m => ConversationEvents.Of(m.ToEvent())).ToList();
+        var entries = journal is null
+            ? new long?[messages.Count]
+            : (await Task.WhenAll(envelopes.Select((e, i) => journal.AppendAsync(new JournalEntry(messages[i].MessageId, e.ConversationId, e.ToByteArray()), CancellationToken.None))))
+                .Select(id => (long?)id).ToArray();
+        // Each PublishAsync enqueues its record before it first yields, so the records go in this order.
+        return envelopes.Select((envelope, i) => ProduceAsync(messages[i], envelope, entries[i])).ToArray();
+    }
+
+    private async Task ProduceAsync(NewMessage message, ConversationEvent envelope, long? entry)
+    {
+        try
+        {
+            await producer.PublishAsync(envelope, CancellationToken.None);
+        }
+        catch when (entry is { } id)
+        {
+            await journal!.RemoveAsync(id, CancellationToken.None);
+            throw;
+        }
         accepted.Remember(message);
         foreach (var channel in message.Channels) _accepted.Add(1, new KeyValuePair<string, object?>("channel", channel));
     }

@@ -17,6 +17,14 @@ public sealed class MessagesOptions
     [AtLeast(1)]
     public long MaxRequestBytes { get; set; } = 64 * 1024;
 
+    /// <summary><c>POST /v1/messages/batch</c>: at most this many messages in one request.</summary>
+    [AtLeast(1)]
+    public int MaxBatchSize { get; set; } = 100;
+
+    /// <summary>A batch request larger than this is refused with 413 before it is parsed.</summary>
+    [AtLeast(1)]
+    public long MaxBatchRequestBytes { get; set; } = 1024 * 1024;
+
     /// <summary>How long the Frontend remembers an id it accepted, to answer "accepted" before the Router stored it.</summary>
     [Positive]
     public TimeSpan AcceptedMemory { get; set; } = TimeSpan.FromMinutes(10);

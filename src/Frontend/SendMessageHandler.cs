@@ -22,6 +22,44 @@ internal sealed class SendMessageHandler(
 
     public async Task<Outcome<NewMessage>> SendAsync(Caller caller, SendMessageRequest body, CancellationToken ct)
     {
+        var prepared = await PrepareAsync(caller, body, ct);
+        if (prepared is not Outcome<NewMessage>.Done { Value: var message }) return prepared;
+        if (await allowances.TakeSendAsync(caller, ct) is { } limited) return limited;
+        return (await ProduceAsync(caller, [message]))[0];
+    }
+
+    /// <summary>
+    /// <c>POST /v1/messages/batch</c>: each item checked and answered on its own, as if sent alone (in
+    /// order: an id used twice in one batch for two different messages is a 409 on the second), and
+    /// the accepted ones produced together, so the producer sends them in as few requests as it can.
+    /// </summary>
+    public async Task<IReadOnlyList<Outcome<NewMessage>>> SendBatchAsync(Caller caller, IReadOnlyList<SendMessageRequest> bodies, CancellationToken ct)
+    {
+        var outcomes = new Outcome<NewMessage>[bodies.Count];
+        var inThisBatch = new Dictionary<string, NewMessage>();
+        var toProduce = new List<(int Index, NewMessage Message)>();
+        for (var i = 0; i < bodies.Count; i++)
+        {
+            outcomes[i] = await PrepareAsync(caller, bodies[i], ct);
+            if (outcomes[i] is not Outcome<NewMessage>.Done { Value: var message }) continue;
+            if (inThisBatch.TryGetValue(message.MessageId, out var earlier) && !MessageIds.SameMessage(message, earlier.ConversationId, earlier.From, earlier.Payload))
+                outcomes[i] = IdTaken(message.MessageId);
+            else if (await allowances.TakeSendAsync(caller, ct) is { } limited)
+                outcomes[i] = limited;
+            else
+            {
+                inThisBatch.TryAdd(message.MessageId, message);
+                toProduce.Add((i, message));
+            }
+        }
+        var produced = await ProduceAsync(caller, toProduce.Select(p => p.Message).ToList());
+        for (var j = 0; j < toProduce.Count; j++) outcomes[toProduce[j].Index] = produced[j];
+        return outcomes;
+    }
+
+    /// <summary>Every check of a send, nothing taken or produced yet: the message to produce, or why not.</summary>
+    private async Task<Outcome<NewMessage>> PrepareAsync(Caller caller, SendMessageRequest body, CancellationToken ct)
+    {
         if (!caller.MayActAs(body.From))
             return new Refusal.Forbidden("from", caller.IsClient ? $"This client may not act for '{body.From}'." : $"You are '{caller.Subject}' and can send only as yourself.");
         var from = body.From!.Trim().ToLowerInvariant();
@@ -53,24 +91,35 @@ internal sealed class SendMessageHandler(
             body.Channels is { Count: > 0 } channels ? channels.Select(c => c!).Distinct().ToList() : [Channels.App],
             new MessagePayload(body.Payload.Type!, body.Payload.Text, body.Payload.Type == "file" ? body.Payload.FileId : null, file), clock.GetUtcNow(),
             ToEveryone: body.To is null, ReplyTo: body.ReplyTo);
-        if (body.MessageId is { } messageId && await TakenByAnotherAsync(message, ct))
-            return new Refusal.Conflict("message_id",
-                $"message_id '{messageId}' is already another message's (another sender, conversation or payload). Use a new id for a new message: a UUID.");
-        if (await allowances.TakeSendAsync(caller, ct) is { } limited) return limited;
-        try
-        {
-            await sender.SendAsync(message, ct);
-        }
-        catch (KafkaException e)
-        {
-            await allowances.GiveBackSendAsync(caller);
-            logger.LogWarning("Message {MessageId} refused: the broker did not take it ({Reason})", message.MessageId, e.Error.Reason);
-            return new Refusal.Unavailable(
-                $"The message log cannot take messages right now; nothing was accepted. Retry after {RetryAfter.TotalSeconds:0} seconds with message_id '{message.MessageId}', so a retry can never make two.",
-                RetryAfter);
-        }
-        logger.LogDebug("Accepted message {MessageId} from {From} into {ConversationId}", message.MessageId, from, message.ConversationId);
+        if (body.MessageId is { } messageId && await TakenByAnotherAsync(message, ct)) return IdTaken(messageId);
         return message;
+    }
+
+    private static Refusal IdTaken(string messageId) => new Refusal.Conflict("message_id",
+        $"message_id '{messageId}' is already another message's (another sender, conversation or payload). Use a new id for a new message: a UUID.");
+
+    /// <summary>All produced at once, in order; each accepted once the broker has it, or refused (its allowance given back) if the broker could not take it.</summary>
+    private async Task<Outcome<NewMessage>[]> ProduceAsync(Caller caller, IReadOnlyList<NewMessage> messages)
+    {
+        var produced = await sender.SendManyAsync(messages);
+        return await Task.WhenAll(produced.Select(async (task, i) =>
+        {
+            var message = messages[i];
+            try
+            {
+                await task;
+            }
+            catch (KafkaException e)
+            {
+                await allowances.GiveBackSendAsync(caller);
+                logger.LogWarning("Message {MessageId} refused: the broker did not take it ({Reason})", message.MessageId, e.Error.Reason);
+                return (Outcome<NewMessage>)new Refusal.Unavailable(
+                    $"The message log cannot take messages right now; nothing was accepted. Retry after {RetryAfter.TotalSeconds:0} seconds with message_id '{message.MessageId}', so a retry can never make two.",
+                    RetryAfter);
+            }
+            logger.LogDebug("Accepted message {MessageId} from {From} into {ConversationId}", message.MessageId, message.From, message.ConversationId);
+            return message;
+        }));
     }
 
     private async Task<bool> CanReplyToAsync(string replyTo, Conversation conversation, string from, CancellationToken ct) =>

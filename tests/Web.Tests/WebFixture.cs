@@ -37,7 +37,7 @@ public sealed class WebFixture : IAsyncLifetime
         // The notifications test registers a loopback push endpoint (the browser's own push service is not reachable here).
         Server = await ChatServer.StartAsync(new Dictionary<string, string?> { ["Notifications:AllowInsecureTargets"] = "true" });
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
-        Browser = await Playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Args = ["--no-sandbox"] });
+        Browser = await Playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Args = ["--no-sandbox", "--ignore-certificate-errors"] }); // the gateway's certificate is self-signed; a service worker script is fetched past IgnoreHTTPSErrors
         await StartGatewayAsync();
     }
 

@@ -41,6 +41,9 @@ public sealed class AuthOptions
     internal string? RevocationsUrl() => RevokedTokensUrl
         ?? (string.IsNullOrEmpty(JwksUrl) ? null : new Uri(new Uri(JwksUrl), "/.well-known/revoked-tokens").ToString());
 
+    /// <summary>Remember validated access tokens (<see cref="CachedTokenHandler"/>) instead of checking each one's signature per request; off only to measure what it saves.</summary>
+    public bool CacheValidatedTokens { get; set; } = true;
+
     [Positive]
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
@@ -83,9 +86,17 @@ public static class ChatAuthentication
     {
         builder.Services.AddValidatedOptions<AuthOptions>(AuthOptions.Section);
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<AuthOptions>>((o, options) =>
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<CachedTokenHandler>(sp => new CachedTokenHandler(sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<AuthOptions>, CachedTokenHandler>((o, options, handler) =>
         {
             var auth = options.Value;
+            // Each token's signature checked once, not per request (CachedTokenHandler says when a remembered one is used).
+            if (auth.CacheValidatedTokens)
+            {
+                o.TokenHandlers.Clear();
+                o.TokenHandlers.Add(handler);
+            }
             if (!string.IsNullOrEmpty(auth.JwksUrl))
             {
                 // Keys come from Auth's JWKS: cached, and fetched again when a token names a kid not seen yet.
