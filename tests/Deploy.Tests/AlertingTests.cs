@@ -54,6 +54,14 @@ public sealed partial class AlertingTests
     }
 
     [Fact]
+    public void Every_alert_has_a_runbook_section()
+    {
+        var runbook = File.ReadAllLines(Path.Combine(ComposeTests.Root, "docs", "runbook.md"));
+        foreach (var alert in AlertNames())
+            Assert.True(runbook.Contains($"### {alert}"), $"docs/runbook.md has no \"### {alert}\" section");
+    }
+
+    [Fact]
     public void Prometheus_and_compose_send_alerts_to_Alertmanager()
     {
         Assert.Contains("alertmanager:9093", File.ReadAllText(Path.Combine(Deploy, "prometheus", "prometheus.yml")));
