@@ -42,13 +42,13 @@ public static class ApiReference
                 Type = SecuritySchemeType.Http, Scheme = "bearer", BearerFormat = "JWT",
                 Description = "An access token from POST /v1/auth/token.",
             };
-            document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(Scheme, document, null)] = [] }];
             return Task.CompletedTask;
         })
-        // Register, token, the JWKS and the platforms' webhooks take no bearer token: say so per operation.
+        // Every operation but the anonymous ones (register, token, the JWKS, the platforms' webhooks) takes the bearer token.
         .AddOperationTransformer((operation, context, _) =>
         {
-            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IAllowAnonymous>().Any()) operation.Security = [];
+            if (!context.Description.ActionDescriptor.EndpointMetadata.OfType<IAllowAnonymous>().Any())
+                operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(Scheme, context.Document, null)] = [] }];
             return Task.CompletedTask;
         });
 
