@@ -81,12 +81,12 @@ public sealed partial class ApiOperationContractTests(ChatServerFixture fixture)
                 if (line.StartsWith("### ", StringComparison.Ordinal))
                 {
                     Flush();
-                    if (Heading().Match(line) is { Success: true } heading) key = Key(heading.Groups[1].Value, heading.Groups[2].Value);
+                    if (Heading().Match(line) is { Success: true } heading) key = ApiOperationContractTests.Key(heading.Groups[1].Value, heading.Groups[2].Value);
                     continue;
                 }
                 if (key is not null) body.Add(line);
-                else if (line.StartsWith("- **Errors** (each operation)", StringComparison.Ordinal)) sectionErrors = Codes(line).ToHashSet();
-                else if (sectionErrors.Count > 0 && line.StartsWith("  ", StringComparison.Ordinal)) sectionErrors.UnionWith(Codes(line));
+                else if (line.StartsWith("- **Errors** (each operation)", StringComparison.Ordinal)) sectionErrors = CodesIn(line).ToHashSet();
+                else if (sectionErrors.Count > 0 && line.StartsWith("  ", StringComparison.Ordinal)) sectionErrors.UnionWith(CodesIn(line));
             }
             Flush();
             return operations;
@@ -125,14 +125,14 @@ public sealed partial class ApiOperationContractTests(ChatServerFixture fixture)
                 foreach (Match bold in BoldCode().Matches(line)) codes.Add(bold.Groups[1].Value);
                 if (bullet.StartsWith("- **Errors:**", StringComparison.Ordinal))
                 {
-                    codes.UnionWith(Codes(line));
+                    codes.UnionWith(CodesIn(line));
                     if (line.Contains("as above", StringComparison.Ordinal)) codes.UnionWith(sectionErrors);
                 }
             }
             return new DocumentedOperation(key, fields, codes);
         }
 
-        private static IEnumerable<string> Codes(string line) => ErrorCode().Matches(line).Select(m => m.Groups[1].Value);
+        private static IEnumerable<string> CodesIn(string line) => ErrorCode().Matches(line).Select(m => m.Groups[1].Value);
 
         /// <summary>The keys at the top level of <c>{"a","b":{"c"},"d"?:[…]}</c>: strings at depth one not after a ':' or '|'.</summary>
         private static IEnumerable<string> Keys(string text)
