@@ -1,4 +1,4 @@
-# Sourced, not run: installs (Debian packages) nginx, promtool and chromium (which tests start themselves) and
+# Sourced, not run: installs (Debian packages) nginx, promtool, amtool, jq, node and chromium (which tests start themselves) and
 # installs and starts redis-server, etcd and an S3 server
 # (Ceph's RADOS Gateway, scripts/s3-rgw.sh), each on a free loopback port with a throwaway data
 # directory, exports CHAT_TEST_REDIS, CHAT_TEST_ETCD and CHAT_TEST_S3 (endpoint,access,secret), and
@@ -9,6 +9,12 @@ command -v etcd >/dev/null || need+=(etcd-server)
 command -v radosgw >/dev/null || need+=(radosgw ceph-mon ceph-osd)
 command -v nginx >/dev/null || need+=(nginx)
 command -v promtool >/dev/null || need+=(prometheus)
+command -v amtool >/dev/null || need+=(prometheus-alertmanager)
+# The demos (demos/*) and the guide's examples (docs/api-guide.md) run curl, jq, python3 and node.
+command -v python3 >/dev/null || need+=(python3)
+command -v curl >/dev/null || need+=(curl)
+command -v jq >/dev/null || need+=(jq)
+command -v node >/dev/null || need+=(nodejs)
 command -v openssl >/dev/null || need+=(openssl)
 # Debian's Chromium for the browser tests (tests/Web.Tests point Playwright at /usr/bin/chromium;
 # under CI=true a missing one fails them rather than skipping).
@@ -53,7 +59,7 @@ echo "==> Starting an S3 server (Ceph RADOS Gateway, about 15 s)"
 s3_port=$(free_port)
 scripts/s3-rgw.sh "$servers/rgw" "$s3_port" "$(free_port)" chat-test-access chat-test-secret-key >"$servers/rgw.log" 2>&1 \
   || { cat "$servers/rgw.log"; fail "The S3 server (radosgw) did not start; see above."; }
-export CHAT_TEST_NGINX=$(command -v nginx) CHAT_TEST_PROMTOOL=$(command -v promtool)
+export CHAT_TEST_NGINX=$(command -v nginx) CHAT_TEST_PROMTOOL=$(command -v promtool) CHAT_TEST_AMTOOL=$(command -v amtool)
 export CHAT_TEST_S3="http://127.0.0.1:$s3_port,chat-test-access,chat-test-secret-key"
 echo "==> redis at $CHAT_TEST_REDIS, etcd at $CHAT_TEST_ETCD, S3 at http://127.0.0.1:$s3_port"
 

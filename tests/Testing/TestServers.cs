@@ -22,6 +22,9 @@ public static class TestServers
     /// <summary>Prometheus' rule checker (Debian's prometheus package).</summary>
     public static string Promtool => Require("CHAT_TEST_PROMTOOL", "promtool");
 
+    /// <summary>Alertmanager's config checker (Debian's prometheus-alertmanager package).</summary>
+    public static string Amtool => Require("CHAT_TEST_AMTOOL", "amtool");
+
     /// <summary>The S3 server (Ceph RGW): settings for <c>ObjectStore:Kind=s3</c>, with a bucket of the caller's own.</summary>
     public static Dictionary<string, string?> S3(string bucket)
     {

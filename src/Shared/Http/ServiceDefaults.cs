@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Scalar.AspNetCore;
 
 namespace Chat.Shared.Http;
 
@@ -37,7 +36,7 @@ public static class ServiceDefaults
         });
         builder.Services.AddValidatedOptions<ChatOptions>(ChatOptions.Section);
         builder.AddChatTelemetry();
-        builder.Services.AddOpenApi(o => o.AddBodyExamples());
+        builder.Services.AddOpenApi(o => o.AddBodyExamples().AddChatDocumentInfo());
         return builder;
     }
 
@@ -54,7 +53,7 @@ public static class ServiceDefaults
         app.MapChatTelemetry();
         // The OpenAPI document of this process's endpoints, and an interactive reference to try them.
         app.MapOpenApi("/openapi/v1.json").AllowAnonymous();
-        app.MapScalarApiReference("/api-docs", o => o.WithOpenApiRoutePattern("/openapi/v1.json").WithTitle("Chat API")).AllowAnonymous();
+        app.MapApiReference();
         return app;
     }
 }
