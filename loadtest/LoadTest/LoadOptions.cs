@@ -10,7 +10,7 @@ public sealed record Phase(int RatePerSecond, int Seconds)
 
 public sealed record LoadOptions(
     Uri? Url, string? Kafka, IReadOnlyList<Phase> Phases, int Connections, int Conversations, int TextBytes, int FloorMessages, int Sockets, Uri? AuthUrl, IReadOnlyList<Uri> WebSocketUrls, int StalledSockets = 0, bool StalledConnect = true,
-    int Batch = 1, int HttpFloorSeconds = 10, string? ReportDir = null, string Scenario = "custom", IReadOnlyDictionary<string, string>? Settings = null)
+    int Batch = 1, int HttpFloorSeconds = 10, string? ReportDir = null, string Scenario = "custom", IReadOnlyDictionary<string, string>? Settings = null, int WarmupSeconds = 10)
 {
     /// <summary>The seed's scenarios by name (issue 19): their phases.</summary>
     public static readonly IReadOnlyDictionary<string, string> Scenarios = new Dictionary<string, string>
@@ -30,6 +30,7 @@ public sealed record LoadOptions(
           --scenario sustained       the seed's scenarios by name: sustained (1700x60), spike (100x10,3400x30),
                                      knee (maxx30); files: loadtest/files.sh (concurrent uploads)
           --phases 1700x30,3400x15   rate/s × seconds, in order; "max" for unpaced (default: 1700x30,3400x15,maxx15)
+          --warmup 10                seconds at 1000/s before the phases, not counted: the JIT settles first (0: none)
           --batch 1                  messages per request: above 1, POST /v1/messages/batch with that many
           --http-floor 10            seconds of the same requests, same connections, to a no-op Kestrel endpoint
                                      this process starts: the HTTP floor, and the ratio to it (0 skips it)
@@ -62,7 +63,7 @@ public sealed record LoadOptions(
                 throw new ArgumentException($"Unexpected argument '{args[i]}'.");
             map[args[i][2..]] = args[++i];
         }
-        var known = new[] { "phases", "url", "kafka", "connections", "conversations", "text-bytes", "floor", "sockets", "auth-url", "ws-url", "stalled-sockets", "stalled-connect", "scenario", "batch", "http-floor", "report-dir", "set" };
+        var known = new[] { "phases", "url", "kafka", "connections", "conversations", "text-bytes", "floor", "sockets", "auth-url", "ws-url", "stalled-sockets", "stalled-connect", "scenario", "batch", "http-floor", "report-dir", "set", "warmup" };
         if (map.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown) throw new ArgumentException($"Unknown option --{unknown}.");
         var url = map.TryGetValue("url", out var u) ? new Uri(u) : null;
         var kafka = map.GetValueOrDefault("kafka");
@@ -80,7 +81,8 @@ public sealed record LoadOptions(
             map.TryGetValue("ws-url", out var w) ? w.Split(',').Select(x => new Uri(x)).ToList() : [], Int(map, "stalled-sockets", 0),
             map.GetValueOrDefault("stalled-connect", "yes") != "no", batch, Int(map, "http-floor", 10), map.GetValueOrDefault("report-dir"), scenario,
             map.TryGetValue("set", out var set) ? set.Split(',').Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length == 2 ? kv[1]
-                : throw new ArgumentException($"--set takes Key=Value pairs, comma-separated; got '{string.Join('=', kv)}'.")) : null);
+                : throw new ArgumentException($"--set takes Key=Value pairs, comma-separated; got '{string.Join('=', kv)}'.")) : null,
+            Int(map, "warmup", 10));
     }
 
     private static Phase ParsePhase(string text) => text.LastIndexOf('x') is var x and > 0 && (text[..x], text[(x + 1)..]) is var (rate, seconds)

@@ -66,9 +66,13 @@ public sealed class LoadRun(LoadOptions options, Target target)
         StoredAt = watcher.StoredAt;
         StartedAt = Stopwatch.GetTimestamp();
 
-        for (var p = 0; p < options.Phases.Count; p++)
+        // A warm-up first (not reported): tiered compilation spends a core for the first ten seconds or so.
+        IReadOnlyList<Phase> all = options.WarmupSeconds > 0 ? [new Phase(1000, options.WarmupSeconds), .. options.Phases] : options.Phases;
+        for (var p = 0; p < all.Count; p++)
         {
-            var phase = options.Phases[p];
+            var phase = all[p];
+            var warmup = options.WarmupSeconds > 0 && p == 0;
+            if (p == 1 && options.WarmupSeconds > 0) StartedAt = Stopwatch.GetTimestamp();
             var sent = new ConcurrentBag<Sent>();
             var errors = 0;
             var total = phase.RatePerSecond * phase.Seconds;
@@ -77,7 +81,7 @@ public sealed class LoadRun(LoadOptions options, Target target)
             var start = Stopwatch.GetTimestamp();
             var launched = 0;
             var nextReport = 1.0;
-            Console.WriteLine($"Phase {p + 1}/{options.Phases.Count}: {phase}");
+            Console.WriteLine(warmup ? $"Warm-up: {phase} (not reported)" : $"Phase {p + 1 - (all.Count - options.Phases.Count)}/{options.Phases.Count}: {phase}");
             // Paced phases launch each message at its due time; an unpaced one ("max") keeps every connection busy.
             while (phase.RatePerSecond == 0 ? Stopwatch.GetElapsedTime(start).TotalSeconds < phase.Seconds : launched < total)
             {
@@ -100,15 +104,18 @@ public sealed class LoadRun(LoadOptions options, Target target)
                 if (phase.RatePerSecond > 0) await Task.Delay(1);
             }
             await Task.WhenAll(inFlight);
+            if (warmup) continue;
             phases.Add((phase, sent.ToList(), errors, start, Stopwatch.GetTimestamp()));
             AllSent.AddRange(phases[^1].Sent);
         }
 
-        var accepted = phases.Sum(p => p.Sent.Count);
+        var accepted = AllSent.Count;
+        int Stored() => AllSent.Count(s => watcher.StoredAt.ContainsKey(s.Id));
+        int Delivered() => Fleet is null ? accepted : AllSent.Count(s => Fleet.Delivered.ContainsKey(s.Id));
         var drain = Stopwatch.StartNew();
-        while ((watcher.StoredAt.Count < accepted || Fleet?.Delivered.Count < accepted) && drain.Elapsed < TimeSpan.FromSeconds(60))
+        while ((Stored() < accepted || Delivered() < accepted) && drain.Elapsed < TimeSpan.FromSeconds(60))
         {
-            Console.WriteLine($"  draining: stored {watcher.StoredAt.Count:N0}" + (Fleet is null ? "" : $", on sockets {Fleet.Delivered.Count:N0}") + $" of {accepted:N0}");
+            Console.WriteLine($"  draining: stored {Stored():N0}" + (Fleet is null ? "" : $", on sockets {Delivered():N0}") + $" of {accepted:N0}");
             await Task.Delay(1000);
         }
         return phases.Select(p => Summarise(p.Phase, p.Sent, p.Errors, p.Start, p.End, watcher.StoredAt)).ToList();
