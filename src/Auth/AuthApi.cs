@@ -27,6 +27,7 @@ public static class AuthApi
         app.MapAdminApi();
         app.MapChannelsApi();
         app.MapBlocksApi();
+        app.MapPeopleApi();
         return app;
     }
 
@@ -65,7 +66,7 @@ public static class AuthApi
             body = body with { RefreshToken = cookie, RefreshCookie = true };
         var errors = CheckGrant(body);
         if (errors.Any) return errors.ToProblem();
-        return (await handler.IssueAsync(body, http.Connection.RemoteIpAddress?.ToString(), ct)).ToResult(http.Response, t =>
+        return (await handler.IssueAsync(body, SignInClient.Of(http), ct)).ToResult(http.Response, t =>
         {
             var refresh = t.RefreshToken;
             if (body.RefreshCookie == true && refresh is not null)

@@ -1,7 +1,9 @@
 using System.Threading.RateLimiting;
+using Chat.Files;
 using Chat.Shared;
 using Chat.Shared.Configuration;
 using Chat.Shared.Http;
+using Chat.Shared.RateLimits;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -16,6 +18,8 @@ public static class AuthExtensions
         builder.AddAccountStore();
         builder.AddChannelMappingStore();
         builder.AddBlockList();
+        builder.AddFileDirectory(); // a profile's picture is one of the user's uploads
+        builder.AddRateLimits(); // user search
         builder.Services.TryAddSingleton<KeyRing>();
         builder.Services.TryAddSingleton<TokenIssuer>();
         builder.Services.TryAddSingleton<RefreshTokens>();
@@ -31,11 +35,15 @@ public static class AuthExtensions
         builder.Services.TryAddSingleton<CreateClientHandler>();
         builder.Services.TryAddSingleton<ChannelMappingsHandler>();
         builder.Services.TryAddSingleton<BlocksHandler>();
+        builder.Services.TryAddSingleton<Sessions>();
+        builder.Services.TryAddSingleton<ProfilesHandler>();
+        builder.Services.TryAddSingleton<AccountHandler>();
         builder.Services.AddMemoryCache();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddValidatedOptions<AuthOptions>(AuthOptions.Section);
         builder.Services.AddValidatedOptions<ChatOptions>(ChatOptions.Section);
         builder.Services.AddValidatedOptions<ChannelProofOptions>(ChannelProofOptions.Section);
+        builder.Services.AddValidatedOptions<SessionOptions>(AuthOptions.Section);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AuthJsonContext.Default));
         // Keys are looked up per token, so a rotation is seen at once.
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)

@@ -46,4 +46,11 @@ public sealed record ChannelMappingList(IReadOnlyList<ChannelMappingResponse> It
 [JsonSerializable(typeof(ChannelProofCodeResponse))]
 [JsonSerializable(typeof(BlockResponse))]
 [JsonSerializable(typeof(BlockList))]
+[JsonSerializable(typeof(ProfileRequest))]
+[JsonSerializable(typeof(ProfileResponse))]
+[JsonSerializable(typeof(ProfileList))]
+[JsonSerializable(typeof(PasswordChangeRequest))]
+[JsonSerializable(typeof(AccountDeletionRequest))]
+[JsonSerializable(typeof(SessionResponse))]
+[JsonSerializable(typeof(SessionList))]
 internal sealed partial class AuthJsonContext : JsonSerializerContext;

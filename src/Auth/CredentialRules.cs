@@ -21,14 +21,14 @@ public static class CredentialRules
     public static bool IsUsername(string username) =>
         Normalize(username) is var u && u.Length is >= 3 and <= 32 && u.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '_' or '.' or '-');
 
-    public static void CheckPassword(string? password, string? username, ValidationErrors errors)
+    public static void CheckPassword(string? password, string? username, ValidationErrors errors, string field = "password")
     {
-        if (string.IsNullOrEmpty(password)) errors.Add("password", "Is required.");
-        else if (password.Length < MinPasswordLength) errors.Add("password", $"Must be at least {MinPasswordLength} characters.");
-        else if (CommonPasswords.Contains(password)) errors.Add("password", "Is one of the most common passwords; choose another.");
+        if (string.IsNullOrEmpty(password)) errors.Add(field, "Is required.");
+        else if (password.Length < MinPasswordLength) errors.Add(field, $"Must be at least {MinPasswordLength} characters.");
+        else if (CommonPasswords.Contains(password)) errors.Add(field, "Is one of the most common passwords; choose another.");
         else if (username is not null && password.Contains(username.Trim(), StringComparison.OrdinalIgnoreCase))
-            errors.Add("password", "Must not contain the username.");
+            errors.Add(field, "Must not contain the username.");
         // bcrypt reads at most 72 bytes; a longer password would be silently cut.
-        else if (Encoding.UTF8.GetByteCount(password) > 72) errors.Add("password", "Must be at most 72 bytes in UTF-8.");
+        else if (Encoding.UTF8.GetByteCount(password) > 72) errors.Add(field, "Must be at most 72 bytes in UTF-8.");
     }
 }

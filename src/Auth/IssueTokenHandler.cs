@@ -10,28 +10,30 @@ namespace Chat.Auth;
 internal sealed class IssueTokenHandler(
     IAccountStore metadata, PasswordHasher passwords, TokenIssuer issuer, RefreshTokens refreshTokens, LoginThrottle throttle)
 {
-    /// <param name="address">The caller's IP address, for throttling and the security log.</param>
-    public Task<Outcome<IssuedTokens>> IssueAsync(TokenRequest body, string? address, CancellationToken ct) => body.GrantType switch
+    /// <param name="client">The caller's IP address (for throttling and the security log) and user agent, which a new session keeps.</param>
+    public Task<Outcome<IssuedTokens>> IssueAsync(TokenRequest body, SignInClient client, CancellationToken ct) => body.GrantType switch
     {
-        "password" => PasswordAsync(body.Username!, body.Password!, address, ct),
-        "refresh_token" => RefreshAsync(body.RefreshToken!, address, ct),
+        "password" => PasswordAsync(body.Username!, body.Password!, client, ct),
+        "refresh_token" => RefreshAsync(body.RefreshToken!, client.Address, ct),
         "client_credentials" => ClientAsync(body.ClientId!, body.ClientSecret!, ct),
         _ => throw new ArgumentException($"Grant type '{body.GrantType}' is not one the endpoint lets through.", nameof(body)),
     };
 
-    private async Task<Outcome<IssuedTokens>> PasswordAsync(string name, string password, string? address, CancellationToken ct)
+    private async Task<Outcome<IssuedTokens>> PasswordAsync(string name, string password, SignInClient client, CancellationToken ct)
     {
+        var address = client.Address;
         var username = CredentialRules.Normalize(name);
         if (throttle.RetryAfter(username, address) is { } wait)
             return new Refusal.Throttled($"Too many failed logins for this username or from this address; try again in {Math.Ceiling(wait.TotalSeconds):0} s.", wait);
         var user = await metadata.FindUserAsync(username, ct);
-        if (!passwords.Verify(password, user?.PasswordHash))
+        // A deleted account's name stays taken, but nothing signs in as it.
+        if (!passwords.Verify(password, user?.PasswordHash) || user!.IsDeleted)
         {
             throttle.Failed(username, address);
             return new Refusal.BadCredentials("The username or password is wrong.", "password");
         }
         throttle.Succeeded(username);
-        return await issuer.ForUserAsync(user!.Username, familyId: null, ct);
+        return await issuer.SignInAsync(user.Username, client, ct);
     }
 
     private async Task<Outcome<IssuedTokens>> RefreshAsync(string presented, string? address, CancellationToken ct) =>

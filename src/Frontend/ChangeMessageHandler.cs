@@ -22,7 +22,8 @@ internal sealed class ChangeMessageHandler(IMessageStore store, MessageSender se
 
     /// <param name="actor">Whom a client acts for (the <c>actor</c> query parameter); a user acts as themself.</param>
     /// <returns>The change's event id.</returns>
-    public async Task<Outcome<string>> ChangeAsync(Caller caller, string? actor, string messageId, string kind, string? text, string? emoji, CancellationToken ct)
+    public async Task<Outcome<string>> ChangeAsync(Caller caller, string? actor, string messageId, string kind, string? text, string? emoji, CancellationToken ct,
+        DateTimeOffset? expiresAt = null)
     {
         if (ChangeConversationHandler.ActorOf(caller, actor) is not { } who)
             return caller.IsClient && actor is null
@@ -32,7 +33,7 @@ internal sealed class ChangeMessageHandler(IMessageStore store, MessageSender se
         var message = await store.FindMessageAsync(messageId, ct);
         var conversation = message is null ? null : await store.FindConversationAsync(message.ConversationId, ct);
         if (message is null || conversation is null) return new Refusal.NotFound("message_id", $"No message '{messageId}' that '{who}' can see.");
-        var request = new MessageChangeRequest(kind, message.MessageId, who, text, emoji);
+        var request = new MessageChangeRequest(kind, message.MessageId, who, text, emoji, expiresAt);
         var now = clock.GetUtcNow();
         if (MessageRules.Check(conversation, await store.MembershipAsync(conversation.ConversationId, ct), message, request, options.Value.EditWindow, now) is { } refusal)
             return refusal;
@@ -41,6 +42,7 @@ internal sealed class ChangeMessageHandler(IMessageStore store, MessageSender se
         var change = new MessageChange
         {
             Kind = kind, MessageId = message.MessageId, Actor = who, Text = text ?? "", Emoji = emoji ?? "", AcceptedAt = Timestamp.FromDateTimeOffset(now),
+            ExpiresAt = expiresAt is { } expires ? Timestamp.FromDateTimeOffset(expires) : null,
         };
         try
         {

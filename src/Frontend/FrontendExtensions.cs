@@ -20,6 +20,7 @@ public static class FrontendExtensions
         builder.AddKafka();
         builder.AddRateLimits();
         builder.Services.AddValidatedOptions<MessagesOptions>(MessagesOptions.Section);
+        builder.Services.AddValidatedOptions<MentionsOptions>(MentionsOptions.Section);
         builder.Services.AddValidatedOptions<MessageChangeOptions>(MessageChangeOptions.Section);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, FrontendJsonContext.Default));
         builder.Services.AddMemoryCache();
@@ -41,6 +42,8 @@ public static class FrontendExtensions
         builder.Services.TryAddSingleton<MarkReadHandler>();
         builder.Services.TryAddSingleton<UnreadHandler>();
         builder.Services.TryAddSingleton<StarsHandler>();
+        builder.Services.TryAddSingleton<ThreadsHandler>();
+        builder.Services.TryAddSingleton<PinsHandler>();
         builder.Services.TryAddSingleton<SearchMessagesHandler>();
         return builder;
     }
@@ -53,6 +56,8 @@ public static class FrontendExtensions
         app.MapMessageChangesApi();
         app.MapReadCursorsApi();
         app.MapSearchApi();
+        app.MapThreadsApi();
+        app.MapPinsApi();
         return app;
     }
 }

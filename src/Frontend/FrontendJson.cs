@@ -5,9 +5,12 @@ namespace Chat.Frontend;
 
 public sealed record CreateConversationRequest(string? Type, List<string?>? Members, string? Title);
 
+/// <param name="MentionCount">In a list: unread messages that mention the member (issue 25).</param>
+/// <param name="ThreadUnreadCount">In a list: unread replies in the threads the member follows, kept apart from <paramref name="UnreadCount"/>.</param>
 /// <param name="UnreadCount">In a list (and wherever a member's view is shown): what the member has not read (<see cref="IReadCursorStore"/>).</param>
 public sealed record ConversationResponse(string ConversationId, string Type, IReadOnlyList<string> Members, string? Title, DateTimeOffset CreatedAt,
-    long? UnreadCount = null, long? LastReadSeq = null, LastMessageResponse? LastMessage = null, DateTimeOffset? LastActivityAt = null)
+    long? UnreadCount = null, long? LastReadSeq = null, LastMessageResponse? LastMessage = null, DateTimeOffset? LastActivityAt = null,
+    long? MentionCount = null, long? ThreadUnreadCount = null)
 {
     public static ConversationResponse Of(Conversation c) => new(c.ConversationId, c.Type, c.Members, c.Title, c.CreatedAt);
 
@@ -55,11 +58,18 @@ public sealed record ArchiveRequest(bool? UntilUnarchived);
 /// <summary>A change accepted onto the message log: the Router decides it and it becomes a system message.</summary>
 public sealed record ChangeAccepted(string EventId);
 
-public sealed record PayloadBody(string? Type, string? Text, string? FileId);
+/// <param name="Ciphertexts">For an end-to-end encrypted message (type <c>encrypted</c>): one copy per device.</param>
+/// <param name="Mentions">Usernames of members, <c>@here</c>, <c>@all</c> (issue 25).</param>
+public sealed record PayloadBody(string? Type, string? Text, string? FileId, List<CiphertextBody?>? Ciphertexts = null, List<string?>? Mentions = null);
+
+public sealed record CiphertextBody(string? DeviceId, string? Type, string? Body);
 
 /// <param name="ReplyTo">The id of a message of the same conversation this one answers.</param>
+/// <param name="ThreadRoot">A thread reply: the message_id of the thread's root (issue 25).</param>
+/// <param name="AlsoSendToConversation">A thread reply shown in the main timeline too, and counted in its unread.</param>
 public sealed record SendMessageRequest(
-    string? MessageId, string? ConversationId, string? From, List<string?>? To, List<string?>? Channels, PayloadBody? Payload, string? ReplyTo = null);
+    string? MessageId, string? ConversationId, string? From, List<string?>? To, List<string?>? Channels, PayloadBody? Payload, string? ReplyTo = null,
+    string? ThreadRoot = null, bool? AlsoSendToConversation = null);
 
 public sealed record EditMessageRequest(string? Text);
 
@@ -109,4 +119,12 @@ public sealed record MessageStatusResponse(
 [JsonSerializable(typeof(SearchPage))]
 [JsonSerializable(typeof(StarResponse))]
 [JsonSerializable(typeof(StarredPage))]
+[JsonSerializable(typeof(ThreadPage))]
+[JsonSerializable(typeof(PinRequest))]
+[JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
+[JsonSerializable(typeof(PinList))]
+[JsonSerializable(typeof(ThreadResponse))]
+[JsonSerializable(typeof(FollowResponse))]
+[JsonSerializable(typeof(ThreadReadRequest))]
+[JsonSerializable(typeof(ThreadReadResponse))]
 internal sealed partial class FrontendJsonContext : JsonSerializerContext;

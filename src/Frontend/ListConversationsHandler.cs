@@ -20,7 +20,13 @@ internal sealed class ListConversationsHandler(IMessageStore store)
         // One more than a page: whether there is a next one.
         var page = await store.ListByActivityAsync(whose, cursor, size + 1, ct);
         var items = page.Take(size).ToList();
-        return new ConversationPage(items.Select(ConversationResponse.Of).ToList(), page.Count > size ? ConversationCursor.Encode(items[^1].Cursor) : null);
+        var badges = await store.BadgesAsync(whose, items.Select(i => i.Conversation.ConversationId).ToList(), ct);
+        return new ConversationPage(items.Select(i => ConversationResponse.Of(i) with
+        {
+            MentionCount = badges.GetValueOrDefault(i.Conversation.ConversationId)?.MentionCount ?? 0,
+            ThreadUnreadCount = badges.GetValueOrDefault(i.Conversation.ConversationId)?.ThreadUnreadCount ?? 0,
+        }).ToList(),
+            page.Count > size ? ConversationCursor.Encode(items[^1].Cursor) : null);
     }
 }
 

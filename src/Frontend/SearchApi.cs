@@ -30,7 +30,7 @@ internal static class SearchApi
         var caller = http.User.Caller();
         var errors = new ValidationErrors();
         // Read from the raw query, so bytes that are not UTF-8 are refused rather than searched for.
-        var text = QueryParameters.Text(http.Request, "q", SearchText.MaxQueryLength, errors);
+        var text = QueryText.Read(http.Request, "q", SearchText.MaxQueryLength, errors);
         var words = text is null ? [] : SearchText.WordsOf(text);
         if (q is null) errors.Add("q", "Is required: the words to find.");
         else if (text is not null && words.Count == 0) errors.Add("q", "Must hold a word (letters or digits).");

@@ -4,6 +4,7 @@ using Chat.Shared;
 using Chat.Shared.Http;
 using Chat.Storage;
 using Confluent.Kafka;
+using Microsoft.Extensions.Options;
 
 namespace Chat.Frontend;
 
@@ -16,7 +17,7 @@ namespace Chat.Frontend;
 /// </summary>
 internal sealed class SendMessageHandler(
     ConversationCache conversations, MessageSender sender, Allowances allowances, IBlockDirectory blocks, AcceptedMessages accepted, IFileDirectory metadata, IMessageStore store, TimeProvider clock,
-    ILogger<SendMessageHandler> logger)
+    IOptions<MentionsOptions> mentionLimits, ILogger<SendMessageHandler> logger)
 {
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
 
@@ -70,12 +71,23 @@ internal sealed class SendMessageHandler(
         if (conversation.Type == Conversation.Direct && conversation.Members.FirstOrDefault(m => m != from) is { } other && await blocks.HasBlockedAsync(other, from, ct))
             return new Refusal.Forbidden("to", $"'{other}' does not accept messages from '{from}'.");
         var errors = new ValidationErrors();
+        ThreadAndMentionRules.CheckShape(body, mentionLimits.Value, errors);
         var recipients = SendMessageRules.Recipients(body, conversation, from, errors);
         if (errors.Any) return new Refusal.Invalid(errors);
 
         // A reply answers a message of the same conversation that the sender can read.
         if (body.ReplyTo is { } replyTo && !await CanReplyToAsync(replyTo, conversation, from, ct))
             return new Refusal.NotFound("reply_to", $"No message '{replyTo}' in this conversation that '{from}' can see.");
+        // A thread reply joins a root of this conversation; mentions name members (issue 25).
+        if (body.ThreadRoot is { } threadRoot && await ThreadAndMentionRules.CheckThreadRootAsync(store, threadRoot, conversation, from, ct) is { } badRoot)
+            return badRoot;
+        IReadOnlyList<string>? mentions = null;
+        if (body.Payload!.Mentions is { Count: > 0 } named)
+        {
+            var checkedMentions = await ThreadAndMentionRules.MentionsAsync(store, named, conversation, from, mentionLimits.Value, ct);
+            if (checkedMentions is Outcome<IReadOnlyList<string>>.Refused refused) return refused.Why;
+            mentions = ((Outcome<IReadOnlyList<string>>.Done)checkedMentions).Value;
+        }
 
         FileSummary? file = null;
         if (body.Payload!.FileId is { } fileId && body.Payload.Type == "file")
@@ -89,8 +101,10 @@ internal sealed class SendMessageHandler(
         var message = new NewMessage(
             body.MessageId ?? Ids.New(), conversation.ConversationId, from, recipients,
             body.Channels is { Count: > 0 } channels ? channels.Select(c => c!).Distinct().ToList() : [Channels.App],
-            new MessagePayload(body.Payload.Type!, body.Payload.Text, body.Payload.Type == "file" ? body.Payload.FileId : null, file), clock.GetUtcNow(),
-            ToEveryone: body.To is null, ReplyTo: body.ReplyTo);
+            new MessagePayload(body.Payload.Type!, body.Payload.Text, body.Payload.Type == "file" ? body.Payload.FileId : null, file,
+                Ciphertexts: body.Payload.Type == MessagePayload.EncryptedType ? body.Payload.Ciphertexts!.Select(c => new Ciphertext(c!.DeviceId!, c.Type!, c.Body!)).ToList() : null),
+            clock.GetUtcNow(),
+            ToEveryone: body.To is null, ReplyTo: body.ReplyTo, ThreadRoot: body.ThreadRoot, AlsoToConversation: body.AlsoSendToConversation == true, Mentions: mentions);
         if (body.MessageId is { } messageId && await TakenByAnotherAsync(message, ct)) return IdTaken(messageId);
         return message;
     }

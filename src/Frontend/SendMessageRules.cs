@@ -45,9 +45,38 @@ internal static class SendMessageRules
                 if (string.IsNullOrWhiteSpace(payload.FileId)) errors.Add("payload.file_id", "Is required for a file message: the file_id POST /v1/files/initiate gave.");
                 if (payload.Text is { } caption && caption.Length > limits.MaxTextLength) errors.Add("payload.text", $"A caption must be at most {limits.MaxTextLength} characters.");
                 break;
-            default:
-                errors.Add("payload.type", payload.Type is null ? "Is required: 'text' or 'file'." : "Must be 'text' or 'file'.");
+            case { Type: MessagePayload.EncryptedType }:
+                CheckCiphertexts(payload, errors);
                 break;
+            default:
+                errors.Add("payload.type", payload.Type is null ? "Is required: 'text', 'file' or 'encrypted'." : "Must be 'text', 'file' or 'encrypted'.");
+                break;
+        }
+    }
+
+    /// <summary>Most devices one encrypted message carries a copy for.</summary>
+    public const int MaxCiphertexts = 100;
+
+    /// <summary>An encrypted message (issue 21) is only its ciphertexts, which the server never reads: no text beside them.</summary>
+    private static void CheckCiphertexts(PayloadBody payload, ValidationErrors errors)
+    {
+        if (payload.Text is not null) errors.Add("payload.text", "An encrypted message has no text: put it, encrypted, in ciphertexts.");
+        if (payload.FileId is not null) errors.Add("payload.file_id", "An encrypted message has no file_id.");
+        if (payload.Ciphertexts is not { Count: > 0 and <= MaxCiphertexts } copies)
+        {
+            errors.Add("payload.ciphertexts", $"Is required for an encrypted message: 1 to {MaxCiphertexts} {{\"device_id\",\"type\",\"body\"}}.");
+            return;
+        }
+        for (var i = 0; i < copies.Count; i++)
+        {
+            if (copies[i] is not { } copy)
+            {
+                errors.Add($"payload.ciphertexts[{i}]", "Must be {\"device_id\",\"type\",\"body\"}.");
+                continue;
+            }
+            if (string.IsNullOrEmpty(copy.DeviceId)) errors.Add($"payload.ciphertexts[{i}].device_id", "Is required: the device this copy is for.");
+            if (string.IsNullOrEmpty(copy.Type)) errors.Add($"payload.ciphertexts[{i}].type", "Is required (e.g. 'prekey' or 'message').");
+            if (string.IsNullOrEmpty(copy.Body)) errors.Add($"payload.ciphertexts[{i}].body", "Is required: the ciphertext.");
         }
     }
 

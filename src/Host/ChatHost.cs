@@ -3,6 +3,7 @@ using Chat.Connectors;
 using Chat.Files;
 using Chat.Frontend;
 using Chat.Frontend.Journal;
+using Chat.Keys;
 using Chat.Notifications;
 using Chat.Presence;
 using Chat.Router;
@@ -34,6 +35,7 @@ public static class ChatHost
         builder.AddRouter();
         builder.AddPresence();
         builder.AddFiles();
+        builder.AddKeys();
         builder.AddWebClient();
         // Connectors:Enabled=false leaves the connector workers to a separate Connectors process.
         var connectors = builder.Configuration.GetValue("Connectors:Enabled", true);
@@ -53,6 +55,7 @@ public static class ChatHost
         app.MapFrontend();
         app.MapPresenceApi();
         app.MapFiles();
+        app.MapKeys();
         if (connectors) app.MapConnectors();
         if (webhooks) app.MapWebhooksApi();
         if (notifications) app.MapNotifications();

@@ -28,7 +28,7 @@ internal sealed class NotificationWorker(
         "chat.notification.collapsed", description: "Messages folded into a summary push instead of a push of their own");
 
     private readonly Counter<long> _skipped = meters.CreateChatMeter().CreateCounter<long>(
-        "chat.notification.skipped", description: "Notification requests that made no push, by reason (no_device, muted, not_member, blocked)");
+        "chat.notification.skipped", description: "Notification requests that made no push, by reason (no_device, muted, level, not_member, blocked)");
 
     protected override async Task ProcessBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, BatchSpans spans, CancellationToken cancellationToken)
     {
@@ -56,6 +56,12 @@ internal sealed class NotificationWorker(
         if (await store.MuteOfAsync(request.Recipient, request.ConversationId, ct) is { } mute && mute.Active(now))
         {
             _skipped.Add(1, new KeyValuePair<string, object?>("reason", "muted"));
+            return;
+        }
+        // The level chosen for the conversation (issue 25): "none" never, "mentions" only when the message calls them.
+        if (await store.LevelOfAsync(request.Recipient, request.ConversationId, ct) is var level && !NotificationLevels.Lets(level, request.Mentioned))
+        {
+            _skipped.Add(1, new KeyValuePair<string, object?>("reason", "level"));
             return;
         }
         // The Router asked for members at the message's position; a removal since then ends it too.

@@ -34,6 +34,7 @@ public static class NotificationsApi
             .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
         mute.MapPut("/", Mute).DescribeBody<MuteRequest>("""{"until":"2026-12-24T18:00:00Z"}""").ProducesProblems(StatusCodes.Status404NotFound);
         mute.MapDelete("/", Unmute).ProducesProblems(StatusCodes.Status404NotFound);
+        app.MapNotificationLevels();
 
         var settings = app.MapGroup("/v1/notifications/settings").WithTags("Notifications")
             .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);

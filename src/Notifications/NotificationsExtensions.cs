@@ -25,6 +25,7 @@ public static class NotificationsExtensions
         builder.Services.TryAddSingleton<PushBreakers>();
         builder.Services.TryAddSingleton<DevicesHandler>();
         builder.Services.TryAddSingleton<PreferencesHandler>();
+        builder.Services.TryAddSingleton<LevelHandler>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IPushService, WebPushService>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IPushService, FcmService>());
         // FCM and its token endpoint are configured by the operator, not by users: an ordinary client.

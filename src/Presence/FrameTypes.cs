@@ -15,8 +15,15 @@ public static class FrameTypes
     public const string Typing = "typing";
     public const string SyncDone = "sync.done";
     public const string ConversationRead = "conversation.read";
+    public const string ThreadRead = "thread.read";
     public const string Pong = "pong";
     public const string Error = "error";
+    public const string KeysLow = "keys.low";
+    public const string CallIncoming = "call.incoming";
+    public const string CallAnswered = "call.answered";
+    public const string CallRejected = "call.rejected";
+    public const string CallEnded = "call.ended";
+    public const string CallSignal = "call.signal";
 
     public const string Ack = "ack";
     public const string Read = "read";
@@ -24,8 +31,8 @@ public static class FrameTypes
     public const string Ping = "ping";
 
     /// <summary>What the gateway sends.</summary>
-    public static readonly IReadOnlyList<string> ServerToClient = [MessageNew, MessageStatus, MessageUpdated, MessageDeleted, MessageReaction, PresenceUpdate, Typing, SyncDone, ConversationRead, Pong, Error];
+    public static readonly IReadOnlyList<string> ServerToClient = [MessageNew, MessageStatus, MessageUpdated, MessageDeleted, MessageReaction, PresenceUpdate, Typing, SyncDone, ConversationRead, ThreadRead, Pong, Error, KeysLow, CallIncoming, CallAnswered, CallRejected, CallEnded, CallSignal];
 
     /// <summary>What the gateway reads; any other type is answered with an <c>unknown_type</c> error.</summary>
-    public static readonly IReadOnlyList<string> ClientToServer = [Ack, Read, Typing, Sync, Ping];
+    public static readonly IReadOnlyList<string> ClientToServer = [Ack, Read, Typing, Sync, Ping, CallSignal];
 }

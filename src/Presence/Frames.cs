@@ -33,6 +33,9 @@ public static class Frames
     public static byte[] ConversationRead(string conversationId, long lastReadSeq, long unreadCount) =>
         Serialize(new ConversationReadFrame(FrameTypes.ConversationRead, conversationId, lastReadSeq, unreadCount));
 
+    public static byte[] ThreadRead(string conversationId, string threadRoot, long lastReadSeq, long unreadCount) =>
+        Serialize(new ThreadReadFrame(FrameTypes.ThreadRead, conversationId, threadRoot, lastReadSeq, unreadCount));
+
     public static byte[] Error(string code, string detail) => Serialize(new ErrorFrame(FrameTypes.Error, code, detail));
 
     /// <summary>The Router refused a change the Frontend had accepted (202): the state at its position in the partition no longer allowed it.</summary>
@@ -41,6 +44,9 @@ public static class Frames
 
     public static byte[] SyncDone(string? conversationId, long? nextAfterSeq, int count) =>
         Serialize(new SyncDoneFrame(FrameTypes.SyncDone, conversationId, nextAfterSeq, count));
+
+    /// <summary>A device of yours has fewer one-time prekeys left than <c>Keys:LowWatermark</c>: upload more.</summary>
+    public static byte[] KeysLow(string deviceId, int remaining) => Serialize(new KeysLowFrame(FrameTypes.KeysLow, deviceId, remaining));
 
     public static readonly byte[] Pong = Serialize(new PongFrame(FrameTypes.Pong));
 
@@ -54,9 +60,11 @@ public sealed record MessageStatusFrame(string Type, string MessageId, string Co
 public sealed record PresenceUpdateFrame(string Type, string Username, string Status, DateTimeOffset? LastSeen);
 public sealed record TypingFrame(string Type, string ConversationId, string Username, string State);
 public sealed record ConversationReadFrame(string Type, string ConversationId, long LastReadSeq, long UnreadCount);
+public sealed record ThreadReadFrame(string Type, string ConversationId, string ThreadRoot, long LastReadSeq, long UnreadCount);
 public sealed record ErrorFrame(string Type, string Code, string Detail, string? EventId = null, string? ConversationId = null);
 public sealed record SyncDoneFrame(string Type, string? ConversationId, long? NextAfterSeq, int Count);
 public sealed record PongFrame(string Type);
+public sealed record KeysLowFrame(string Type, string DeviceId, int Remaining);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(MessageNewFrame))]
@@ -65,7 +73,9 @@ public sealed record PongFrame(string Type);
 [JsonSerializable(typeof(PresenceUpdateFrame))]
 [JsonSerializable(typeof(TypingFrame))]
 [JsonSerializable(typeof(ConversationReadFrame))]
+[JsonSerializable(typeof(ThreadReadFrame))]
 [JsonSerializable(typeof(ErrorFrame))]
 [JsonSerializable(typeof(SyncDoneFrame))]
 [JsonSerializable(typeof(PongFrame))]
+[JsonSerializable(typeof(KeysLowFrame))]
 internal sealed partial class FrameJsonContext : JsonSerializerContext;

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Chat.Auth;
+using Chat.Presence.Calls;
 using Chat.Presence.Gateway;
 using Chat.Presence.Memory;
 using Chat.Presence.Redis;
@@ -60,6 +61,7 @@ public static class PresenceExtensions
         builder.Services.TryAddSingleton<WebSocketGateway>();
         builder.Services.AddHostedService<GatewayNode>();
         builder.Services.AddHostedService<PresenceHeartbeat>();
+        builder.AddCalls();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, PresenceJsonContext.Default));
         return builder;
     }
@@ -72,6 +74,7 @@ public static class PresenceExtensions
         app.MapPost("/v1/ws/ticket", IssueTicket).WithTags("Presence")
             .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
         // Anonymous at the routing level: a ticket is checked here; without one the bearer token is required as before.
+        app.MapCallsApi();
         app.Map("/v1/ws", Connect).AllowAnonymous().WithTags("Presence")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
         return app;

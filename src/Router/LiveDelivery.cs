@@ -44,6 +44,10 @@ internal sealed class LiveDelivery(LivePush live, TimeProvider clock, IMeterFact
     public Task ReadCursorsAsync(IReadOnlyList<ReadState> moved, CancellationToken cancellationToken) =>
         SendAsync(moved.Select(r => new Push([r.Username], Frames.ConversationRead(r.ConversationId, r.LastReadSeq, r.UnreadCount))).ToList(), cancellationToken);
 
+    /// <summary>A thread cursor moved: to every socket of the reader, as a conversation's cursor is.</summary>
+    public Task ThreadCursorsAsync(IReadOnlyList<ThreadReadState> moved, CancellationToken cancellationToken) =>
+        SendAsync(moved.Select(r => new Push([r.Username], Frames.ThreadRead(r.ConversationId, r.RootId, r.LastReadSeq, r.UnreadCount))).ToList(), cancellationToken);
+
     private async Task SendAsync(IReadOnlyList<Push> pushes, CancellationToken cancellationToken)
     {
         try

@@ -28,7 +28,7 @@ internal sealed class MessageChanges(IMessageStore store, EventProducer producer
     public async Task<string?> ApplyAsync(ConversationEvent envelope, ActivityContext trace, CancellationToken cancellationToken)
     {
         var e = envelope.MessageChange;
-        var request = new MessageChangeRequest(e.Kind, e.MessageId, e.Actor, NullIfEmpty(e.Text), NullIfEmpty(e.Emoji));
+        var request = new MessageChangeRequest(e.Kind, e.MessageId, e.Actor, NullIfEmpty(e.Text), NullIfEmpty(e.Emoji), e.ExpiresAt?.ToDateTimeOffset());
         var change = new MessageChangeEvent(envelope.EventId, envelope.ConversationId, request, e.AcceptedAt.ToDateTimeOffset());
         var result = await store.ApplyMessageChangeAsync(change, options.Value.EditWindow, cancellationToken);
         if (result.Outcome == MessageChangeOutcome.UnknownConversation) return $"Conversation '{envelope.ConversationId}' does not exist.";
@@ -59,7 +59,9 @@ internal sealed class MessageChanges(IMessageStore store, EventProducer producer
             outcome.Text = message.Payload.Text ?? "";
             outcome.Reactions.Add((message.Reactions ?? []).Select(r => new ReactionCount { Emoji = r.Emoji, Count = r.Users.Count }));
             outcome.Notify.Add(audience);
-            await live.MessageChangedAsync(e.Kind, e.Actor, e.Emoji, message, audience, cancellationToken);
+            // A pin changes no message: its members hear of it as its system message (issue 25).
+            if (MessageChangeKinds.IsPin(e.Kind)) await live.NewMessagesAsync(result.SystemMessage is { } pinned ? [pinned] : [], cancellationToken);
+            else await live.MessageChangedAsync(e.Kind, e.Actor, e.Emoji, message, audience, cancellationToken);
             if (e.Kind is MessageChangeKinds.Edited or MessageChangeKinds.Deleted) await HandToConnectorsAsync(envelope.EventId, e.Kind, message, trace, cancellationToken);
         }
         else return null; // allowed but nothing changed: a reaction added twice, or removed when there was none

@@ -185,6 +185,12 @@ internal sealed class MessageRouterWorker : BatchConsumer
                     deliveries.Add(new Delivery(recipient, channel, MessageStatus.Sent));
                     continue;
                 }
+                // Only app devices hold the keys; a platform would get ciphertext no one there can read (issue 21).
+                if (message.Payload.Type == MessagePayload.EncryptedType)
+                {
+                    deliveries.Add(new Delivery(recipient, channel, MessageStatus.Failed, "encrypted messages cannot leave the app"));
+                    continue;
+                }
                 if (!mappings.TryGetValue(recipient, out var theirs)) mappings[recipient] = theirs = await _channels.ChannelMappingsAsync(recipient, ct);
                 // A pending mapping (set by the user, not proven) sends nothing: it may name someone else's account.
                 deliveries.Add(theirs.Any(m => m.Channel == channel && m.Verified)
@@ -246,6 +252,7 @@ internal sealed class MessageRouterWorker : BatchConsumer
         if (missing.Count > 0) return (null, "MessageEvent without " + string.Join(", ", missing));
         return (new NewMessage(e.MessageId, e.ConversationId, e.From, e.To.ToList(), e.Channels.ToList(),
             MessageEvents.FromPayload(e.Payload!),
-            e.AcceptedAt!.ToDateTimeOffset(), e.ToEveryone, e.ReplyTo.Length > 0 ? e.ReplyTo : null), null);
+            e.AcceptedAt!.ToDateTimeOffset(), e.ToEveryone, e.ReplyTo.Length > 0 ? e.ReplyTo : null,
+            e.ThreadRoot.Length > 0 ? e.ThreadRoot : null, e.AlsoSendToConversation, e.Mentions.Count > 0 ? e.Mentions.ToList() : null), null);
     }
 }

@@ -35,6 +35,7 @@ internal sealed class NotificationRequests(IPresence presence, EventProducer pro
             {
                 MessageId = m.MessageId, ConversationId = m.ConversationId, SequenceNumber = w.Result.SequenceNumber, From = m.From, Recipient = w.Recipient,
                 Preview = m.Payload.Text ?? m.Payload.File?.FileName ?? "", StoredAt = Timestamp.FromDateTimeOffset(w.Result.StoredAt),
+                Mentioned = MentionRules.Calls(m, w.Recipient),
             };
             return producer.ProduceAsync(Topics.Notifications, w.Recipient, request, EventTypes.NotificationRequest, $"{m.MessageId}/{w.Recipient}", cancellationToken,
                 traceOf(m.MessageId));

@@ -52,6 +52,12 @@ internal sealed class ReceiptWorker : BatchConsumer
         // A note from a connector (an edit or delete the platform could not apply) is history, not a transition.
         await _store.AddStatusNotesAsync(receipts.Where(r => r.Status == ConnectorActions.NoteReceipt && r.MessageId is not null).ToList(), cancellationToken);
         receipts.RemoveAll(r => r.Status == ConnectorActions.NoteReceipt);
+        // A read within a thread moves only that thread's cursor (issue 25): the conversation's statuses and cursor stay.
+        var threadMoves = await _store.MoveThreadCursorsAsync(receipts
+            .Where(r => r is { Status: MessageStatus.Read, Channel: Channels.App, UpToSequence: not null, ThreadRoot: not null })
+            .Select(r => new ThreadCursorMove(r.ConversationId, r.ThreadRoot!, r.Username, r.UpToSequence!.Value)).ToList(), cancellationToken);
+        await _live.ThreadCursorsAsync(threadMoves, cancellationToken);
+        receipts.RemoveAll(r => r.ThreadRoot is not null);
         var changes = await _store.ApplyReceiptsAsync(receipts, cancellationToken);
         await _outbox.PublishAsync(changes, c => byMessage.TryGetValue((c.MessageId, c.Recipient ?? "", c.Channel ?? ""), out var trace)
             ? trace
@@ -74,6 +80,6 @@ internal sealed class ReceiptWorker : BatchConsumer
         if (e.MessageId.Length == 0 && e.SequenceNumber <= 0) return (null, "receipt names neither message_id nor sequence_number");
         return (new Receipt(e.Status, e.Recipient, e.Channel, e.ConversationId,
             e.MessageId.Length > 0 ? e.MessageId : null, e.MessageId.Length > 0 ? null : e.SequenceNumber,
-            e.At?.ToDateTimeOffset() ?? DateTimeOffset.UtcNow, e.Detail.Length > 0 ? e.Detail : null), null);
+            e.At?.ToDateTimeOffset() ?? DateTimeOffset.UtcNow, e.Detail.Length > 0 ? e.Detail : null, e.ThreadRoot.Length > 0 ? e.ThreadRoot : null), null);
     }
 }

@@ -1,7 +1,7 @@
 namespace Chat.Storage;
 
 /// <summary>Conversations, messages and their statuses (SQLite embedded, MongoDB distributed).</summary>
-public interface IMessageStore : IReadCursorStore, IMessageSearch
+public interface IMessageStore : IReadCursorStore, IMessageSearch, IThreadStore
 {
     /// <summary>Creates a conversation; a direct one between the same two members is returned instead of duplicated.</summary>
     Task<(Conversation Conversation, bool Created)> CreateConversationAsync(Conversation draft, CancellationToken cancellationToken = default);

@@ -60,7 +60,10 @@ public static class UnreadRules
     /// <summary>The payload type of a system message (a membership change): it never counts as unread.</summary>
     public const string SystemPayload = "system";
 
-    /// <summary>Who a stored message counts as unread for: its recipients but its sender; nobody for a system message.</summary>
+    /// <summary>
+    /// Who a stored message counts as unread for in the conversation: its recipients but its sender; nobody for a system
+    /// message, nor for a thread reply not also sent to the conversation (it counts in its thread instead, issue 25).
+    /// </summary>
     public static IEnumerable<string> CountsFor(NewMessage m) =>
-        m.Payload.Type == SystemPayload ? [] : m.To.Where(u => u != m.From).Distinct();
+        m.Payload.Type == SystemPayload || (m.ThreadRoot is not null && !m.AlsoToConversation) ? [] : m.To.Where(u => u != m.From).Distinct();
 }

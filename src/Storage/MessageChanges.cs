@@ -11,16 +11,22 @@ public static class MessageChangeKinds
     public const string Deleted = "message.deleted";
     public const string ReactionAdded = "reaction.added";
     public const string ReactionRemoved = "reaction.removed";
+    public const string Pinned = "message.pinned";
+    public const string Unpinned = "message.unpinned";
 
-    public static readonly IReadOnlyList<string> All = [Edited, Deleted, ReactionAdded, ReactionRemoved];
+    public static readonly IReadOnlyList<string> All = [Edited, Deleted, ReactionAdded, ReactionRemoved, Pinned, Unpinned];
 
     public static bool IsReaction(string kind) => kind is ReactionAdded or ReactionRemoved;
+
+    /// <summary>A pin or unpin (issue 25): it changes no message, it records the pin and adds a system message.</summary>
+    public static bool IsPin(string kind) => kind is Pinned or Unpinned;
 }
 
 /// <summary>An edit, delete or reaction someone asked for, before it is decided.</summary>
 /// <param name="Text">For an edit: the new text.</param>
 /// <param name="Emoji">For a reaction: the one emoji.</param>
-public sealed record MessageChangeRequest(string Kind, string MessageId, string Actor, string? Text = null, string? Emoji = null);
+/// <param name="ExpiresAt">For a pin: when it ends by itself (null: when unpinned).</param>
+public sealed record MessageChangeRequest(string Kind, string MessageId, string Actor, string? Text = null, string? Emoji = null, DateTimeOffset? ExpiresAt = null);
 
 /// <summary>A change as it arrives on chat.messages: <see cref="EventId"/> names it, so a replay applies it once.</summary>
 public sealed record MessageChangeEvent(string EventId, string ConversationId, MessageChangeRequest Request, DateTimeOffset AcceptedAt);
@@ -36,8 +42,21 @@ public enum MessageChangeOutcome { Applied, Unchanged, Refused, Duplicate, Unkno
 /// <param name="Message">The message as it is now (applied, unchanged or a duplicate of either).</param>
 /// <param name="Audience">Who hears of it: the members now whose membership holds the message.</param>
 /// <param name="RefusedBecause">Refused, or a duplicate of a refused change: why.</param>
+/// <param name="SystemMessage">A pin or unpin applied (or a duplicate of one): the system message that records it.</param>
 public sealed record MessageChangeResult(MessageChangeOutcome Outcome, StoredMessage? Message = null, IReadOnlyList<string>? Audience = null,
-    string? RefusedBecause = null);
+    string? RefusedBecause = null, StoredMessage? SystemMessage = null);
+
+/// <summary>A pinned message of a conversation, by whom and until when (null: until unpinned).</summary>
+public sealed record Pin(StoredMessage Message, string PinnedBy, DateTimeOffset PinnedAt, DateTimeOffset? ExpiresAt);
+
+public static class Pins
+{
+    /// <summary>The system message of a pin or unpin (its id the change's event id): from the actor, to the members now, its <c>target</c> the message.</summary>
+    public static NewMessage SystemMessage(MessageChangeEvent change, IReadOnlyList<string> members) => new(
+        change.EventId, change.ConversationId, change.Request.Actor, members, [Chat.Shared.Channels.App],
+        new MessagePayload(MessagePayload.SystemType, null, null, System: new SystemEvent(change.Request.Kind, change.Request.Actor, change.Request.MessageId)),
+        change.AcceptedAt);
+}
 
 /// <summary>One emoji on a message and who put it there, in the order they did.</summary>
 public sealed record Reaction(string Emoji, IReadOnlyList<string> Users);
@@ -94,6 +113,11 @@ public static class MessageRules
                     : new Refusal.Forbidden("message_id", "Only its sender, or in a group the owner or an admin, may delete a message.");
             case MessageChangeKinds.ReactionAdded or MessageChangeKinds.ReactionRemoved:
                 return IsSingleEmoji(change.Emoji) ? null : new Refusal.Invalid("emoji", "Must be one emoji.");
+            case MessageChangeKinds.Pinned or MessageChangeKinds.Unpinned:
+                // Either member of a direct conversation; in a group its owner and admins.
+                if (conversation.Type == Conversation.Group && actor.First(i => i.IsOpen).Role is not (Roles.Owner or Roles.Admin))
+                    return new Refusal.Forbidden("message_id", "In a group only its owner or an admin may pin or unpin a message.");
+                return change.ExpiresAt is { } expires && expires <= at ? new Refusal.Invalid("expires_at", "Must be in the future.") : null;
             default:
                 throw new ArgumentOutOfRangeException(nameof(change), change.Kind, "Not a kind of message change.");
         }

@@ -17,6 +17,9 @@ public static class MessageEvents
         AcceptedAt = Timestamp.FromDateTimeOffset(message.AcceptedAt),
         ToEveryone = message.ToEveryone,
         ReplyTo = message.ReplyTo ?? "",
+        ThreadRoot = message.ThreadRoot ?? "",
+        AlsoSendToConversation = message.AlsoToConversation,
+        Mentions = { message.Mentions ?? [] },
     };
 
     public static Payload ToPayload(MessagePayload payload)
@@ -26,10 +29,12 @@ public static class MessageEvents
         if (payload.FileId is { } fileId) result.FileId = fileId;
         if (payload.File is { } file)
             result.File = new Chat.Shared.Events.FileSummary { FileName = file.FileName, ContentType = file.ContentType, Size = file.Size, Sha256 = file.Sha256 };
+        foreach (var c in payload.Ciphertexts ?? []) result.Ciphertexts.Add(new DeviceCiphertext { DeviceId = c.DeviceId, Type = c.Type, Body = c.Body });
         return result;
     }
 
     public static MessagePayload FromPayload(Payload payload) => new(payload.Type,
         payload.Text.Length > 0 ? payload.Text : null, payload.FileId.Length > 0 ? payload.FileId : null,
-        payload.File is { } f ? new FileSummary(f.FileName, f.ContentType, f.Size, f.Sha256) : null);
+        payload.File is { } f ? new FileSummary(f.FileName, f.ContentType, f.Size, f.Sha256) : null,
+        Ciphertexts: payload.Ciphertexts.Count > 0 ? payload.Ciphertexts.Select(c => new Ciphertext(c.DeviceId, c.Type, c.Body)).ToList() : null);
 }

@@ -11,10 +11,16 @@ public sealed record Conversation(
 
 /// <param name="File">For a file message: what the file is, as it was when the message was sent.</param>
 /// <param name="System">For a system message (type <c>system</c>): the change to the conversation it records.</param>
-public sealed record MessagePayload(string Type, string? Text, string? FileId, FileSummary? File = null, SystemEvent? System = null)
+/// <param name="Ciphertexts">For an end-to-end encrypted message (type <c>encrypted</c>, issue 21): one opaque copy per device; it has no text.</param>
+public sealed record MessagePayload(string Type, string? Text, string? FileId, FileSummary? File = null, SystemEvent? System = null,
+    IReadOnlyList<Ciphertext>? Ciphertexts = null)
 {
     public const string SystemType = "system";
+    public const string EncryptedType = "encrypted";
 }
+
+/// <summary>An end-to-end encrypted copy of a message for one device of a recipient (or of the sender): the server routes it and never reads it.</summary>
+public sealed record Ciphertext(string DeviceId, string Type, string Body);
 
 public sealed record FileSummary(string FileName, string ContentType, long Size, string Sha256);
 
@@ -24,18 +30,27 @@ public sealed record FileSummary(string FileName, string ContentType, long Size,
 /// partition (<see cref="To"/> is then the Frontend's guess, every other member when it accepted it).
 /// </param>
 /// <param name="ReplyTo">The id of the message of the same conversation this one answers (the Frontend checked it).</param>
+/// <param name="ThreadRoot">A thread reply: the id of the thread's root, a message of the same conversation that is no reply itself (issue 25).</param>
+/// <param name="AlsoToConversation">A thread reply also shown in (and counted as unread for) the conversation's main timeline.</param>
+/// <param name="Mentions">Whom it mentions: usernames (members, the Frontend checked), <c>@here</c>, <c>@all</c>.</param>
 public sealed record NewMessage(
     string MessageId, string ConversationId, string From, IReadOnlyList<string> To, IReadOnlyList<string> Channels,
-    MessagePayload Payload, DateTimeOffset AcceptedAt, bool ToEveryone = false, string? ReplyTo = null);
+    MessagePayload Payload, DateTimeOffset AcceptedAt, bool ToEveryone = false, string? ReplyTo = null,
+    string? ThreadRoot = null, bool AlsoToConversation = false, IReadOnlyList<string>? Mentions = null);
 
 /// <param name="Version">1 as sent; each edit or delete adds one (issue 17).</param>
 /// <param name="DeletedAt">Set once deleted: the message is then a tombstone, its payload gone (text and file null), its sequence slot kept.</param>
 /// <param name="Reply">A reply: what it answers, as that message is now.</param>
 /// <param name="Reactions">Who reacted with what (empty where the read does not load them).</param>
+/// <param name="Thread">A thread's root: its replies so far (null for a message no one replied to in a thread).</param>
 public sealed record StoredMessage(
     string MessageId, string ConversationId, long SequenceNumber, string From, IReadOnlyList<string> To,
     IReadOnlyList<string> Channels, MessagePayload Payload, DateTimeOffset AcceptedAt, DateTimeOffset SentAt,
-    long Version = 1, DateTimeOffset? EditedAt = null, DateTimeOffset? DeletedAt = null, ReplyQuote? Reply = null, IReadOnlyList<Reaction>? Reactions = null);
+    long Version = 1, DateTimeOffset? EditedAt = null, DateTimeOffset? DeletedAt = null, ReplyQuote? Reply = null, IReadOnlyList<Reaction>? Reactions = null,
+    string? ThreadRoot = null, bool AlsoToConversation = false, ThreadSummary? Thread = null, IReadOnlyList<string>? Mentions = null);
+
+/// <summary>What a thread's root shows of its replies: how many, the newest's time, who wrote them (in the order they first did).</summary>
+public sealed record ThreadSummary(long ReplyCount, DateTimeOffset LastReplyAt, IReadOnlyList<string> Participants);
 
 /// <summary>What the Router decided for one recipient on one channel when it stored the message.</summary>
 public sealed record Delivery(string Recipient, string Channel, string Status, string? Detail = null);
@@ -82,7 +97,8 @@ public sealed record StoreResult(NewMessage Message, StoreOutcome Outcome, long 
 {
     /// <param name="reply">The quote of what it answers, if it is a reply.</param>
     public StoredMessage ToStored(ReplyQuote? reply = null) => new(Message.MessageId, Message.ConversationId, SequenceNumber, Message.From, Message.To,
-        Message.Channels, Message.Payload, Message.AcceptedAt, StoredAt, Reply: reply);
+        Message.Channels, Message.Payload, Message.AcceptedAt, StoredAt, Reply: reply,
+        ThreadRoot: Message.ThreadRoot, AlsoToConversation: Message.AlsoToConversation, Mentions: Message.Mentions);
 }
 
 /// <summary>One transition, as appended to a message's history and published on chat.status.</summary>
@@ -103,5 +119,7 @@ public sealed record MessageStatusView(
 /// A recipient's word that a message arrived (<c>delivered</c>) or was read (<c>read</c>): for one
 /// message, or, with <see cref="UpToSequence"/>, for every message of the conversation up to it.
 /// </summary>
+/// <param name="ThreadRoot">A read up to a sequence number within this thread only: it moves the reader's thread cursor (issue 25).</param>
 public sealed record Receipt(
-    string Status, string Username, string Channel, string ConversationId, string? MessageId, long? UpToSequence, DateTimeOffset At, string? Detail = null);
+    string Status, string Username, string Channel, string ConversationId, string? MessageId, long? UpToSequence, DateTimeOffset At, string? Detail = null,
+    string? ThreadRoot = null);

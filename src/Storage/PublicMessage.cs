@@ -11,16 +11,20 @@ public sealed record PublicMessage(
     string MessageId, string ConversationId, long SequenceNumber, string From, IReadOnlyList<string> To,
     IReadOnlyList<string> Channels, PublicPayload? Payload, DateTimeOffset SentAt, long Version = 1, DateTimeOffset? EditedAt = null,
     bool? Deleted = null, DateTimeOffset? DeletedAt = null, string? ReplyTo = null, PublicReplyQuote? ReplyQuote = null,
-    IReadOnlyList<PublicReaction>? Reactions = null)
+    IReadOnlyList<PublicReaction>? Reactions = null, string? ThreadRoot = null, bool? AlsoSendToConversation = null, PublicThread? Thread = null)
 {
     /// <param name="reader">Whose <c>me</c> the reactions carry (null: no one's).</param>
     public static PublicMessage Of(StoredMessage m, string? reader) => new(m.MessageId, m.ConversationId, m.SequenceNumber, m.From, m.To, m.Channels,
-        m.DeletedAt is null ? PublicPayload.Of(m.Payload) : null, m.SentAt, m.Version, m.EditedAt, m.DeletedAt is null ? null : true, m.DeletedAt,
+        m.DeletedAt is null ? PublicPayload.Of(m.Payload) with { Mentions = m.Mentions is { Count: > 0 } mentions ? mentions : null } : null, m.SentAt, m.Version, m.EditedAt, m.DeletedAt is null ? null : true, m.DeletedAt,
         m.Reply?.MessageId, m.Reply is { } r ? new PublicReplyQuote(r.From, r.Deleted ? null : r.Text, r.Deleted ? true : null) : null,
-        PublicReaction.Of(m.Reactions, reader));
+        PublicReaction.Of(m.Reactions, reader), m.ThreadRoot, m.ThreadRoot is not null && m.AlsoToConversation ? true : null,
+        m.Thread is { } t ? new PublicThread(t.ReplyCount, t.LastReplyAt, t.Participants) : null);
 
     public static PublicMessage Of(StoredMessage m) => Of(m, null);
 }
+
+/// <summary>A thread root's summary (issue 25): how many replies, when the newest came, who wrote them.</summary>
+public sealed record PublicThread(long ReplyCount, DateTimeOffset LastReplyAt, IReadOnlyList<string> Participants);
 
 /// <summary>The quote of the message a reply answers: its sender and the start of its text; only <c>deleted</c> once it is deleted.</summary>
 public sealed record PublicReplyQuote(string From, string? Text, bool? Deleted);
@@ -33,10 +37,11 @@ public sealed record PublicReaction(string Emoji, int Count, bool Me)
 
 /// <param name="File">For a file message: what the file is (name, type, size, SHA-256); <c>GET /v1/files/{file_id}</c> gives a download URL.</param>
 /// <param name="Event">For a system message (type <c>system</c>): which change (<see cref="ChangeKinds"/>), with its actor, target, role, title and new owner.</param>
+/// <param name="Ciphertexts">For an end-to-end encrypted message (type <c>encrypted</c>): a copy per device, as the sender made them.</param>
 public sealed record PublicPayload(string Type, string? Text, string? FileId, FileSummary? File, string? Event = null, string? Actor = null, string? Target = null,
-    string? Role = null, string? Title = null, string? NewOwner = null)
+    string? Role = null, string? Title = null, string? NewOwner = null, IReadOnlyList<Ciphertext>? Ciphertexts = null, IReadOnlyList<string>? Mentions = null)
 {
     public static PublicPayload Of(MessagePayload p) => p.System is { } s
         ? new PublicPayload(p.Type, null, null, null, s.Event, s.Actor, s.Target, s.Role, s.Title, s.NewOwner)
-        : new PublicPayload(p.Type, p.Text, p.FileId, p.File);
+        : new PublicPayload(p.Type, p.Text, p.FileId, p.File, Ciphertexts: p.Ciphertexts);
 }

@@ -5,4 +5,5 @@ namespace Chat.Storage;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(FileSummary))]
 [JsonSerializable(typeof(SystemEvent))]
+[JsonSerializable(typeof(IReadOnlyList<Ciphertext>))]
 internal sealed partial class StorageJsonContext : JsonSerializerContext;

@@ -17,6 +17,7 @@ internal static class MessageWebhookBodies
     {
         "message.edited" => MessageUpdated,
         "message.deleted" => MessageDeleted,
+        "message.pinned" or "message.unpinned" => MessageUpdated, // issue 25: "event" names which
         _ => ReactionUpdated,
     };
 

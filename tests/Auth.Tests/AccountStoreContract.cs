@@ -3,7 +3,7 @@ using Chat.Shared.Http;
 namespace Chat.Auth.Tests;
 
 /// <summary>What every account store must do; one subclass per adapter.</summary>
-public abstract class AccountStoreContract : IDisposable
+public abstract partial class AccountStoreContract : IDisposable
 {
     protected readonly TempDirectory Data = new();
 

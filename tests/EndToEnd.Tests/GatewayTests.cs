@@ -31,7 +31,7 @@ public sealed class GatewayFixture : IAsyncLifetime
         var host = $"127.0.0.1:{Server.BaseAddress.Port}";
         // Every service is the one Host here.
         File.WriteAllText(Path.Combine(_dir.Path, "upstreams.conf"), string.Join("\n",
-            new[] { "frontend", "auth", "presence", "files", "webhooks", "connectors", "notifications" }.Select(s => $"upstream chat_{s} {{ server {host}; keepalive 8; }}")));
+            new[] { "frontend", "auth", "presence", "files", "webhooks", "connectors", "notifications", "keys" }.Select(s => $"upstream chat_{s} {{ server {host}; keepalive 8; }}")));
         var port = ServiceProcess.FreePort();
         File.WriteAllText(Path.Combine(_dir.Path, "listen.conf"),
             File.ReadAllText(Path.Combine(source, "listen.conf")).Replace("listen 8443 ", $"listen 127.0.0.1:{port} "));

@@ -44,15 +44,20 @@ public sealed class SqliteMigrationTests : IDisposable
         Stores.OpenWebhookRegistrations(_data.Path);
         Stores.OpenWebhookDeliveryLog(_data.Path);
         Stores.OpenConnectorDeliveryStore(_data.Path);
+        Stores.OpenKeyStore(_data.Path);
+        Stores.OpenCallStore(_data.Path);
 
-        Assert.Equal(["messages 1", "messages 2", "messages 3", "messages 4", "messages 5", "messages 6", "messages 7", "messages 8", "messages 9"],
+        Assert.Equal(["messages 1", "messages 2", "messages 3", "messages 4", "messages 5", "messages 6", "messages 7", "messages 8", "messages 9",
+                "messages 10", "messages 11", "messages 12"],
             Versions(FileOf(StorageExtensions.MessagesFile)));
-        Assert.Equal(["accounts 1", "accounts 2", "accounts 3", "accounts 4", "blocks 1", "channel-mappings 1", "channel-mappings 2", "channel-mappings 3"], Versions(FileOf("auth.db")));
+        Assert.Equal(["accounts 1", "accounts 2", "accounts 3", "accounts 4", "accounts 5", "accounts 6", "blocks 1", "channel-mappings 1", "channel-mappings 2", "channel-mappings 3"], Versions(FileOf("auth.db")));
         Assert.Equal(["files 1", "files 2"], Versions(FileOf("files.db")));
         Assert.Equal(["webhook-deliveries 1", "webhook-deliveries 2", "webhook-deliveries 3", "webhook-registrations 1", "webhook-registrations 2"], Versions(FileOf("webhooks.db")));
         Assert.Equal(["connectors 1", "connectors 2", "connectors 3"], Versions(FileOf("connectors.db")));
+        Assert.Equal(["device-keys 1"], Versions(FileOf("keys.db")));
+        Assert.Equal(["calls 1"], Versions(FileOf("calls.db")));
         using var connection = OpenFile(FileOf("auth.db"));
-        Assert.Equal([1, 2, 3, 4], SqliteMigrations.AppliedVersions(connection, "accounts").Order());
+        Assert.Equal([1, 2, 3, 4, 5, 6], SqliteMigrations.AppliedVersions(connection, "accounts").Order());
     }
 
     [Fact]

@@ -2,6 +2,9 @@ using Chat.Auth;
 using Chat.Connectors;
 using Chat.Files;
 using Chat.Frontend.Journal;
+using Chat.Keys.Storage;
+using Chat.Presence.Calls;
+using Chat.Presence.Calls.Storage;
 using Chat.Storage;
 using Chat.Webhooks;
 using Microsoft.Extensions.Configuration;
@@ -36,6 +39,11 @@ public static class Stores
 
     public static IConnectorDeliveryStore OpenConnectorDeliveryStore(string dataDir, IDictionary<string, string?>? settings = null) =>
         Open<IConnectorDeliveryStore>(dataDir, settings, b => b.AddConnectorDeliveryStore());
+
+    public static IKeyStore OpenKeyStore(string dataDir, IDictionary<string, string?>? settings = null) =>
+        Open<IKeyStore>(dataDir, settings, b => b.AddKeyStore());
+
+    public static ICallStore OpenCallStore(string dataDir) => Open<ICallStore>(dataDir, null, b => b.AddCalls());
 
     public static IAcceptanceJournal OpenAcceptanceJournal(string dataDir) =>
         Open<IAcceptanceJournal>(dataDir, null, b => b.AddAcceptanceJournalStore());

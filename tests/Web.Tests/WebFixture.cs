@@ -59,7 +59,7 @@ public sealed class WebFixture : IAsyncLifetime
         foreach (var file in Directory.GetFiles(source, "*.conf")) File.Copy(file, Path.Combine(_nginxDir.Path, Path.GetFileName(file)));
         var host = $"127.0.0.1:{Server.BaseAddress.Port}";
         File.WriteAllText(Path.Combine(_nginxDir.Path, "upstreams.conf"), string.Join("\n",
-            new[] { "frontend", "auth", "presence", "files", "webhooks", "connectors", "notifications" }.Select(s => $"upstream chat_{s} {{ server {host}; keepalive 8; }}")));
+            new[] { "frontend", "auth", "presence", "files", "webhooks", "connectors", "notifications", "keys" }.Select(s => $"upstream chat_{s} {{ server {host}; keepalive 8; }}")));
         var port = ServiceProcess.FreePort();
         File.WriteAllText(Path.Combine(_nginxDir.Path, "listen.conf"),
             File.ReadAllText(Path.Combine(source, "listen.conf")).Replace("listen 8443 ", $"listen 127.0.0.1:{port} "));

@@ -2,7 +2,28 @@ using System.Text.Json.Serialization;
 
 namespace Chat.Auth;
 
-public sealed record User(string Username, string DisplayName, string PasswordHash, DateTimeOffset CreatedAt);
+/// <param name="StatusText">A line the user shows others ("on holiday"); null when none.</param>
+/// <param name="AvatarFileId">A completed image file of the user's, shown as their picture.</param>
+/// <param name="DeletedAt">
+/// When the account was deleted: it signs in no more, is no one to the other services, and its name
+/// stays taken (its old messages remain, attributed to "deleted user").
+/// </param>
+/// <param name="MustChangePassword">The password is a temporary one an admin set: a sign-in must replace it.</param>
+public sealed record User(string Username, string DisplayName, string PasswordHash, DateTimeOffset CreatedAt,
+    string? StatusText = null, string? AvatarFileId = null, DateTimeOffset? DeletedAt = null, bool MustChangePassword = false)
+{
+    public bool IsDeleted => DeletedAt is not null;
+}
+
+/// <summary>
+/// A sign-in: one refresh-token family (its id is the <c>sid</c> of the access tokens issued in it),
+/// until it is ended or its last refresh token expires. It keeps the ids of the access tokens issued
+/// in it that may still be alive, so ending it can deny-list them at once.
+/// </summary>
+public sealed record Session(string SessionId, string Username, string? UserAgent, string? Address, DateTimeOffset CreatedAt,
+    DateTimeOffset LastUsedAt, DateTimeOffset ExpiresAt, IReadOnlyList<SessionAccessToken> AccessTokens);
+
+public sealed record SessionAccessToken(string TokenId, DateTimeOffset ExpiresAt);
 
 /// <summary>A refresh token, stored by the SHA-256 of its value. Tokens of one login share a family; rotation uses one up and adds the next.</summary>
 public sealed record RefreshToken(string TokenHash, string FamilyId, string Subject, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, bool Used);
@@ -32,4 +53,6 @@ public sealed record ChannelProofCode(string Username, DateTimeOffset ExpiresAt)
 [JsonSerializable(typeof(IntegratorClient))]
 [JsonSerializable(typeof(ChannelMapping))]
 [JsonSerializable(typeof(ChannelProofCode))]
+[JsonSerializable(typeof(Session))]
+[JsonSerializable(typeof(IReadOnlyList<SessionAccessToken>))]
 internal sealed partial class AccountStorageJson : JsonSerializerContext;

@@ -14,7 +14,7 @@ namespace Chat.Auth.Storage;
 /// create-revision is 0, so of racing registrations exactly one wins. User reads are cached and
 /// the cache is invalidated by a watch on <c>users/</c> (and, should the watch stream break, by age).
 /// </summary>
-internal sealed class EtcdAccountStore : IAccountStore, IDisposable
+internal sealed partial class EtcdAccountStore : IAccountStore, IDisposable
 {
     private static readonly TimeSpan CacheLifetime = TimeSpan.FromMinutes(1);
 
@@ -27,8 +27,8 @@ internal sealed class EtcdAccountStore : IAccountStore, IDisposable
     public EtcdAccountStore(string endpoints, string prefix, TimeProvider clock)
     {
         _etcd = new EtcdKeyValue(endpoints, prefix);
-        _etcd.Migrate("accounts", (1, EtcdKeyValue.Unchanged));
         _users = _etcd.Prefix + "users/";
+        _etcd.Migrate("accounts", (1, EtcdKeyValue.Unchanged), (2, IndexExistingUsersAsync));
         _clock = clock;
         _watch = _etcd.Client.WatchRange(_users, response =>
         {
@@ -41,7 +41,7 @@ internal sealed class EtcdAccountStore : IAccountStore, IDisposable
     public async Task<bool> TryCreateUserAsync(User user, CancellationToken cancellationToken = default)
     {
         var key = KeyOf(user.Username);
-        var created = await _etcd.PutIfAbsentAsync(key, JsonSerializer.SerializeToUtf8Bytes(user, AccountStorageJson.Default.User), cancellationToken);
+        var created = await PutIfAbsentWithWordsAsync(user, cancellationToken);
         _cache.TryRemove(key, out _);
         return created;
     }
@@ -58,7 +58,7 @@ internal sealed class EtcdAccountStore : IAccountStore, IDisposable
     public async Task<IReadOnlySet<string>> ExistingUsersAsync(IEnumerable<string> usernames, CancellationToken cancellationToken = default)
     {
         var found = await Task.WhenAll(usernames.Distinct().Select(u => FindUserAsync(u, cancellationToken)));
-        return found.OfType<User>().Select(u => u.Username).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return found.OfType<User>().Where(u => !u.IsDeleted).Select(u => u.Username).ToHashSet(StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>Names are case-insensitive: the key uses the lower-case form.</summary>

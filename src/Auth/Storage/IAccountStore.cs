@@ -8,7 +8,7 @@ namespace Chat.Auth;
 /// </summary>
 public interface IUserDirectory
 {
-    /// <summary>Which of <paramref name="usernames"/> are registered.</summary>
+    /// <summary>Which of <paramref name="usernames"/> are registered (and not deleted since).</summary>
     Task<IReadOnlySet<string>> ExistingUsersAsync(IEnumerable<string> usernames, CancellationToken cancellationToken = default);
 }
 
@@ -41,4 +41,32 @@ public interface IAccountStore : IUserDirectory
     Task<bool> TryCreateClientAsync(IntegratorClient client, CancellationToken cancellationToken = default);
 
     Task<IntegratorClient?> FindClientAsync(string clientId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Applies <paramref name="change"/> to the stored user (its name stays) and keeps the search
+    /// words in step, atomically against concurrent changes; the changed user, or null when there is none.
+    /// </summary>
+    Task<User?> UpdateUserAsync(string username, Func<User, User> change, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Users not deleted with a search word (<see cref="UserSearch.WordsOf"/>) starting with
+    /// <paramref name="prefix"/> (already in <see cref="UserSearch.KeyOf"/> form), by name, at most <paramref name="limit"/>.
+    /// </summary>
+    Task<IReadOnlyList<User>> SearchUsersAsync(string prefix, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Records a new sign-in's session.</summary>
+    Task CreateSessionAsync(Session session, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A refresh in the session: sets its last use and expiry and adds the access token just issued
+    /// (dropping those expired by <paramref name="at"/>). False when there is no such session (it was ended).
+    /// </summary>
+    Task<bool> RecordSessionUseAsync(string username, string sessionId, SessionAccessToken token, DateTimeOffset at, DateTimeOffset expiresAt,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>The user's sessions, expired ones too, oldest first.</summary>
+    Task<IReadOnlyList<Session>> ListSessionsAsync(string username, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the session and returns it as it was (with its access tokens), or null when there was none.</summary>
+    Task<Session?> DeleteSessionAsync(string username, string sessionId, CancellationToken cancellationToken = default);
 }

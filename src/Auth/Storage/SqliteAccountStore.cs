@@ -4,7 +4,7 @@ using Chat.Storage.Sqlite;
 namespace Chat.Auth.Storage;
 
 /// <summary>Accounts in <c>auth.db</c> (their tables lived in <c>metadata.db</c> before).</summary>
-internal sealed class SqliteAccountStore(string path, string legacyMetadataPath, TimeProvider clock) : IAccountStore
+internal sealed partial class SqliteAccountStore(string path, string legacyMetadataPath, TimeProvider clock) : IAccountStore
 {
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS users (
@@ -42,7 +42,9 @@ internal sealed class SqliteAccountStore(string path, string legacyMetadataPath,
                 expires_at INTEGER NOT NULL
             );
             """),
-        SqliteMigration.Sql(4, "the session each revoked access token belonged to", "ALTER TABLE revoked_access_tokens ADD COLUMN session_id TEXT;"));
+        SqliteMigration.Sql(4, "the session each revoked access token belonged to", "ALTER TABLE revoked_access_tokens ADD COLUMN session_id TEXT;"),
+        SqliteMigration.Sql(5, "profiles, search words, sessions", PeopleSchema),
+        new SqliteMigration(6, "search words of the users registered before", IndexExistingUsers));
 
     /// <summary>At most this many revocations in one read; the next read continues from the cursor.</summary>
     private const int RevocationPage = 1000;
@@ -54,13 +56,15 @@ internal sealed class SqliteAccountStore(string path, string legacyMetadataPath,
             using var insert = connection.Command(
                 "INSERT INTO users (username, display_name, password_hash, created_at) VALUES ($u, $d, $p, $c) ON CONFLICT DO NOTHING",
                 tx, ("$u", user.Username), ("$d", user.DisplayName), ("$p", user.PasswordHash), ("$c", user.CreatedAt.Iso()));
-            return insert.ExecuteNonQuery() == 1;
+            if (insert.ExecuteNonQuery() != 1) return false;
+            IndexWords(connection, tx, user);
+            return true;
         }, cancellationToken);
 
     public Task<User?> FindUserAsync(string username, CancellationToken cancellationToken = default) =>
         Task.FromResult(_db.Read(connection => connection
-            .Command("SELECT username, display_name, password_hash, created_at FROM users WHERE username = $u", null, ("$u", username))
-            .Query(r => new User(r.GetString(0), r.GetString(1), r.GetString(2), r.Time(3)))
+            .Command($"SELECT {UserColumns} FROM users WHERE username = $u", null, ("$u", username))
+            .Query(ReadUser)
             .FirstOrDefault()));
 
     public Task<IReadOnlySet<string>> ExistingUsersAsync(IEnumerable<string> usernames, CancellationToken cancellationToken = default)
@@ -69,7 +73,7 @@ internal sealed class SqliteAccountStore(string path, string legacyMetadataPath,
         if (names.Count == 0) return Task.FromResult<IReadOnlySet<string>>(new HashSet<string>());
         return Task.FromResult<IReadOnlySet<string>>(_db.Read(connection =>
         {
-            var command = connection.Command($"SELECT username FROM users WHERE username IN ({string.Join(",", names.Select((_, i) => "$n" + i))})");
+            var command = connection.Command($"SELECT username FROM users WHERE deleted_at IS NULL AND username IN ({string.Join(",", names.Select((_, i) => "$n" + i))})");
             for (var i = 0; i < names.Count; i++) command.Parameters.AddWithValue("$n" + i, names[i]);
             return command.Query(r => r.GetString(0)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         }));

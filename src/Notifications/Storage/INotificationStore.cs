@@ -40,4 +40,9 @@ public interface INotificationStore
     Task UpdatePushAsync(PendingPush push, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<PendingPush>> PushesAsync(string username, CancellationToken cancellationToken = default);
+
+    /// <summary>The user's notification level in the conversation (issue 25): <see cref="NotificationLevels.All"/> unless they chose another.</summary>
+    Task<string> LevelOfAsync(string username, string conversationId, CancellationToken cancellationToken = default);
+
+    Task SetLevelAsync(string username, string conversationId, string level, CancellationToken cancellationToken = default);
 }

@@ -45,6 +45,14 @@ internal sealed class SqliteNotificationStore(string path) : INotificationStore
             );
             CREATE INDEX pushes_due ON pushes (state, next_attempt_at);
             CREATE INDEX pushes_by_device ON pushes (username, device_id);
+            """),
+        SqliteMigration.Sql(2, "notification levels per conversation", """
+            CREATE TABLE IF NOT EXISTS notification_levels (
+                username        TEXT NOT NULL,
+                conversation_id TEXT NOT NULL,
+                level           TEXT NOT NULL,
+                PRIMARY KEY (username, conversation_id)
+            );
             """));
 
     private const string DeviceColumns = "username, device_id, session_id, platform, endpoint, p256dh, auth, token, created_at";
@@ -99,6 +107,18 @@ internal sealed class SqliteNotificationStore(string path) : INotificationStore
         Task.FromResult(_db.Read(connection => connection
             .Command("SELECT until FROM mutes WHERE username = $u AND conversation_id = $c", null, ("$u", username), ("$c", conversationId))
             .Query(r => new Mute(username, conversationId, r.IsDBNull(0) ? null : r.Time(0))).FirstOrDefault()));
+
+    public Task<string> LevelOfAsync(string username, string conversationId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_db.Read(connection => connection
+            .Command("SELECT level FROM notification_levels WHERE username = $u AND conversation_id = $c", null, ("$u", username), ("$c", conversationId))
+            .Query(r => r.GetString(0)).FirstOrDefault() ?? NotificationLevels.All));
+
+    public Task SetLevelAsync(string username, string conversationId, string level, CancellationToken cancellationToken = default) =>
+        _db.WriteAsync((connection, tx) =>
+        {
+            using var upsert = connection.Command("INSERT OR REPLACE INTO notification_levels VALUES ($u, $c, $l)", tx, ("$u", username), ("$c", conversationId), ("$l", level));
+            return upsert.ExecuteNonQuery();
+        }, cancellationToken);
 
     public Task<bool> PreviewsAsync(string username, CancellationToken cancellationToken = default) =>
         Task.FromResult(_db.Read(connection => connection

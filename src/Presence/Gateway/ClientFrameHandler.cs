@@ -16,7 +16,8 @@ namespace Chat.Presence.Gateway;
 /// what was wrong and changes nothing; the socket stays open.
 /// </summary>
 internal sealed class ClientFrameHandler(
-    IMessageStore store, IBlockDirectory blocks, EventProducer producer, LivePush live, IRateLimiter limiter, IOptions<LimitsOptions> limits, TimeProvider clock)
+    IMessageStore store, IBlockDirectory blocks, EventProducer producer, LivePush live, IRateLimiter limiter, IOptions<LimitsOptions> limits, TimeProvider clock,
+    Calls.CallsHandler calls)
 {
     private const int SyncPage = 500;
 
@@ -51,6 +52,7 @@ internal sealed class ClientFrameHandler(
                     FrameTypes.Read => await ReadAsync(connection, frame, cancellationToken),
                     FrameTypes.Typing => await TypingAsync(connection, frame, cancellationToken),
                     FrameTypes.Sync => await SyncAsync(connection, frame, cancellationToken),
+                    FrameTypes.CallSignal => await SignalAsync(connection, frame, cancellationToken),
                     _ => ("unknown_type", $"Unknown frame type '{type}'; use {string.Join(", ", FrameTypes.ClientToServer)}."),
                 };
                 if (problem is var (code, detail)) connection.Send(Frames.Error(code, detail));
@@ -101,10 +103,16 @@ internal sealed class ClientFrameHandler(
         if (String(frame, "conversation_id") is not { } conversationId) return ("bad_frame", "A read needs \"conversation_id\".");
         if (Number(frame, "up_to_seq") is not (> 0 and var upTo)) return ("bad_frame", "A read needs \"up_to_seq\", a sequence number of 1 or more.");
         if (!await IsMemberAsync(connection, conversationId, ct)) return NotMember(conversationId);
+        // With thread_root, a read within that thread only: it moves the thread's cursor (issue 25).
+        var threadRoot = String(frame, "thread_root");
+        if (threadRoot is null && frame.TryGetProperty("thread_root", out _)) return ("bad_frame", "\"thread_root\" must be the message_id of a thread's root.");
+        if (threadRoot is not null && !(await store.FindMessageAsync(threadRoot, ct) is { ThreadRoot: null } root && root.ConversationId == conversationId))
+            return ("not_found", $"No thread root '{threadRoot}' in conversation '{conversationId}'.");
         await ProduceReceiptAsync(new StatusEvent
         {
-            EventId = $"{conversationId}/{connection.Username}/{MessageStatus.Read}/{upTo}",
+            EventId = threadRoot is null ? $"{conversationId}/{connection.Username}/{MessageStatus.Read}/{upTo}" : $"{threadRoot}/{connection.Username}/{MessageStatus.Read}/{upTo}",
             ConversationId = conversationId, SequenceNumber = upTo, Recipient = connection.Username, Channel = Channels.App, Status = MessageStatus.Read,
+            ThreadRoot = threadRoot ?? "",
         }, ct);
         return null;
     }
@@ -159,6 +167,16 @@ internal sealed class ClientFrameHandler(
         }
         connection.Send(Frames.SyncDone(conversationId, last, sent));
         return null;
+    }
+
+    /// <summary>WebRTC signaling (an SDP offer or answer, an ICE candidate) for another participant of the call; relayed, never stored.</summary>
+    private async Task<(string, string)?> SignalAsync(ClientConnection connection, JsonElement frame, CancellationToken ct)
+    {
+        if (String(frame, "call_id") is not { } callId) return ("bad_frame", "A call.signal needs \"call_id\".");
+        if (String(frame, "to") is not { } to) return ("bad_frame", "A call.signal needs \"to\": the participant it is for.");
+        if (!frame.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
+            return ("bad_frame", "A call.signal needs \"data\": an object ({\"sdp\"} or {\"candidate\"}).");
+        return await calls.SignalAsync(connection.Username, callId, to.ToLowerInvariant(), data.Clone(), ct);
     }
 
     private async Task<bool> IsMemberAsync(ClientConnection connection, string conversationId, CancellationToken ct) =>

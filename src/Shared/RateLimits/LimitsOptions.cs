@@ -30,6 +30,14 @@ public sealed class LimitsOptions
     [AtLeast(1)]
     public int SocketFramesPerMinute { get; set; } = 120;
 
+    /// <summary>Key claims (<c>POST /v1/keys/claim</c>) one user may make for one other user's devices a minute, so nobody can drain someone's one-time prekeys.</summary>
+    [AtLeast(1)]
+    public int KeyClaimsPerMinute { get; set; } = 10;
+
+    /// <summary>User searches (<c>GET /v1/users?q=</c>) a caller may make a minute.</summary>
+    [AtLeast(1)]
+    public int UserSearchPerMinute { get; set; } = 30;
+
     /// <summary>Where counts live: <c>memory</c> (one process) or <c>redis</c> (shared by every instance); unset, <c>redis</c> when <c>Redis:Configuration</c> is set.</summary>
     public string? Kind { get; set; }
 

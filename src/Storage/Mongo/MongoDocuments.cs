@@ -79,16 +79,64 @@ internal sealed class MessageDocument
     [BsonIgnoreIfNull] public string? ReplyTo { get; init; }
     [BsonIgnoreIfNull] public List<ReactionDocument>? Reactions { get; init; }
 
+    // Issue 25. Absent in a document written before: no thread, no mentions.
+    [BsonIgnoreIfNull] public string? ThreadRoot { get; init; }
+    [BsonIgnoreIfDefault] public bool AlsoToConversation { get; init; }
+    [BsonIgnoreIfNull] public List<string>? Mentions { get; init; }
+    [BsonIgnoreIfNull] public ThreadDocument? Thread { get; init; }
+
     /// <param name="replied">The message this one answers, if it is a reply and that is in the same conversation.</param>
     public StoredMessage ToModel(MessageDocument? replied = null) => new(Id, ConversationId, SequenceNumber, From, To, Channels,
-        new MessagePayload(Payload.Type, Payload.Text, Payload.FileId, Payload.File, Payload.System),
+        new MessagePayload(Payload.Type, Payload.Text, Payload.FileId, Payload.File, Payload.System, Payload.Ciphertexts),
         new DateTimeOffset(AcceptedAt, TimeSpan.Zero), new DateTimeOffset(SentAt, TimeSpan.Zero),
         Math.Max(Version, 1), EditedAt is { } edited ? new DateTimeOffset(edited, TimeSpan.Zero) : null,
         DeletedAt is { } deleted ? new DateTimeOffset(deleted, TimeSpan.Zero) : null,
         ReplyTo is null ? null
             : replied is null || replied.ConversationId != ConversationId || replied.DeletedAt is not null ? new ReplyQuote(ReplyTo, replied?.From ?? "", null, Deleted: true)
             : new ReplyQuote(ReplyTo, replied.From, MessageRules.Quote(replied.Payload.Text ?? replied.Payload.File?.FileName), Deleted: false),
-        Reactions?.Select(r => new Reaction(r.Emoji, r.Users)).ToList());
+        Reactions?.Select(r => new Reaction(r.Emoji, r.Users)).ToList(),
+        ThreadRoot, AlsoToConversation,
+        Thread is { } t ? new ThreadSummary(t.ReplyCount, new DateTimeOffset(t.LastReplyAt, TimeSpan.Zero), t.Participants) : null, Mentions);
+}
+
+/// <summary>A thread root's summary, kept on the root in the transaction that stores each reply (issue 25).</summary>
+internal sealed class ThreadDocument
+{
+    public long ReplyCount { get; init; }
+    public DateTime LastReplyAt { get; init; }
+    public long LastReplySeq { get; init; }
+    public List<string> Participants { get; init; } = [];
+}
+
+/// <summary>A member's place in a thread: whether they follow it, and their thread cursor. Id: root, newline, username.</summary>
+internal sealed class ThreadMemberDocument
+{
+    [BsonId] public required string Id { get; init; }
+    public required string RootId { get; init; }
+    public required string ConversationId { get; init; }
+    public required string Username { get; init; }
+    public bool Following { get; init; }
+    public long LastReadSeq { get; init; }
+}
+
+/// <summary>A pinned message (issue 25). Id: conversation, newline, message.</summary>
+internal sealed class PinDocument
+{
+    [BsonId] public required string Id { get; init; }
+    public required string ConversationId { get; init; }
+    public required string MessageId { get; init; }
+    public required string PinnedBy { get; init; }
+    public required DateTime PinnedAt { get; init; }
+    [BsonIgnoreIfNull] public DateTime? ExpiresAt { get; init; }
+}
+
+/// <summary>A message that mentions a member. Id: conversation, username, sequence number.</summary>
+internal sealed class MentionDocument
+{
+    [BsonId] public required string Id { get; init; }
+    public required string ConversationId { get; init; }
+    public required string Username { get; init; }
+    public required long SequenceNumber { get; init; }
 }
 
 /// <summary>One emoji on a message, and who put it there in the order they did.</summary>
@@ -116,8 +164,10 @@ internal sealed class PayloadDocument
     [BsonIgnoreIfNull] public string? FileId { get; init; }
     [BsonIgnoreIfNull] public FileSummary? File { get; init; }
     [BsonIgnoreIfNull] public SystemEvent? System { get; init; }
+    [BsonIgnoreIfNull] public List<Ciphertext>? Ciphertexts { get; init; }
 
-    public static PayloadDocument Of(MessagePayload p) => new() { Type = p.Type, Text = p.Text, FileId = p.FileId, File = p.File, System = p.System };
+    public static PayloadDocument Of(MessagePayload p) =>
+        new() { Type = p.Type, Text = p.Text, FileId = p.FileId, File = p.File, System = p.System, Ciphertexts = p.Ciphertexts?.ToList() };
 }
 
 internal sealed class RecipientDocument

@@ -40,13 +40,20 @@ internal sealed partial class MongoMessageStore
             var message = document is null ? null : (await ModelsAsync([document], ct, s))[0];
             var audience = message is null ? [] : MessageRules.AudienceOf(intervals, message.SequenceNumber);
             if (decidedBefore is not null)
-                return new MessageChangeResult(MessageChangeOutcome.Duplicate, message, audience, decidedBefore.Outcome == RefusedOutcome ? decidedBefore.Detail : null);
+                return new MessageChangeResult(MessageChangeOutcome.Duplicate, message, audience, decidedBefore.Outcome == RefusedOutcome ? decidedBefore.Detail : null,
+                    await _messages.Find(s, m => m.Id == change.EventId).FirstOrDefaultAsync(ct) is { } system ? system.ToModel() : null);
 
             var now = _clock.GetUtcNow();
             if (MessageRules.Check(conversation.ToModel(), intervals, message, request, editWindow, change.AcceptedAt) is { } refusal)
             {
                 await RecordAsync(RefusedOutcome, refusal.Describe());
                 return new MessageChangeResult(MessageChangeOutcome.Refused, RefusedBecause: refusal.Describe());
+            }
+            if (MessageChangeKinds.IsPin(request.Kind))
+            {
+                var recorded = await ApplyPinAsync(s, change, intervals, now, ct);
+                await RecordAsync(recorded is null ? "unchanged" : "applied", null);
+                return new MessageChangeResult(recorded is null ? MessageChangeOutcome.Unchanged : MessageChangeOutcome.Applied, message, audience, SystemMessage: recorded);
             }
             var update = Builders<MessageDocument>.Update;
             var changed = true;

@@ -35,6 +35,9 @@ internal sealed partial class MongoMessageStore : IMessageStore
         CreateIndexes();
         CreateReadIndexes();
         CreateSearchIndexes();
+        (_threadMembers, _mentions) = (db.GetCollection<ThreadMemberDocument>("thread_members"), db.GetCollection<MentionDocument>("member_mentions"));
+        CreateThreadIndexes();
+        _pins = db.GetCollection<PinDocument>("message_pins");
     }
 
     private void CreateIndexes()
@@ -135,6 +138,7 @@ internal sealed partial class MongoMessageStore : IMessageStore
                     Id = m.MessageId, ConversationId = m.ConversationId, SequenceNumber = seq, From = m.From, To = m.To.ToList(), Channels = m.Channels.ToList(),
                     Payload = PayloadDocument.Of(m.Payload),
                     AcceptedAt = m.AcceptedAt.UtcDateTime, SentAt = now.UtcDateTime, ReplyTo = m.ReplyTo,
+                    ThreadRoot = m.ThreadRoot, AlsoToConversation = m.AlsoToConversation, Mentions = m.Mentions is { Count: > 0 } mentions ? mentions.ToList() : null,
                     Recipients = deliveries.Select(d => new RecipientDocument { Username = d.Recipient, Channel = d.Channel, Status = d.Status, UpdatedAt = now.UtcDateTime }).ToList(),
                 }, cancellationToken: ct);
                 var history = deliveries.Select(d => new HistoryDocument
@@ -149,6 +153,7 @@ internal sealed partial class MongoMessageStore : IMessageStore
                 }).ToList();
                 await _history.InsertManyAsync(s, history, cancellationToken: ct);
                 await CountStoredAsync(s, m, seq, now, ct);
+                await CountThreadAsync(s, m, seq, now, ct);
                 results.Add(new StoreResult(m, StoreOutcome.Stored, seq, now, history.Where(h => !h.Published).Select(h => h.ToModel()).ToList()));
             }
             return results;

@@ -64,13 +64,20 @@ internal sealed partial class SqliteMessageStore
             var message = FindMessage(connection, tx, request.MessageId);
             var audience = message is null ? [] : MessageRules.AudienceOf(intervals, message.SequenceNumber);
             if (decidedBefore.Outcome is not null)
-                return new MessageChangeResult(MessageChangeOutcome.Duplicate, message, audience, decidedBefore.Outcome == Refused ? decidedBefore.Detail : null);
+                return new MessageChangeResult(MessageChangeOutcome.Duplicate, message, audience, decidedBefore.Outcome == Refused ? decidedBefore.Detail : null,
+                    FindMessage(connection, tx, change.EventId));
 
             var now = clock.GetUtcNow();
             if (MessageRules.Check(conversation, intervals, message, request, editWindow, change.AcceptedAt) is { } refusal)
             {
                 Record(Refused, refusal.Describe());
                 return new MessageChangeResult(MessageChangeOutcome.Refused, RefusedBecause: refusal.Describe());
+            }
+            if (MessageChangeKinds.IsPin(request.Kind))
+            {
+                var recorded = ApplyPin(connection, tx, change, intervals, now);
+                Record(recorded is null ? "unchanged" : "applied", null);
+                return new MessageChangeResult(recorded is null ? MessageChangeOutcome.Unchanged : MessageChangeOutcome.Applied, message, audience, SystemMessage: recorded);
             }
             var changed = request.Kind switch
             {

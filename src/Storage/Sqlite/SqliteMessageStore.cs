@@ -65,10 +65,13 @@ internal sealed partial class SqliteMessageStore(string path, TimeProvider clock
         "m.message_id, m.conversation_id, m.sequence_number, m.sender, m.recipients, m.channels, m.payload_type, m.text, m.file_id, m.accepted_at, m.sent_at, m.file_meta, m.system_event, " +
         "m.version, m.edited_at, m.deleted_at, m.reply_to, " +
         "(SELECT json_object('from', q.sender, 'text', substr(COALESCE(q.text, json_extract(q.file_meta, '$.file_name')), 1, 200), 'deleted', q.deleted_at IS NOT NULL) " +
-        "FROM messages q WHERE q.message_id = m.reply_to AND q.conversation_id = m.conversation_id)";
+        "FROM messages q WHERE q.message_id = m.reply_to AND q.conversation_id = m.conversation_id), " +
+        // Then the threads and mentions of issue 25 (migrations 10 and 11): a root's summary is read from its threads row.
+        "m.thread_root, m.also_to_conversation, m.mentions, " +
+        "(SELECT json_object('reply_count', t.reply_count, 'last_reply_at', t.last_reply_at, 'participants', json(t.participants)) FROM threads t WHERE t.root_id = m.message_id)";
 
     /// <summary>How many columns <see cref="MessageColumns"/> selects: the index of a column selected after them.</summary>
-    private const int MessageColumnCount = 18;
+    private const int MessageColumnCount = 22;
 
     // A refused message's rows carry their own conversation and sender (it has no messages row of its own).
     private const string ChangeSelect =
@@ -86,7 +89,8 @@ internal sealed partial class SqliteMessageStore(string path, TimeProvider clock
         SqliteMigration.Sql(5, "read cursors, unread counters and last activity (filled from the messages stored so far)", ReadCounters.Schema),
         EditsMigration, ReactionsMigration,
         SearchMigration,
-        StarsMigration);
+        StarsMigration,
+        ThreadCounters.ThreadsMigration, ThreadCounters.MentionsMigration, PinsMigration);
 
     public Task<(Conversation Conversation, bool Created)> CreateConversationAsync(Conversation draft, CancellationToken cancellationToken = default) =>
         _db.WriteAsync((connection, tx) =>
@@ -157,10 +161,11 @@ internal sealed partial class SqliteMessageStore(string path, TimeProvider clock
             using var nextSequence = connection.Command(
                 "UPDATE conversations SET last_seq = last_seq + 1 WHERE conversation_id = $c RETURNING last_seq", tx, ("$c", ""));
             using var insertMessage = connection.Command(
-                "INSERT INTO messages (message_id, conversation_id, sequence_number, sender, recipients, channels, payload_type, text, file_id, accepted_at, sent_at, file_meta, reply_to) " +
-                "VALUES ($id, $c, $seq, $from, $to, $channels, $type, $text, $file, $accepted, $sent, $meta, $reply)", tx,
+                "INSERT INTO messages (message_id, conversation_id, sequence_number, sender, recipients, channels, payload_type, text, file_id, accepted_at, sent_at, file_meta, reply_to, thread_root, also_to_conversation, mentions) " +
+                "VALUES ($id, $c, $seq, $from, $to, $channels, $type, $text, $file, $accepted, $sent, $meta, $reply, $thread, $also, $mentions)", tx,
                 ("$id", ""), ("$c", ""), ("$seq", 0L), ("$from", ""), ("$to", ""), ("$channels", ""), ("$type", ""),
-                ("$text", null), ("$file", null), ("$accepted", ""), ("$sent", now.Iso()), ("$meta", null), ("$reply", null));
+                ("$text", null), ("$file", null), ("$accepted", ""), ("$sent", now.Iso()), ("$meta", null), ("$reply", null),
+                ("$thread", null), ("$also", 0), ("$mentions", null));
             using var insertRecipient = connection.Command(
                 "INSERT INTO message_recipients VALUES ($id, $u, $ch, $s, $at)", tx,
                 ("$id", ""), ("$u", ""), ("$ch", ""), ("$s", ""), ("$at", now.Iso()));
@@ -169,6 +174,7 @@ internal sealed partial class SqliteMessageStore(string path, TimeProvider clock
                 ("$id", ""), ("$s", ""), ("$at", ""), ("$u", null), ("$ch", null), ("$d", null), ("$p", 0));
 
             using var readCounters = new ReadCounters(connection, tx);
+            using var threadCounters = new ThreadCounters(connection, tx);
             var results = new List<StoreResult>(batch.Count);
             foreach (var (m, deliveries, refusedBecause) in batch)
             {
@@ -197,10 +203,12 @@ internal sealed partial class SqliteMessageStore(string path, TimeProvider clock
                 }
                 insertMessage.Bind(("$id", m.MessageId), ("$c", m.ConversationId), ("$seq", seq), ("$from", m.From),
                     ("$to", JsonSerializer.Serialize(m.To)), ("$channels", JsonSerializer.Serialize(m.Channels)),
-                    ("$type", m.Payload.Type), ("$text", m.Payload.Text), ("$file", m.Payload.FileId), ("$meta", m.Payload.File is { } f ? JsonSerializer.Serialize(f, StorageJsonContext.Default.FileSummary) : null), ("$accepted", m.AcceptedAt.Iso()),
-                    ("$reply", m.ReplyTo));
+                    ("$type", m.Payload.Type), ("$text", m.Payload.Text), ("$file", m.Payload.FileId), ("$meta", PayloadDetail(m.Payload)), ("$accepted", m.AcceptedAt.Iso()),
+                    ("$reply", m.ReplyTo), ("$thread", m.ThreadRoot), ("$also", m.AlsoToConversation ? 1 : 0),
+                    ("$mentions", m.Mentions is { Count: > 0 } mentions ? JsonSerializer.Serialize(mentions) : null));
                 insertMessage.ExecuteNonQuery();
                 readCounters.Stored(m, seq, now);
+                threadCounters.Stored(m, seq, now);
                 // "accepted" is the Frontend's 202: history, not news, so it is born published.
                 insertHistory.Bind(("$id", m.MessageId), ("$s", MessageStatus.Accepted), ("$at", m.AcceptedAt.Iso()),
                     ("$u", null), ("$ch", null), ("$d", null), ("$p", 1));
@@ -277,13 +285,28 @@ internal sealed partial class SqliteMessageStore(string path, TimeProvider clock
                 null, ("$c", conversationId), ("$after", afterSequence), ("$n", limit))
             .Query(ReadMessage).ToList().WithReactions(connection, null)));
 
+    /// <summary>
+    /// The payload's structured part, in <c>file_meta</c>: a file's summary, or an encrypted message's
+    /// ciphertexts (issue 21; its <c>text</c> stays null, so the search index never sees them).
+    /// </summary>
+    private static string? PayloadDetail(MessagePayload p) => p switch
+    {
+        { Type: MessagePayload.EncryptedType, Ciphertexts: { } copies } => JsonSerializer.Serialize(copies, StorageJsonContext.Default.IReadOnlyListCiphertext),
+        { File: { } f } => JsonSerializer.Serialize(f, StorageJsonContext.Default.FileSummary),
+        _ => null,
+    };
+
     private static StoredMessage ReadMessage(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetString(3),
         JsonSerializer.Deserialize<string[]>(r.GetString(4))!, JsonSerializer.Deserialize<string[]>(r.GetString(5))!,
         new MessagePayload(r.GetString(6), r.StringOrNull(7), r.StringOrNull(8),
-            r.StringOrNull(11) is { } meta ? JsonSerializer.Deserialize(meta, StorageJsonContext.Default.FileSummary) : null,
-            r.StringOrNull(12) is { } system ? JsonSerializer.Deserialize(system, StorageJsonContext.Default.SystemEvent) : null), r.Time(9), r.Time(10),
-        r.GetInt64(13), r.IsDBNull(14) ? null : r.Time(14), r.IsDBNull(15) ? null : r.Time(15), ReadReply(r.StringOrNull(16), r.StringOrNull(17)));
+            r.StringOrNull(11) is { } meta && r.GetString(6) != MessagePayload.EncryptedType ? JsonSerializer.Deserialize(meta, StorageJsonContext.Default.FileSummary) : null,
+            r.StringOrNull(12) is { } system ? JsonSerializer.Deserialize(system, StorageJsonContext.Default.SystemEvent) : null,
+            r.StringOrNull(11) is { } copies && r.GetString(6) == MessagePayload.EncryptedType ? JsonSerializer.Deserialize(copies, StorageJsonContext.Default.IReadOnlyListCiphertext) : null),
+        r.Time(9), r.Time(10),
+        r.GetInt64(13), r.IsDBNull(14) ? null : r.Time(14), r.IsDBNull(15) ? null : r.Time(15), ReadReply(r.StringOrNull(16), r.StringOrNull(17)),
+        ThreadRoot: r.StringOrNull(18), AlsoToConversation: r.GetInt64(19) != 0, Thread: ReadThreadSummary(r.StringOrNull(21)),
+        Mentions: r.StringOrNull(20) is { } mentions ? JsonSerializer.Deserialize<string[]>(mentions) : null);
 
     private static StatusChange ReadChange(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetString(4), r.GetString(5), r.Time(6),

@@ -19,7 +19,10 @@ public sealed record RawJson(string Name, byte[] Bytes)
 public static class BadValues
 {
     /// <summary>Fields (and the search query <c>q</c>) of free text, where a look-alike letter, an empty string or a slash is a fair value.</summary>
-    public static readonly HashSet<string> FreeText = ["text", "title", "display_name", "description", "filename", "name", "password", "url", "q"];
+    public static readonly HashSet<string> FreeText = ["text", "title", "display_name", "status_text", "description", "filename", "name", "password", "url", "q"];
+
+    /// <summary>Fields where docs/api.md documents an empty string as "remove it" (a profile's picture), so <c>""</c> is a fair value.</summary>
+    public static readonly HashSet<string> EmptyRemoves = ["avatar_file_id"];
 
     private static readonly Dictionary<char, char> LookAlikes = new()
     {
@@ -41,7 +44,8 @@ public static class BadValues
 
     /// <summary>Strings no field should take: control characters, broken encodings, sizes past every limit.</summary>
     /// <param name="cleaned">A field whose control characters the server strips (a file name, docs/api.md), not refuses.</param>
-    public static IEnumerable<RawJson> BadStrings(string? example, bool freeText, bool cleaned = false)
+    /// <param name="emptyRemoves">A field an empty string removes (<see cref="EmptyRemoves"/>).</param>
+    public static IEnumerable<RawJson> BadStrings(string? example, bool freeText, bool cleaned = false, bool emptyRemoves = false)
     {
         if (!cleaned) yield return RawJson.Text("a NUL inside", $"\"{Escape(example ?? "fuzz")}\\u0000x\"");
         if (!cleaned) yield return RawJson.Text("a control character", $"\"{Escape(example ?? "fuzz")}\\u0007\"");
@@ -52,7 +56,7 @@ public static class BadValues
         yield return RawJson.Text("200 KiB", $"\"{new string('z', 200 << 10)}\"");
         yield return RawJson.Text("nested 300 deep", new string('[', 300) + new string(']', 300));
         if (!freeText && example is not null) yield return RawJson.Of("a look-alike of the example", LookAlike(example));
-        if (!freeText) yield return RawJson.Text("an empty string", "\"\"");
+        if (!freeText && !emptyRemoves) yield return RawJson.Text("an empty string", "\"\"");
     }
 
     /// <summary>The same text with its first Latin letter that has a Cyrillic twin swapped for it (or a zero-width space added).</summary>

@@ -51,7 +51,9 @@ public static class FrameCorpus
             var required = schema["required"]?.AsArray().Select(r => r!.GetValue<string>()).ToHashSet() ?? [];
             var example = new JsonObject { ["type"] = type };
             foreach (var (name, property) in schema["properties"]!.AsObject().Where(p => p.Key != "type"))
-                example[name] = realValues.TryGetValue(name, out var real) ? real.DeepClone() : ValidLooking(property!);
+                // A real value only where it has the property's shape ("to" is a list in REST, one name in call.signal).
+                example[name] = realValues.TryGetValue(name, out var real) && (!(property!["type"] is JsonValue declared && declared.GetValue<string>() == "string") || real is JsonValue)
+                    ? real.DeepClone() : ValidLooking(property!);
             foreach (var (name, property) in schema["properties"]!.AsObject().Where(p => p.Key != "type"))
             {
                 var types = property!["type"] is JsonValue t ? [t.GetValue<string>()] : property["enum"] is not null ? new List<string> { "string" } : [];

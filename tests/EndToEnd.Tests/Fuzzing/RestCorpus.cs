@@ -76,7 +76,7 @@ public static class RestCorpus
             var types = TypesOf(fieldSchema);
             var leaf = field.Split('.', '[')[^1].TrimEnd(']');
             var bad = BadValues.WrongTypes(types).ToList();
-            if (types.Contains("string")) bad.AddRange(BadValues.BadStrings(value?.GetValueKind() == System.Text.Json.JsonValueKind.String ? value.GetValue<string>() : null, BadValues.FreeText.Contains(leaf), cleaned: leaf == "filename"));
+            if (types.Contains("string")) bad.AddRange(BadValues.BadStrings(value?.GetValueKind() == System.Text.Json.JsonValueKind.String ? value.GetValue<string>() : null, BadValues.FreeText.Contains(leaf), cleaned: leaf == "filename", emptyRemoves: BadValues.EmptyRemoves.Contains(leaf)));
             foreach (var raw in bad) yield return ($"{field} is {raw.Name}", With(example, field, raw), json);
             // The first wrong value again, among fields no schema knows: unknown fields change nothing.
             if (bad.Count > 0)

@@ -7,6 +7,7 @@ import { renderAuth } from './views/auth.js';
 import { renderSidebar } from './views/sidebar.js';
 import { renderConversation } from './views/conversation.js';
 import { notificationSwitch, onNotificationOpened } from './notifications.js';
+import { accountButton } from './views/account.js';
 
 const main = document.getElementById('main');
 const banner = document.getElementById('offline-banner');
@@ -28,6 +29,7 @@ async function showChat() {
       h('h1', {}, 'Chat'),
       h('span', { class: 'me' }, `Signed in as ${currentUser()}`),
       ...notificationSwitch(),
+      ...accountButton(),
       h('button', { type: 'button', onclick: () => signOut() }, 'Sign out')),
     h('div', { class: 'layout' }, sidebar, conversation));
   const actions = {
