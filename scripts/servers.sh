@@ -7,6 +7,8 @@ need=()
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v etcd >/dev/null || need+=(etcd-server)
 command -v radosgw >/dev/null || need+=(radosgw ceph-mon ceph-osd)
+# ClamAV's clamd: the Files tests start their own (tests/Testing/ClamdServer.cs) with a local EICAR signature.
+[ -x /usr/sbin/clamd ] || need+=(clamav-daemon)
 command -v nginx >/dev/null || need+=(nginx)
 command -v promtool >/dev/null || need+=(prometheus)
 command -v amtool >/dev/null || need+=(prometheus-alertmanager)

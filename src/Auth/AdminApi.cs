@@ -14,7 +14,21 @@ public static class AdminApi
             .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
         admin.MapPost("/clients", CreateClient).DescribeBody<CreateClientRequest>("""{"name":"Acme CRM","scopes":["messages:send","messages:read"],"act_as":["*"]}""");
         admin.MapPost("/keys/rotate", (KeyRing keys) => TypedResults.Ok(new KeyRotationResponse(keys.Rotate())));
+        admin.MapPut("/users/{username}/password", SetTemporaryPassword).DescribeBody<TemporaryPasswordRequest>("""{"password":"temporary lantern 42"}""")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
         return app;
+    }
+
+    /// <summary>There is no mail service for reset links: an admin hands the user a temporary password, which they must change at once.</summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> SetTemporaryPassword(string username, HttpRequest request, AccountHandler handler, CancellationToken ct)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(request, AuthJsonContext.Default.TemporaryPasswordRequest);
+        if (problem is not null) return problem;
+        var errors = new ValidationErrors();
+        var name = CredentialRules.Normalize(username);
+        CredentialRules.CheckPassword(body!.Password, name, errors, "password");
+        if (errors.Any) return errors.ToProblem();
+        return (await handler.SetTemporaryPasswordAsync(name, body.Password!, ct)).ToResult(request.HttpContext.Response, _ => TypedResults.NoContent());
     }
 
     /// <summary>The secret is in this answer only: it is stored hashed.</summary>

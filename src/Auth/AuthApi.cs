@@ -74,7 +74,7 @@ public static class AuthApi
                 RefreshCookie.Write(http, refresh, refreshLifetime.Value.RefreshTokenLifetime);
                 refresh = null;
             }
-            return TypedResults.Ok(new TokenResponse(t.AccessToken, "Bearer", (int)t.Lifetime.TotalSeconds, refresh, t.Scope));
+            return TypedResults.Ok(new TokenResponse(t.AccessToken, "Bearer", (int)t.Lifetime.TotalSeconds, refresh, t.Scope, t.PasswordChangeRequired ? true : null));
         });
     }
 

@@ -3,6 +3,7 @@ using Chat.Files;
 using Chat.Shared;
 using Chat.Shared.Configuration;
 using Chat.Shared.Http;
+using Chat.Shared.Kafka;
 using Chat.Shared.RateLimits;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,6 +21,7 @@ public static class AuthExtensions
         builder.AddBlockList();
         builder.AddFileDirectory(); // a profile's picture is one of the user's uploads
         builder.AddRateLimits(); // user search
+        builder.AddKafka(gatesReadiness: false); // account deletions, for the other services (chat.accounts)
         builder.Services.TryAddSingleton<KeyRing>();
         builder.Services.TryAddSingleton<TokenIssuer>();
         builder.Services.TryAddSingleton<RefreshTokens>();

@@ -10,7 +10,10 @@ public sealed record UserResponse(string Username, string DisplayName, DateTimeO
 public sealed record TokenRequest(string? GrantType, string? Username, string? Password, string? RefreshToken, string? ClientId, string? ClientSecret,
     bool? RefreshCookie = null);
 
-public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn, string? RefreshToken, string? Scope);
+/// <param name="PasswordChangeRequired">True when the password is a temporary one an admin set: the token serves only <c>PUT /v1/users/me/password</c> (and logout) until it is changed.</param>
+public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn, string? RefreshToken, string? Scope, bool? PasswordChangeRequired = null);
+
+public sealed record TemporaryPasswordRequest(string? Password);
 
 public sealed record LogoutRequest(string? RefreshToken);
 
@@ -35,6 +38,7 @@ public sealed record ChannelMappingList(IReadOnlyList<ChannelMappingResponse> It
 [JsonSerializable(typeof(UserResponse))]
 [JsonSerializable(typeof(TokenRequest))]
 [JsonSerializable(typeof(TokenResponse))]
+[JsonSerializable(typeof(TemporaryPasswordRequest))]
 [JsonSerializable(typeof(LogoutRequest))]
 [JsonSerializable(typeof(Chat.Shared.Http.RevocationPage))]
 [JsonSerializable(typeof(CreateClientRequest))]

@@ -21,7 +21,7 @@ internal static class PeopleApi
         users.MapPut("/me/password", ChangePassword).DescribeBody<PasswordChangeRequest>("""{"current_password":"correct horse battery","new_password":"purple staple ocean 7"}""")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status429TooManyRequests);
         users.MapDelete("/me", Delete).DescribeBody<AccountDeletionRequest>("""{"password":"correct horse battery"}""")
-            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status429TooManyRequests);
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status429TooManyRequests, StatusCodes.Status503ServiceUnavailable);
         app.MapSessionsApi();
         return app;
     }

@@ -8,7 +8,7 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Chat.Auth;
 
-public sealed record IssuedTokens(string AccessToken, TimeSpan Lifetime, string? RefreshToken, string? Scope = null);
+public sealed record IssuedTokens(string AccessToken, TimeSpan Lifetime, string? RefreshToken, string? Scope = null, bool PasswordChangeRequired = false);
 
 /// <summary>Access tokens (ES256 JWT, 1 hour) and rotating refresh tokens (30 days, one family per login).</summary>
 internal sealed class TokenIssuer(KeyRing keys, IAccountStore metadata, Sessions sessions, IOptions<AuthOptions> options, TimeProvider clock)
@@ -44,12 +44,15 @@ internal sealed class TokenIssuer(KeyRing keys, IAccountStore metadata, Sessions
     {
         var claims = new List<Claim> { new("sub", username), new(SessionClaim, familyId) };
         if (options.Value.Admins.Contains(username, StringComparer.OrdinalIgnoreCase)) claims.Add(new Claim("role", "admin"));
+        // Asked at each issue, so the first refresh after the change gives a token that serves everything.
+        var mustChange = (await metadata.FindUserAsync(username, ct))?.MustChangePassword == true;
+        if (mustChange) claims.Add(new Claim(ChatAuthentication.PasswordChangeClaim, "true"));
         var refresh = NewSecret("rt_");
         var now = clock.GetUtcNow();
         var refreshExpires = now + options.Value.RefreshTokenLifetime;
         await metadata.StoreRefreshTokenAsync(new RefreshToken(Hash(refresh), familyId, username, now, refreshExpires, Used: false), ct);
         var (jwt, access) = Sign(claims);
-        return (new IssuedTokens(jwt, options.Value.AccessTokenLifetime, refresh), (familyId, access), refreshExpires);
+        return (new IssuedTokens(jwt, options.Value.AccessTokenLifetime, refresh, PasswordChangeRequired: mustChange), (familyId, access), refreshExpires);
     }
 
     /// <summary>An integrator's access token: no refresh token (it can always ask again with its secret).</summary>

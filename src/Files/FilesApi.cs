@@ -15,7 +15,7 @@ internal static class FilesApi
             .ProducesProblems(StatusCodes.Status403Forbidden);
         files.MapPost("/complete", Complete).DescribeBody<CompleteUploadRequest>(
                 """{"file_id":"0196f1c2-7b1a-7c3e-9a55-2f4f1d0e8a11","parts":[{"part_number":1,"etag":"\"5d41402abc4b2a76b9719d911017c592\""}]}""")
-            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity, StatusCodes.Status503ServiceUnavailable);
         files.MapGet("/{fileId}", Get).RequireAuthorization(Scopes.MessagesRead)
             .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
         return app;
@@ -35,7 +35,7 @@ internal static class FilesApi
         return TypedResults.Created($"/v1/files/{answer.FileId}", answer);
     }
 
-    /// <summary>200 with the file once its bytes are what was declared; 422 (and the upload removed) when they are not.</summary>
+    /// <summary>200 with the file once its bytes are what was declared, scanned and stripped; 422 (and the upload removed) when they are not or are infected; 503 while clamd cannot be reached.</summary>
     private static async Task<Results<Ok<FileResponse>, ProblemHttpResult>> Complete(HttpContext http, CompleteUploadHandler handler, CancellationToken ct)
     {
         var (body, problem) = await JsonBody.ReadAsync(http.Request, FilesJsonContext.Default.CompleteUploadRequest);

@@ -19,6 +19,8 @@ public static class FilesExtensions
         builder.AddKafka();
         builder.AddObjectStore();
         builder.Services.TryAddSingleton<InitiateUploadHandler>();
+        builder.Services.TryAddSingleton<Media.ClamdScanner>();
+        builder.Services.TryAddSingleton<Media.UploadScreening>();
         builder.Services.TryAddSingleton<CompleteUploadHandler>();
         builder.Services.TryAddSingleton<ReadFileHandler>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, FilesJsonContext.Default));

@@ -16,11 +16,13 @@ public sealed record CompletedPart(int? PartNumber, string? Etag);
 
 public sealed record CompleteUploadRequest(string? FileId, List<CompletedPart?>? Parts);
 
+/// <param name="Sha256">Of the bytes served (metadata stripped); <paramref name="OriginalSha256"/> of those uploaded.</param>
 public sealed record FileResponse(
     string FileId, string Filename, string ContentType, long Size, string Sha256, string Status, string Owner, DateTimeOffset CreatedAt,
-    DateTimeOffset? CompletedAt, Uri? DownloadUrl = null, DateTimeOffset? DownloadExpiresAt = null)
+    DateTimeOffset? CompletedAt, Uri? DownloadUrl = null, DateTimeOffset? DownloadExpiresAt = null, string? OriginalSha256 = null, string? Scan = null)
 {
-    public static FileResponse Of(FileRecord f) => new(f.FileId, f.FileName, f.ContentType, f.Size, f.Sha256, f.Status, f.Owner, f.CreatedAt, f.CompletedAt);
+    public static FileResponse Of(FileRecord f) => new(f.FileId, f.FileName, f.ContentType, f.Size, f.Sha256, f.Status, f.Owner, f.CreatedAt, f.CompletedAt,
+        OriginalSha256: f.OriginalSha256 ?? f.Sha256, Scan: f.Scan);
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

@@ -37,6 +37,24 @@ public sealed class FilesOptions
 
     /// <summary>Embedded mode: base64 HMAC key for the URLs it signs (unset: a key kept under <c>Chat:DataDir/keys</c>).</summary>
     public string? SigningKey { get; set; }
+
+    /// <summary>
+    /// ClamAV's clamd as <c>host:port</c>, which <c>POST /v1/files/complete</c> streams every upload
+    /// through (unset: nothing is scanned, recorded as <c>scan: "skipped"</c>). Its
+    /// <c>StreamMaxLength</c>, <c>MaxFileSize</c> and <c>MaxScanSize</c> must be at least
+    /// <see cref="MaxSize"/> (or <c>AlertExceedsMax yes</c>): a stream it cuts short is never clean.
+    /// </summary>
+    public string? ClamdAddress { get; set; }
+
+    /// <summary>When clamd cannot be reached: true answers <c>503</c> (complete again later); false completes with <c>scan: "skipped"</c>.</summary>
+    public bool ScanRequired { get; set; } = true;
+
+    [Positive]
+    public TimeSpan ClamdConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The <c>Retry-After</c> of a <c>503</c> while clamd cannot be reached.</summary>
+    [Positive]
+    public TimeSpan ScanRetryAfter { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>Section <c>ObjectStore</c>: <c>Kind</c> <c>local</c> (embedded) or <c>s3</c>.</summary>

@@ -34,6 +34,12 @@ public interface IObjectStore
     /// <summary>A URL that answers one <c>GET</c> with the object until <paramref name="expiresAt"/>, offered for saving as <paramref name="fileName"/>.</summary>
     Task<Uri> PresignGetAsync(string key, string fileName, DateTimeOffset expiresAt, CancellationToken cancellationToken = default);
 
+    /// <summary>The stored object's bytes, to be read once; null when there is none.</summary>
+    Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores <paramref name="content"/> (seekable, from its position) as the object, replacing any there.</summary>
+    Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default);
+
     /// <summary>Removes the object; nothing happens when there is none.</summary>
     Task DeleteAsync(string key, CancellationToken cancellationToken = default);
 }

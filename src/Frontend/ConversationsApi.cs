@@ -77,8 +77,9 @@ internal static class ConversationsApi
         if (before > 0)
             return (await handler.ReadBeforeAsync(http.User.Caller(), conversationId, before, size, ct)).ToResult(http.Response, earlier =>
                 TypedResults.Ok(new MessagePage(earlier.Messages.Select(m => PublicMessage.Of(m, reader)).ToList(), null,
-                    earlier.MoreBefore ? earlier.Messages[0].SequenceNumber : null)));
-        return (await handler.ReadAsync(http.User.Caller(), conversationId, after, size, ct)).ToResult(http.Response, messages =>
-            TypedResults.Ok(new MessagePage(messages.Select(m => PublicMessage.Of(m, reader)).ToList(), messages.Count > 0 ? messages[^1].SequenceNumber : after)));
+                    earlier.MoreBefore ? earlier.Messages[0].SequenceNumber : null, earlier.Epoch)));
+        return (await handler.ReadAsync(http.User.Caller(), conversationId, after, size, ct)).ToResult(http.Response, later =>
+            TypedResults.Ok(new MessagePage(later.Messages.Select(m => PublicMessage.Of(m, reader)).ToList(),
+                later.Messages.Count > 0 ? later.Messages[^1].SequenceNumber : after, Epoch: later.Epoch)));
     }
 }

@@ -39,7 +39,11 @@ public static class FrontendExtensions
         builder.Services.TryAddSingleton<ChangeMessageHandler>();
         builder.Services.TryAddSingleton<ConversationDetailsHandler>();
         builder.Services.AddHostedService<ConversationCacheEviction>();
+        builder.Services.AddHostedService<AccountDepartures>();
         builder.Services.TryAddSingleton<MarkReadHandler>();
+        builder.Services.TryAddSingleton<MarkUnreadHandler>();
+        builder.Services.TryAddSingleton<ReadReceiptsHandler>();
+        builder.Services.TryAddSingleton<RenewEpochHandler>();
         builder.Services.TryAddSingleton<UnreadHandler>();
         builder.Services.TryAddSingleton<StarsHandler>();
         builder.Services.TryAddSingleton<ThreadsHandler>();

@@ -30,6 +30,16 @@ public sealed record ReadRequest(long? UpToSeq, string? Member);
 
 public sealed record ReadResponse(string ConversationId, long UpToSeq);
 
+/// <param name="FromSeq">The first message to show as unread again: the cursor moves back to just before it.</param>
+public sealed record UnreadRequest(long? FromSeq, string? Member);
+
+public sealed record UnreadMarked(string ConversationId, long FromSeq);
+
+/// <param name="Private">Private read mode: reads clear one's own badges but send no read receipts to anyone.</param>
+public sealed record ReadReceiptsSetting(bool? Private);
+
+public sealed record EpochResponse(string ConversationId, string Epoch);
+
 public sealed record UnreadConversation(string ConversationId, long UnreadCount, long LastReadSeq);
 
 public sealed record UnreadResponse(long Total, IReadOnlyList<UnreadConversation> Conversations);
@@ -86,15 +96,35 @@ public sealed record SendBatchResponse(IReadOnlyList<BatchItemResult> Items, int
 
 /// <param name="NextAfterSeq">Reading forwards (<c>after_seq</c>): the next page's <c>after_seq</c>.</param>
 /// <param name="NextBeforeSeq">Reading backwards (<c>before_seq</c>): the next page's <c>before_seq</c>; null at the start of what the reader may read.</param>
-public sealed record MessagePage(IReadOnlyList<PublicMessage> Items, long? NextAfterSeq, long? NextBeforeSeq = null);
+/// <param name="Epoch">The conversation's epoch (issue 25): when it is not the one a client holds, its history was rebuilt and the client re-reads from the start.</param>
+public sealed record MessagePage(IReadOnlyList<PublicMessage> Items, long? NextAfterSeq, long? NextBeforeSeq = null, string? Epoch = null);
 
 public sealed record RecipientStatusResponse(string Username, string Channel, string Status, DateTimeOffset UpdatedAt);
 
 public sealed record StatusHistoryEntry(string Status, DateTimeOffset At, string? Recipient, string? Channel, string? Detail);
 
+/// <param name="Receipts">In a group: how many recipients the message has reached how far (issue 25).</param>
 public sealed record MessageStatusResponse(
     string MessageId, string ConversationId, long? SequenceNumber, string Status,
-    IReadOnlyList<RecipientStatusResponse> Recipients, IReadOnlyList<StatusHistoryEntry> StatusHistory);
+    IReadOnlyList<RecipientStatusResponse> Recipients, IReadOnlyList<StatusHistoryEntry> StatusHistory, ReceiptSummary? Receipts = null);
+
+/// <summary>
+/// Over a message's recipients (its sender not counted), each at the furthest any of their channels got: still <c>sent</c>
+/// (or accepted), <c>delivered</c>, <c>read</c>, or <c>failed</c> on every channel.
+/// </summary>
+public sealed record ReceiptSummary(int Sent, int Delivered, int Read, int Failed)
+{
+    public static ReceiptSummary Of(string sender, IEnumerable<RecipientStatus> recipients)
+    {
+        var furthest = recipients.Where(r => r.Username != sender).GroupBy(r => r.Username).Select(channels =>
+            channels.All(c => c.Status == Chat.Shared.MessageStatus.Failed)
+                ? Chat.Shared.MessageStatus.Failed
+                : channels.Where(c => c.Status != Chat.Shared.MessageStatus.Failed).MaxBy(c => Chat.Shared.MessageStatus.Rank(c.Status))!.Status).ToList();
+        var (delivered, read, failed) = (furthest.Count(s => s == Chat.Shared.MessageStatus.Delivered), furthest.Count(s => s == Chat.Shared.MessageStatus.Read),
+            furthest.Count(s => s == Chat.Shared.MessageStatus.Failed));
+        return new ReceiptSummary(furthest.Count - delivered - read - failed, delivered, read, failed);
+    }
+}
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CreateConversationRequest))]
@@ -114,6 +144,10 @@ public sealed record MessageStatusResponse(
 [JsonSerializable(typeof(ChangeAccepted))]
 [JsonSerializable(typeof(ReadRequest))]
 [JsonSerializable(typeof(ReadResponse))]
+[JsonSerializable(typeof(UnreadRequest))]
+[JsonSerializable(typeof(UnreadMarked))]
+[JsonSerializable(typeof(ReadReceiptsSetting))]
+[JsonSerializable(typeof(EpochResponse))]
 [JsonSerializable(typeof(UnreadResponse))]
 [JsonSerializable(typeof(EditMessageRequest))]
 [JsonSerializable(typeof(SearchPage))]

@@ -25,6 +25,7 @@ internal sealed class MessageStatusHandler(IMessageStore store, AcceptedMessages
         return new MessageStatusResponse(
             view.Message.MessageId, view.Message.ConversationId, view.Message.SequenceNumber, view.Status,
             view.Recipients.Select(r => new RecipientStatusResponse(r.Username, r.Channel, r.Status, r.UpdatedAt)).ToList(),
-            view.History.Select(h => new StatusHistoryEntry(h.Status, h.At, h.Recipient, h.Channel, h.Detail)).ToList());
+            view.History.Select(h => new StatusHistoryEntry(h.Status, h.At, h.Recipient, h.Channel, h.Detail)).ToList(),
+            conversation.Type == Conversation.Group ? ReceiptSummary.Of(view.Message.From, view.Recipients) : null);
     }
 }

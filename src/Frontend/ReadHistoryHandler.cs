@@ -11,13 +11,15 @@ namespace Chat.Frontend;
 /// </summary>
 internal sealed class ReadHistoryHandler(IMessageStore store)
 {
-    public async Task<Outcome<IReadOnlyList<StoredMessage>>> ReadAsync(Caller caller, string conversationId, long afterSequence, int size, CancellationToken ct)
+    /// <summary>With the conversation's epoch (issue 25), read before the page: a rebuild after it shows as a newer epoch on the next read.</summary>
+    public async Task<Outcome<LaterMessages>> ReadAsync(Caller caller, string conversationId, long afterSequence, int size, CancellationToken ct)
     {
         var conversation = await store.FindConversationAsync(conversationId, ct);
         if (conversation is null) return new Refusal.NotFound("conversation_id", $"No conversation '{conversationId}'.");
         var visible = GroupRules.VisibleTo(await store.MembershipAsync(conversationId, ct), caller.MayActAs);
         if (visible.Count == 0) return new Refusal.Forbidden("conversation_id", "Only members may read a conversation.");
-        return Outcome.Done(await store.GetMessagesWithinAsync(conversationId, visible, afterSequence, size, ct));
+        var epoch = await store.EpochOfAsync(conversationId, ct);
+        return new LaterMessages(await store.GetMessagesWithinAsync(conversationId, visible, afterSequence, size, ct), epoch!);
     }
 
     /// <summary>The <paramref name="size"/> messages the caller may read just below <paramref name="beforeSequence"/>, in sequence order.</summary>
@@ -28,10 +30,13 @@ internal sealed class ReadHistoryHandler(IMessageStore store)
         var visible = GroupRules.VisibleTo(await store.MembershipAsync(conversationId, ct), caller.MayActAs);
         if (visible.Count == 0) return new Refusal.Forbidden("conversation_id", "Only members may read a conversation.");
         // One more than a page: whether there is anything before it.
+        var epoch = await store.EpochOfAsync(conversationId, ct);
         var page = await store.GetMessagesBeforeWithinAsync(conversationId, visible, beforeSequence, size + 1, ct);
-        return page.Count > size ? new EarlierMessages(page.Skip(1).ToList(), true) : new EarlierMessages(page, false);
+        return page.Count > size ? new EarlierMessages(page.Skip(1).ToList(), true, epoch!) : new EarlierMessages(page, false, epoch!);
     }
 }
 
 /// <param name="MoreBefore">Whether the caller may read messages before these.</param>
-public sealed record EarlierMessages(IReadOnlyList<StoredMessage> Messages, bool MoreBefore);
+public sealed record EarlierMessages(IReadOnlyList<StoredMessage> Messages, bool MoreBefore, string Epoch);
+
+public sealed record LaterMessages(IReadOnlyList<StoredMessage> Messages, string Epoch);

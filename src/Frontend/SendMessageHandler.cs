@@ -92,9 +92,11 @@ internal sealed class SendMessageHandler(
         FileSummary? file = null;
         if (body.Payload!.FileId is { } fileId && body.Payload.Type == "file")
         {
-            // Whether the upload completed is the Router's to decide (it fails the message if not); here only: may the sender pass it on?
+            // The Router checks completion again (a record can change between here and there); refusing here spares the sender a failed message.
             var record = await metadata.FindFileAsync(fileId, ct);
             if (record is null || !await record.MayReadAsync(caller, store, ct)) return new Refusal.NotFound("payload.file_id", $"No file '{fileId}' that '{from}' may send.");
+            if (record.Status != FileRecord.Completed)
+                return new Refusal.Conflict("payload.file_id", $"File '{fileId}' is {record.Status}, not completed: POST /v1/files/complete (and wait for it to answer 200) before sending it.");
             file = new FileSummary(record.FileName, record.ContentType, record.Size, record.Sha256);
         }
 

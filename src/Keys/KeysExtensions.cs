@@ -2,6 +2,7 @@ using Chat.Auth;
 using Chat.Keys.Storage;
 using Chat.Presence;
 using Chat.Shared.Configuration;
+using Chat.Shared.Kafka;
 using Chat.Shared.RateLimits;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -16,6 +17,8 @@ public static class KeysExtensions
         builder.AddUserDirectory();
         builder.AddRateLimits();
         builder.AddPresencePorts();
+        builder.AddKafka(); // account deletions (chat.accounts)
+        builder.Services.AddHostedService<AccountEndings>();
         builder.Services.AddValidatedOptions<KeysOptions>(KeysOptions.Section);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<KeyDirectoryHandler>();

@@ -42,8 +42,9 @@ public static class Frames
     public static byte[] ChangeRefused(string eventId, string conversationId, string detail) =>
         Serialize(new ErrorFrame(FrameTypes.Error, "refused", detail, eventId, conversationId));
 
-    public static byte[] SyncDone(string? conversationId, long? nextAfterSeq, int count) =>
-        Serialize(new SyncDoneFrame(FrameTypes.SyncDone, conversationId, nextAfterSeq, count));
+    /// <param name="epoch">The conversation's epoch (issue 25); with <paramref name="resync"/>, the client's was another: it re-syncs from scratch.</param>
+    public static byte[] SyncDone(string? conversationId, long? nextAfterSeq, int count, string? epoch = null, bool resync = false) =>
+        Serialize(new SyncDoneFrame(FrameTypes.SyncDone, conversationId, nextAfterSeq, count, epoch, resync ? true : null));
 
     /// <summary>A device of yours has fewer one-time prekeys left than <c>Keys:LowWatermark</c>: upload more.</summary>
     public static byte[] KeysLow(string deviceId, int remaining) => Serialize(new KeysLowFrame(FrameTypes.KeysLow, deviceId, remaining));
@@ -62,7 +63,7 @@ public sealed record TypingFrame(string Type, string ConversationId, string User
 public sealed record ConversationReadFrame(string Type, string ConversationId, long LastReadSeq, long UnreadCount);
 public sealed record ThreadReadFrame(string Type, string ConversationId, string ThreadRoot, long LastReadSeq, long UnreadCount);
 public sealed record ErrorFrame(string Type, string Code, string Detail, string? EventId = null, string? ConversationId = null);
-public sealed record SyncDoneFrame(string Type, string? ConversationId, long? NextAfterSeq, int Count);
+public sealed record SyncDoneFrame(string Type, string? ConversationId, long? NextAfterSeq, int Count, string? Epoch = null, bool? Resync = null);
 public sealed record PongFrame(string Type);
 public sealed record KeysLowFrame(string Type, string DeviceId, int Remaining);
 

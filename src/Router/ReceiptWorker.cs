@@ -58,15 +58,20 @@ internal sealed class ReceiptWorker : BatchConsumer
             .Select(r => new ThreadCursorMove(r.ConversationId, r.ThreadRoot!, r.Username, r.UpToSequence!.Value)).ToList(), cancellationToken);
         await _live.ThreadCursorsAsync(threadMoves, cancellationToken);
         receipts.RemoveAll(r => r.ThreadRoot is not null);
-        var changes = await _store.ApplyReceiptsAsync(receipts, cancellationToken);
+        // A private reader's reads move their own cursor only: no message becomes read for them, so no receipt reaches the sender (issue 25).
+        var privateReaders = await _store.PrivateReadersAsync(receipts.Where(r => r.Status == MessageStatus.Read).Select(r => r.Username).ToHashSet(), cancellationToken);
+        var changes = await _store.ApplyReceiptsAsync(receipts
+            .Where(r => r.Status != MessageStatus.UnreadReceipt && !(r.Status == MessageStatus.Read && privateReaders.Contains(r.Username))).ToList(), cancellationToken);
         await _outbox.PublishAsync(changes, c => byMessage.TryGetValue((c.MessageId, c.Recipient ?? "", c.Channel ?? ""), out var trace)
             ? trace
             : byRecipient.GetValueOrDefault((c.ConversationId, c.Recipient ?? "", c.Channel ?? "")), cancellationToken);
         await _live.StatusChangesAsync(changes, cancellationToken);
         // A read up to a sequence number is also the reader's cursor (issue 16): moved forward only, then every socket of theirs hears it.
+        // A mark unread moves it back, in the partition's order among the reads (issue 25).
         var moved = await _store.MoveReadCursorsAsync(receipts
-            .Where(r => r is { Status: MessageStatus.Read, Channel: Channels.App, UpToSequence: not null })
-            .Select(r => new ReadCursorMove(r.ConversationId, r.Username, r.UpToSequence!.Value)).ToList(), cancellationToken);
+            .Where(r => r is { Status: MessageStatus.Read or MessageStatus.UnreadReceipt, Channel: Channels.App, UpToSequence: not null })
+            .Select(r => new ReadCursorMove(r.ConversationId, r.Username, r.UpToSequence!.Value, Back: r.Status == MessageStatus.UnreadReceipt)).ToList(),
+            cancellationToken);
         await _live.ReadCursorsAsync(moved, cancellationToken);
     }
 
@@ -74,10 +79,11 @@ internal sealed class ReceiptWorker : BatchConsumer
     {
         var (e, problem) = ParseRecord(record, StatusEvent.Parser);
         if (e is null) return (null, problem);
-        if (e.Status is not (MessageStatus.Delivered or MessageStatus.Read or MessageStatus.Failed or ConnectorActions.NoteReceipt))
-            return (null, $"receipt status '{e.Status}' is not delivered, read, failed or note");
+        if (e.Status is not (MessageStatus.Delivered or MessageStatus.Read or MessageStatus.Failed or ConnectorActions.NoteReceipt or MessageStatus.UnreadReceipt))
+            return (null, $"receipt status '{e.Status}' is not delivered, read, failed, note or unread");
+        if (e.Status == MessageStatus.UnreadReceipt && (e.MessageId.Length > 0 || e.SequenceNumber < 0)) return (null, "an unread receipt names a sequence number only");
         if (e.Recipient.Length == 0 || e.Channel.Length == 0 || e.ConversationId.Length == 0) return (null, "receipt without recipient, channel or conversation_id");
-        if (e.MessageId.Length == 0 && e.SequenceNumber <= 0) return (null, "receipt names neither message_id nor sequence_number");
+        if (e.MessageId.Length == 0 && e.SequenceNumber <= 0 && e.Status != MessageStatus.UnreadReceipt) return (null, "receipt names neither message_id nor sequence_number");
         return (new Receipt(e.Status, e.Recipient, e.Channel, e.ConversationId,
             e.MessageId.Length > 0 ? e.MessageId : null, e.MessageId.Length > 0 ? null : e.SequenceNumber,
             e.At?.ToDateTimeOffset() ?? DateTimeOffset.UtcNow, e.Detail.Length > 0 ? e.Detail : null, e.ThreadRoot.Length > 0 ? e.ThreadRoot : null), null);

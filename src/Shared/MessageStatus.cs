@@ -12,6 +12,12 @@ public static class MessageStatus
     public const string Read = "read";
     public const string Failed = "failed";
 
+    /// <summary>
+    /// Not a status: a receipt (on chat.receipts) that marks a conversation unread from its sequence number on (issue 25),
+    /// moving the member's read cursor back; no message's status changes.
+    /// </summary>
+    public const string UnreadReceipt = "unread";
+
     private static readonly string[] Order = [Accepted, Sent, Delivered, Read];
 
     public static int Rank(string status) => Array.IndexOf(Order, status);

@@ -11,6 +11,9 @@ public interface IMessageStore : IReadCursorStore, IMessageSearch, IThreadStore
     /// <summary>Newest first, without those the member archived (<see cref="SetArchivedAsync"/>); <paramref name="before"/> is the last id of the previous page.</summary>
     Task<IReadOnlyList<Conversation>> ListConversationsAsync(string member, string? before, int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>Every group the user is a member of now, archived or not (an account deletion leaves them all).</summary>
+    Task<IReadOnlyList<string>> GroupsOfAsync(string member, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Stores a batch atomically and in order: each new message gets the next sequence number of its
     /// conversation, each of its deliveries its status, and its history <c>accepted</c> plus those

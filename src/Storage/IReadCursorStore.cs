@@ -24,13 +24,42 @@ public interface IReadCursorStore
     /// Moves each cursor forward to its <see cref="ReadCursorMove.UpToSequence"/> (never past the
     /// conversation's last message, never back). Returns the cursors that moved, as they are now.
     /// </summary>
+    /// <remarks>A <see cref="ReadCursorMove.Back"/> move (mark unread, issue 25) is the only one that moves a cursor back, never forward.</remarks>
     Task<IReadOnlyList<ReadState>> MoveReadCursorsAsync(IReadOnlyList<ReadCursorMove> moves, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A user's private read mode (issue 25): while on, their reads move their own cursors and badges but no
+    /// message becomes <c>read</c> for them, so no read receipt reaches anyone else.
+    /// </summary>
+    Task SetPrivateReadsAsync(string username, bool on, CancellationToken cancellationToken = default);
+
+    /// <summary>Those of <paramref name="usernames"/> who read privately.</summary>
+    Task<IReadOnlySet<string>> PrivateReadersAsync(IReadOnlyCollection<string> usernames, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The conversation's epoch (issue 25): an opaque value that changes only when its history is rebuilt, so a
+    /// client holding another one must not trust its <c>after_seq</c>. Null for an unknown conversation.
+    /// </summary>
+    Task<string?> EpochOfAsync(string conversationId, CancellationToken cancellationToken = default);
+
+    /// <summary>Its history was rebuilt (re-imported by a repair, restored after a loss): a new epoch, returned; null for an unknown conversation.</summary>
+    Task<string?> RenewEpochAsync(string conversationId, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A member's place in one conversation.</summary>
 public sealed record ReadState(string ConversationId, string Username, long LastReadSeq, long UnreadCount);
 
-public sealed record ReadCursorMove(string ConversationId, string Username, long UpToSequence);
+/// <param name="Back">Mark unread: the cursor moves back to <paramref name="UpToSequence"/> (and never forward); without it only forward.</param>
+public sealed record ReadCursorMove(string ConversationId, string Username, long UpToSequence, bool Back = false);
+
+public static class Epochs
+{
+    /// <summary>A fresh epoch: random, so a rebuilt store never hands out one a client already holds.</summary>
+    public static string New() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+
+    /// <summary>Whether <paramref name="value"/> has an epoch's form (16 lower-case hex digits), so a client's stale one is told apart from garbage.</summary>
+    public static bool IsWellFormed(string value) => value.Length == 16 && value.All(char.IsAsciiHexDigitLower);
+}
 
 /// <summary>The newest message of a conversation, as a list shows it.</summary>
 public sealed record LastMessage(string MessageId, string From, string Preview, DateTimeOffset SentAt)

@@ -244,7 +244,7 @@ public abstract class FilesContract(ChatServer server)
     }
 
     [Fact]
-    public async Task A_file_message_for_an_unfinished_upload_fails_with_the_reason()
+    public async Task A_file_message_for_a_file_still_uploading_is_409_naming_payload_file_id()
     {
         var alice = await UserAsync("fuf");
         var bob = await UserAsync("fub");
@@ -253,11 +253,8 @@ public abstract class FilesContract(ChatServer server)
         var fileId = initiated["file_id"]!.GetValue<string>();
 
         var sent = await alice.PostJsonAsync("/v1/messages", new { conversation_id = conversation, from = alice.Username, payload = new { type = "file", file_id = fileId } });
-        var messageId = (await ApiClient.ExpectAsync(sent, HttpStatusCode.Accepted))["message_id"]!.GetValue<string>();
-        var status = await Eventually.UntilAsync(async () => await alice.Http.GetAsync($"/v1/messages/{messageId}/status") is { StatusCode: HttpStatusCode.OK } r
-                ? JsonNode.Parse(await r.Content.ReadAsStringAsync())! : null,
-            s => s?["status"]?.GetValue<string>() == "failed", Deadline, "the message to fail");
-        Assert.Contains(status!["status_history"]!.AsArray(), h => h!["detail"]?.GetValue<string>().Contains("not completed") == true);
+        var problem = await ApiClient.ExpectAsync(sent, HttpStatusCode.Conflict);
+        Assert.Contains("uploading", problem["errors"]!["payload.file_id"]![0]!.GetValue<string>());
         // Bob may not read it: a refused message shares nothing.
         Assert.Equal(HttpStatusCode.Forbidden, (await bob.Http.GetAsync($"/v1/files/{fileId}")).StatusCode);
     }

@@ -35,10 +35,13 @@ public sealed class FuzzTests
         var admin = await server.Client().SignUpAsync(Admin);
         var conversation = await alice.CreateConversationAsync("direct", "bob");
         var message = await alice.SendTextAsync(conversation, "before the fuzz");
+        // A sync frame's epoch must be the real one, so that its other fields' bad values are what the server refuses.
+        var epoch = JsonNode.Parse(await alice.Http.GetStringAsync($"/v1/conversations/{conversation}/messages"))!["epoch"]!.GetValue<string>();
         var realValues = new Dictionary<string, JsonNode>
         {
             ["username"] = "alice", ["from"] = "alice", ["to"] = new JsonArray("bob"), ["members"] = new JsonArray("alice", "bob"),
             ["conversation_id"] = conversation, ["conversationId"] = conversation, ["message_id"] = message, ["messageId"] = message, ["channel"] = "telegram",
+            ["epoch"] = epoch,
         };
         using var anonymous = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         var rest = RestCorpus.From(JsonNode.Parse(await anonymous.GetStringAsync("/openapi/v1.json"))!, realValues);

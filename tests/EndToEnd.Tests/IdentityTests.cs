@@ -206,4 +206,42 @@ public sealed class IdentityTests(IdentityFixture fixture) : IClassFixture<Ident
         Assert.Equal(HttpStatusCode.TooManyRequests, locked.StatusCode);
         Assert.True(locked.Headers.RetryAfter?.Delta > TimeSpan.Zero, "429 carries Retry-After");
     }
+
+    [Fact]
+    public async Task An_admins_temporary_password_serves_only_its_change_until_it_is_changed()
+    {
+        var user = await Server.Client().SignUpAsync("tempuser");
+        const string Temporary = "temporary lantern 42", Chosen = "my own river stone 9";
+        Assert.Equal(HttpStatusCode.Forbidden, (await user.Http.PutAsJsonAsync("/v1/admin/users/tempuser/password", new { password = Temporary })).StatusCode);
+        var bad = await fixture.Root.Http.PutAsJsonAsync("/v1/admin/users/tempuser/password", new { password = "short" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("password", (await bad.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().Select(e => e.Key));
+        Assert.Equal(HttpStatusCode.NotFound, (await fixture.Root.Http.PutAsJsonAsync("/v1/admin/users/nosuchuser/password", new { password = Temporary })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await fixture.Root.Http.PutAsJsonAsync("/v1/admin/users/tempuser/password", new { password = Temporary })).StatusCode);
+
+        // The old sessions end, and the old password is no more.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await user.Http.GetAsync("/v1/conversations")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Server.Client().PostJsonAsync("/v1/auth/token", new { grant_type = "password", username = "tempuser", password = ApiClient.Password })).StatusCode);
+
+        var grant = await ApiClient.ExpectAsync(await Server.Client().PostJsonAsync("/v1/auth/token",
+            new { grant_type = "password", username = "tempuser", password = Temporary }), HttpStatusCode.OK);
+        Assert.True(grant["password_change_required"]!.GetValue<bool>());
+        using var restricted = new HttpClient { BaseAddress = Server.BaseAddress };
+        restricted.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", grant["access_token"]!.GetValue<string>());
+        var refused = await restricted.GetAsync("/v1/conversations");
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Contains("password_change_required", refused.Headers.WwwAuthenticate.ToString());
+        Assert.Contains("PUT /v1/users/me/password", (await refused.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await restricted.PutAsJsonAsync("/v1/users/me/password", new { current_password = Temporary, new_password = Chosen })).StatusCode);
+        // The refresh after the change gives a token that serves everything; so does a sign-in with the new password.
+        var refreshed = await ApiClient.ExpectAsync(await Server.Client().PostJsonAsync("/v1/auth/token",
+            new { grant_type = "refresh_token", refresh_token = grant["refresh_token"]!.GetValue<string>() }), HttpStatusCode.OK);
+        Assert.Null(refreshed["password_change_required"]);
+        restricted.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", refreshed["access_token"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, (await restricted.GetAsync("/v1/conversations")).StatusCode);
+        var signIn = await ApiClient.ExpectAsync(await Server.Client().PostJsonAsync("/v1/auth/token",
+            new { grant_type = "password", username = "tempuser", password = Chosen }), HttpStatusCode.OK);
+        Assert.Null(signIn["password_change_required"]);
+    }
 }

@@ -126,4 +126,35 @@ public sealed class PeopleTests(ChatServerFixture fixture) : IClassFixture<ChatS
         // Not a possible member any more.
         Assert.Equal(HttpStatusCode.BadRequest, (await friend.PostJsonAsync("/v1/conversations", new { type = "direct", members = new[] { "pegone" } })).StatusCode);
     }
+
+    [Fact]
+    public async Task A_deleted_account_leaves_every_group_with_a_system_message_and_is_gone_from_its_member_lists()
+    {
+        var owner = await Server.Client().SignUpAsync("pedowner");
+        var stays = await Server.Client().SignUpAsync("pedstays");
+        var group = await owner.CreateConversationAsync("group", stays.Username!);
+        var archived = await owner.CreateConversationAsync("group", stays.Username!);
+        await owner.SendTextAsync(group, "before I go");
+        // An archived group is left too (the conversation list leaves it out).
+        Assert.True((await owner.Http.PutAsJsonAsync($"/v1/conversations/{archived}/archive", new { })).IsSuccessStatusCode);
+
+        var deleted = await owner.Http.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/v1/users/me") { Content = JsonContent.Create(new { password = ApiClient.Password }) });
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+
+        foreach (var conversation in new[] { group, archived })
+        {
+            var details = await Eventually.UntilAsync(() => stays.GetJsonAsync($"/v1/conversations/{conversation}"),
+                d => d["members"]!.AsArray().Count == 1, TimeSpan.FromSeconds(20), $"the deleted owner gone from {conversation}");
+            Assert.Equal(["pedstays"], details["members"]!.AsArray().Select(m => m!.GetValue<string>()));
+            // The group is handed on, as when an owner leaves.
+            Assert.Equal("owner", details["member_details"]!.AsArray().Single()!["role"]!.GetValue<string>());
+        }
+        var history = (await stays.HistoryAsync(group)).ToList();
+        var left = history.Last();
+        Assert.Equal(("system", "member.left", "pedowner"),
+            (left["payload"]!["type"]!.GetValue<string>(), left["payload"]!["event"]!.GetValue<string>(), left["payload"]!["actor"]!.GetValue<string>()));
+        // The old message stays in the conversation, from its (reserved) sender.
+        Assert.Contains(history, m => m["payload"]!["text"]?.GetValue<string>() == "before I go" && m["from"]!.GetValue<string>() == "pedowner");
+        Assert.Single(history, m => m["payload"]!["event"]?.GetValue<string>() == "member.left");
+    }
 }

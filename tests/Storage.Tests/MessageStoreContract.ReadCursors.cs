@@ -41,6 +41,51 @@ public abstract partial class MessageStoreContract
     }
 
     [SkippableFact]
+    public async Task Mark_unread_moves_a_cursor_only_back_and_counts_the_messages_above_it_again()
+    {
+        var a = await GroupAsync("a");
+        await Store.StoreAsync([.. Enumerable.Range(1, 5).Select(i => To($"m{i}", a, "alice", ["bob"]))]);
+        await Store.MoveReadCursorsAsync([new ReadCursorMove(a, "bob", 5)]);
+
+        Assert.Equal([new ReadState(a, "bob", 2, 3)], await Store.MoveReadCursorsAsync([new ReadCursorMove(a, "bob", 2, Back: true)]));
+        Assert.Empty(await Store.MoveReadCursorsAsync([new ReadCursorMove(a, "bob", 4, Back: true)]));
+        Assert.Equal([new ReadState(a, "bob", 2, 3)], await Store.UnreadOfAsync("bob"));
+        // In one batch, in order: read on, then back to the start.
+        Assert.Equal([new ReadState(a, "bob", 0, 5)],
+            await Store.MoveReadCursorsAsync([new ReadCursorMove(a, "bob", 4), new ReadCursorMove(a, "bob", 0, Back: true)]));
+    }
+
+    [SkippableFact]
+    public async Task Private_read_mode_is_per_user_and_can_be_turned_off()
+    {
+        await Store.SetPrivateReadsAsync("bob", true);
+        await Store.SetPrivateReadsAsync("bob", true);
+        await Store.SetPrivateReadsAsync("carol", true);
+        Assert.Equal(["bob", "carol"], (await Store.PrivateReadersAsync(["alice", "bob", "carol"])).Order());
+        await Store.SetPrivateReadsAsync("carol", false);
+        Assert.Equal(["bob"], await Store.PrivateReadersAsync(["bob", "carol"]));
+        Assert.Empty(await Store.PrivateReadersAsync([]));
+    }
+
+    [SkippableFact]
+    public async Task A_conversation_keeps_its_epoch_until_its_history_is_rebuilt()
+    {
+        var a = await GroupAsync("a");
+        var b = await GroupAsync("b");
+        var first = await Store.EpochOfAsync(a);
+        Assert.True(first is not null && Epochs.IsWellFormed(first), first);
+        await Store.StoreAsync([To("m1", a, "alice", ["bob"])]);
+        Assert.Equal(first, await Store.EpochOfAsync(a));
+        Assert.NotEqual(first, await Store.EpochOfAsync(b));
+
+        var renewed = await Store.RenewEpochAsync(a);
+        Assert.NotEqual(first, renewed);
+        Assert.Equal(renewed, await Store.EpochOfAsync(a));
+        Assert.Null(await Store.RenewEpochAsync("no-such-conversation"));
+        Assert.Null(await Store.EpochOfAsync("no-such-conversation"));
+    }
+
+    [SkippableFact]
     public async Task Conversations_by_activity_show_the_newest_message_and_the_read_state()
     {
         foreach (var id in new[] { "c1", "c2", "c3" }) await GroupAsync(id);

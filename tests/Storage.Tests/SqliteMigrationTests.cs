@@ -48,7 +48,7 @@ public sealed class SqliteMigrationTests : IDisposable
         Stores.OpenCallStore(_data.Path);
 
         Assert.Equal(["messages 1", "messages 2", "messages 3", "messages 4", "messages 5", "messages 6", "messages 7", "messages 8", "messages 9",
-                "messages 10", "messages 11", "messages 12"],
+                "messages 10", "messages 11", "messages 12", "messages 13", "messages 14"],
             Versions(FileOf(StorageExtensions.MessagesFile)));
         Assert.Equal(["accounts 1", "accounts 2", "accounts 3", "accounts 4", "accounts 5", "accounts 6", "blocks 1", "channel-mappings 1", "channel-mappings 2", "channel-mappings 3"], Versions(FileOf("auth.db")));
         Assert.Equal(["files 1", "files 2"], Versions(FileOf("files.db")));
@@ -79,6 +79,25 @@ public sealed class SqliteMigrationTests : IDisposable
         Assert.Equal([new ReadState("c", "bob", 1, 2)], await reopened.UnreadOfAsync("bob"));
         var listed = Assert.Single(await reopened.ListByActivityAsync("bob", null, 10));
         Assert.Equal(("3", "text 3"), (listed.LastMessage!.MessageId, listed.LastMessage.Preview));
+    }
+
+    [Fact]
+    public async Task Migration_14_gives_each_conversation_stored_before_it_an_epoch_and_keeps_it_when_applied_again()
+    {
+        var store = Stores.OpenMessageStore(_data.Path);
+        await store.CreateConversationAsync(new Conversation("c", Conversation.Group, ["alice", "bob"], null, "alice", DateTimeOffset.UtcNow));
+        var file = FileOf(StorageExtensions.MessagesFile);
+        // The file as the release before migrations 13 and 14 left it.
+        Execute(file, "ALTER TABLE conversations DROP COLUMN epoch; DROP TABLE private_readers; " +
+                      "DELETE FROM schema_migrations WHERE component = 'messages' AND version IN (13, 14);");
+
+        var reopened = Stores.OpenMessageStore(_data.Path);
+        var epoch = await reopened.EpochOfAsync("c");
+        Assert.True(epoch is not null && Epochs.IsWellFormed(epoch), epoch);
+        Assert.Empty(await reopened.PrivateReadersAsync(["alice"]));
+
+        Execute(file, "DELETE FROM schema_migrations WHERE component = 'messages' AND version = 14;");
+        Assert.Equal(epoch, await Stores.OpenMessageStore(_data.Path).EpochOfAsync("c"));
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public static class Stores
     public static IKeyStore OpenKeyStore(string dataDir, IDictionary<string, string?>? settings = null) =>
         Open<IKeyStore>(dataDir, settings, b => b.AddKeyStore());
 
-    public static ICallStore OpenCallStore(string dataDir) => Open<ICallStore>(dataDir, null, b => b.AddCalls());
+    public static ICallStore OpenCallStore(string dataDir, IDictionary<string, string?>? settings = null) => Open<ICallStore>(dataDir, settings, b => b.AddCalls());
 
     public static IAcceptanceJournal OpenAcceptanceJournal(string dataDir) =>
         Open<IAcceptanceJournal>(dataDir, null, b => b.AddAcceptanceJournalStore());

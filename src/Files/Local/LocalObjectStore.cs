@@ -77,6 +77,18 @@ internal sealed class LocalObjectStore(string root, LocalUrlSigner signer, Files
     public Task<Uri> PresignGetAsync(string key, string fileName, DateTimeOffset expiresAt, CancellationToken cancellationToken = default) =>
         Task.FromResult(Url("GET", key, null, null, expiresAt, fileName: fileName));
 
+    public Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken = default) =>
+        Task.FromResult<Stream?>(File.Exists(PathOf(key)) ? File.OpenRead(PathOf(key)) : null);
+
+    public async Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default)
+    {
+        // Written beside it, then moved over it: a reader never sees half an object.
+        var temp = PathOf(key) + ".replacing";
+        Directory.CreateDirectory(Path.GetDirectoryName(temp)!);
+        await using (var file = File.Create(temp)) await content.CopyToAsync(file, cancellationToken);
+        File.Move(temp, PathOf(key), overwrite: true);
+    }
+
     public Task DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
         File.Delete(PathOf(key));

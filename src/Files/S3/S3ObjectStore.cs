@@ -129,6 +129,22 @@ internal sealed class S3ObjectStore : IObjectStore, IDisposable
         return PresignAsync(request, expiresAt);
     }
 
+    public async Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            // Disposing the response stream ends the response.
+            return (await _client.GetObjectAsync(new GetObjectRequest { BucketName = _bucket, Key = key }, cancellationToken)).ResponseStream;
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    public async Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default) =>
+        await _client.PutObjectAsync(new PutObjectRequest { BucketName = _bucket, Key = key, InputStream = content, ContentType = contentType, AutoCloseStream = false }, cancellationToken);
+
     public async Task DeleteAsync(string key, CancellationToken cancellationToken = default) =>
         await _client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _bucket, Key = key }, cancellationToken);
 

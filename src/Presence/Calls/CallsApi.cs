@@ -13,7 +13,13 @@ public static class CallsApi
 {
     public static IHostApplicationBuilder AddCalls(this IHostApplicationBuilder builder)
     {
-        builder.TryAddStore<ICallStore>("call-store", sp => new SqliteCallStore(sp.DataFile("calls.db")), (store, ct) => store.FindAsync("health-probe", ct));
+        // Metadata:Kind etcd: shared by every Presence node, so a call outlives the node that rang it.
+        var configuration = builder.Configuration;
+        builder.TryAddStore<ICallStore>("call-store", configuration.MetadataKind() switch
+        {
+            "etcd" => _ => new EtcdCallStore(configuration.EtcdEndpoints(), configuration.EtcdPrefix()),
+            _ => sp => new SqliteCallStore(sp.DataFile("calls.db")),
+        }, (store, ct) => store.FindAsync("health-probe", ct));
         builder.Services.AddValidatedOptions<CallsOptions>(CallsOptions.Section);
         builder.Services.TryAddSingleton<CallsHandler>();
         builder.Services.TryAddSingleton<TurnCredentialIssuer>();

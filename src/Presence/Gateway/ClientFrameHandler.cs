@@ -153,9 +153,19 @@ internal sealed class ClientFrameHandler(
             connection.Send(Frames.SyncDone(null, null, sent));
             return null;
         }
+        // The epoch the client holds (issue 25): absent, it is trusted as before; another than the conversation's, its after_seq means nothing.
+        var held = String(frame, "epoch");
+        if (held is null && frame.TryGetProperty("epoch", out _) || held is not null && !Epochs.IsWellFormed(held)) return ("bad_frame", "\"epoch\" must be the epoch of an earlier history answer or sync.done.");
         // Only within the user's membership, as the history endpoint reads it.
         var visible = GroupRules.VisibleTo(await store.MembershipAsync(conversationId, ct), u => u == connection.Username);
         if (!visible.Any(i => i.IsOpen)) return NotMember(conversationId);
+        var epoch = await store.EpochOfAsync(conversationId, ct);
+        if (held is not null && held != epoch)
+        {
+            // Rebuilt since the client read it: nothing sent against the old numbering; it drops what it holds and syncs from 0 with this epoch.
+            connection.Send(Frames.SyncDone(conversationId, 0, 0, epoch, resync: true));
+            return null;
+        }
         var last = after.Value;
         while (true)
         {
@@ -165,7 +175,7 @@ internal sealed class ClientFrameHandler(
             if (page.Count > 0) last = page[^1].SequenceNumber;
             if (page.Count < SyncPage) break;
         }
-        connection.Send(Frames.SyncDone(conversationId, last, sent));
+        connection.Send(Frames.SyncDone(conversationId, last, sent, epoch));
         return null;
     }
 

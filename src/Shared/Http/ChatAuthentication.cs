@@ -78,6 +78,12 @@ public static class ChatAuthentication
     public const string Algorithm = SecurityAlgorithms.EcdsaSha256;
 
     /// <summary>
+    /// The claim of a token issued for a temporary password an admin set (docs/api.md, "Temporary
+    /// passwords"): it serves only the password change and logout, here and in every other service.
+    /// </summary>
+    public const string PasswordChangeClaim = "pwd_change";
+
+    /// <summary>
     /// Bearer JWT validation for every endpoint that does not opt out with AllowAnonymous, and a
     /// policy per scope (<see cref="ScopePolicies"/>).
     /// Signing keys come from whoever configures <see cref="JwtBearerOptions"/> after this (Auth, in-process).
@@ -132,18 +138,27 @@ public static class ChatAuthentication
                 {
                     if (c.Principal?.FindFirstValue("jti") is { } id && c.HttpContext.RequestServices.GetRequiredService<RevokedTokens>().IsRevoked(id))
                         c.Fail(new SecurityTokenRevokedException());
+                    else if (c.Principal?.HasClaim(PasswordChangeClaim, "true") == true && !ServesPasswordChange(c.Request))
+                        c.Fail(new SecurityTokenPasswordChangeRequiredException());
                     return Task.CompletedTask;
                 },
                 OnChallenge = async c =>
                 {
                     c.HandleResponse();
-                    var detail = c.AuthenticateFailure is null
-                        ? "Send an access token: Authorization: Bearer <token> (from POST /v1/auth/token)."
-                        : $"The access token {Why(c.AuthenticateFailure)}. Get a new one from POST /v1/auth/token.";
+                    var detail = c.AuthenticateFailure switch
+                    {
+                        null => "Send an access token: Authorization: Bearer <token> (from POST /v1/auth/token).",
+                        SecurityTokenPasswordChangeRequiredException =>
+                            "The password is a temporary one an admin set: change it with PUT /v1/users/me/password, then refresh the token.",
+                        var failure => $"The access token {Why(failure)}. Get a new one from POST /v1/auth/token.",
+                    };
                     c.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                    c.Response.Headers.WWWAuthenticate = c.AuthenticateFailure is null
-                        ? "Bearer"
-                        : "Bearer error=\"invalid_token\"";
+                    c.Response.Headers.WWWAuthenticate = c.AuthenticateFailure switch
+                    {
+                        null => "Bearer",
+                        SecurityTokenPasswordChangeRequiredException => "Bearer error=\"invalid_token\", error_description=\"password_change_required\"",
+                        _ => "Bearer error=\"invalid_token\"",
+                    };
                     await Problems.Status(StatusCodes.Status401Unauthorized, "Unauthorized", detail, "Authorization").ExecuteAsync(c.HttpContext);
                 },
             };
@@ -177,6 +192,11 @@ public static class ChatAuthentication
         public Task<RevocationPage> ReadAfterAsync(long cursor, CancellationToken cancellationToken) => Task.FromResult(new RevocationPage(cursor, []));
     }
 
+    /// <summary>What a token of a temporary password may do: change it, or log out.</summary>
+    private static bool ServesPasswordChange(HttpRequest request) =>
+        HttpMethods.IsPut(request.Method) && request.Path.Equals("/v1/users/me/password", StringComparison.OrdinalIgnoreCase)
+        || HttpMethods.IsPost(request.Method) && request.Path.Equals("/v1/auth/logout", StringComparison.OrdinalIgnoreCase);
+
     private static string Why(Exception failure) => failure switch
     {
         SecurityTokenRevokedException => "was revoked by logging out",
@@ -195,6 +215,9 @@ public static class ChatAuthentication
 
     public static Caller Caller(this ClaimsPrincipal user) => Http.Caller.Of(user);
 }
+
+/// <summary>The token was issued for a temporary password and the request is not its change.</summary>
+internal sealed class SecurityTokenPasswordChangeRequiredException() : SecurityTokenException("The password must be changed first.");
 
 /// <summary>The token was revoked (its session logged out) before it expired.</summary>
 internal sealed class SecurityTokenRevokedException() : SecurityTokenException("The access token was revoked by logout.");

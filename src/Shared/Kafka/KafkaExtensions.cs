@@ -12,21 +12,31 @@ namespace Chat.Shared.Kafka;
 public static class KafkaExtensions
 {
     /// <summary>
-    /// Binds <c>Kafka</c> options, registers the one producer, the consumers' metrics and a readiness
-    /// check on broker metadata. For the services that produce or consume; safe to call from each of
-    /// their <c>AddX</c> (the Host composing them all registers it once).
+    /// Binds <c>Kafka</c> options, registers the one producer, the consumers' metrics and, unless
+    /// <paramref name="gatesReadiness"/> is false, a readiness check on broker metadata. For the services
+    /// that produce or consume; safe to call from each of their <c>AddX</c> (the Host composing them all
+    /// registers each part once).
     /// </summary>
-    public static IHostApplicationBuilder AddKafka(this IHostApplicationBuilder builder)
+    /// <param name="gatesReadiness">
+    /// False for a service whose work mostly needs no broker (Auth produces only account deletions, which
+    /// answer 503 on their own when the broker cannot take them): signing in stays up while Kafka is down.
+    /// </param>
+    public static IHostApplicationBuilder AddKafka(this IHostApplicationBuilder builder, bool gatesReadiness = true)
     {
-        if (builder.Services.Any(s => s.ServiceType == typeof(EventProducer))) return builder;
-        builder.Services.AddValidatedOptions<KafkaOptions>(KafkaOptions.Section);
-        builder.Services.AddMetrics();
-        builder.Services.TryAddSingleton<EventProducer>();
-        builder.Services.TryAddSingleton<ConsumerMetrics>();
-        // One instance for the process: AddCheck<T> alone makes one per run and never disposes it,
-        // leaking an admin client per probe that outlives the (embedded) broker and logs its loss.
-        builder.Services.TryAddSingleton<KafkaHealthCheck>();
-        builder.Services.AddHealthChecks().AddCheck<KafkaHealthCheck>("kafka", tags: [HealthTags.Ready]);
+        if (!builder.Services.Any(s => s.ServiceType == typeof(EventProducer)))
+        {
+            builder.Services.AddValidatedOptions<KafkaOptions>(KafkaOptions.Section);
+            builder.Services.AddMetrics();
+            builder.Services.TryAddSingleton<EventProducer>();
+            builder.Services.TryAddSingleton<ConsumerMetrics>();
+        }
+        if (gatesReadiness && !builder.Services.Any(s => s.ServiceType == typeof(KafkaHealthCheck)))
+        {
+            // One instance for the process: AddCheck<T> alone makes one per run and never disposes it,
+            // leaking an admin client per probe that outlives the (embedded) broker and logs its loss.
+            builder.Services.AddSingleton<KafkaHealthCheck>();
+            builder.Services.AddHealthChecks().AddCheck<KafkaHealthCheck>("kafka", tags: [HealthTags.Ready]);
+        }
         return builder;
     }
 }

@@ -27,7 +27,10 @@ public static class Topics
     /// <summary>NotificationRequest: a stored message for a recipient with no live socket, for the notifications worker; key = recipient.</summary>
     public const string Notifications = "chat.notifications";
 
-    public static readonly IReadOnlyList<string> All = [Messages, Status, Receipts, Deliveries, DeadLetters, Files, Presence, Conversations, Notifications];
+    /// <summary>AccountDeleted: an account deleted, for every service to drop what it keeps of the user; key = username.</summary>
+    public const string Accounts = "chat.accounts";
+
+    public static readonly IReadOnlyList<string> All = [Messages, Status, Receipts, Deliveries, DeadLetters, Files, Presence, Conversations, Notifications, Accounts];
 }
 
 /// <summary>CloudEvents <c>type</c> values carried in the <c>ce_type</c> header.</summary>
@@ -58,4 +61,7 @@ public static class EventTypes
     public const string Presence = "chat.presence.v1";
     public const string FileCompleted = "chat.file.completed.v1";
     public const string NotificationRequest = "chat.notification.request.v1";
+
+    /// <summary>chat.accounts: an AccountDeleted.</summary>
+    public const string AccountDeleted = "chat.account.deleted.v1";
 }

@@ -16,6 +16,9 @@ internal sealed class ConversationDocument
     public required DateTime CreatedAt { get; init; }
     public long LastSeq { get; init; }
 
+    /// <summary>Changes only when the conversation's history is rebuilt (issue 25); absent in a document written before epochs.</summary>
+    [BsonIgnoreIfNull] public string? Epoch { get; init; }
+
     /// <summary>Membership stretches; absent in a document written before groups had roles (its members then joined at 0).</summary>
     [BsonIgnoreIfNull] public List<IntervalDocument>? Intervals { get; init; }
 

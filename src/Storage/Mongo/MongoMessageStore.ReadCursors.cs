@@ -92,7 +92,7 @@ internal sealed partial class MongoMessageStore
                 var upTo = Math.Min(move.UpToSequence, conversation?.LastSeq ?? 0);
                 var id = ReadId(move.ConversationId, move.Username);
                 var current = await _reads.Find(s, r => r.Id == id).FirstOrDefaultAsync(ct);
-                if (upTo <= (current?.LastReadSeq ?? 0)) continue;
+                if (move.Back ? upTo >= (current?.LastReadSeq ?? 0) : upTo <= (current?.LastReadSeq ?? 0)) continue;
                 var ordinal = await _inbox.Find(s, i => i.ConversationId == move.ConversationId && i.Username == move.Username && i.SequenceNumber <= upTo)
                     .SortByDescending(i => i.SequenceNumber).Project(i => (long?)i.Ordinal).FirstOrDefaultAsync(ct) ?? 0;
                 await _reads.UpdateOneAsync(s, r => r.Id == id, Builders<MemberReadDocument>.Update.Set(r => r.LastReadSeq, upTo).Set(r => r.ReadCount, ordinal)

@@ -38,6 +38,7 @@ internal sealed partial class MongoMessageStore : IMessageStore
         (_threadMembers, _mentions) = (db.GetCollection<ThreadMemberDocument>("thread_members"), db.GetCollection<MentionDocument>("member_mentions"));
         CreateThreadIndexes();
         _pins = db.GetCollection<PinDocument>("message_pins");
+        _privateReaders = db.GetCollection<PrivateReaderDocument>("private_readers");
     }
 
     private void CreateIndexes()
@@ -70,7 +71,7 @@ internal sealed partial class MongoMessageStore : IMessageStore
             await _conversations.InsertOneAsync(new ConversationDocument
             {
                 Id = draft.ConversationId, Type = draft.Type, Title = draft.Title, DirectKey = directKey, Members = draft.Members.ToList(),
-                CreatedBy = draft.CreatedBy, CreatedAt = draft.CreatedAt.UtcDateTime,
+                CreatedBy = draft.CreatedBy, CreatedAt = draft.CreatedAt.UtcDateTime, Epoch = Epochs.New(),
                 Intervals = ConversationDocument.ToDocuments(draft.Members.Select(m => new MemberInterval(m,
                     draft.Type != Conversation.Group ? null : m == draft.CreatedBy ? Roles.Owner : Roles.Member, 0, null, draft.CreatedAt))),
             }, cancellationToken: cancellationToken);
@@ -263,6 +264,10 @@ internal sealed partial class MongoMessageStore : IMessageStore
             .SortBy(m => m.ConversationId).ThenBy(m => m.SequenceNumber).Limit(limit).ToListAsync(cancellationToken);
         return await ModelsAsync(page, cancellationToken);
     }
+
+    public async Task<IReadOnlyList<string>> GroupsOfAsync(string member, CancellationToken cancellationToken = default) =>
+        (await _conversations.Find(Builders<ConversationDocument>.Filter.AnyEq(c => c.Members, member) & Builders<ConversationDocument>.Filter.Eq(c => c.Type, Conversation.Group))
+            .SortBy(c => c.Id).ToListAsync(cancellationToken)).Select(c => c.Id).ToList();
 
     public async Task<IReadOnlyList<string>> PeersOfAsync(string username, CancellationToken cancellationToken = default)
     {

@@ -89,7 +89,7 @@ internal sealed class ReadCounters : IDisposable
         }
     }
 
-    /// <summary>Moves one cursor forward (never past the last message); null when it would not move.</summary>
+    /// <summary>Moves one cursor forward (never past the last message), or for a mark unread back; null when it would not move.</summary>
     public static ReadState? Move(SqliteConnection connection, SqliteTransaction transaction, ReadCursorMove move)
     {
         var (c, u) = (("$c", (object?)move.ConversationId), ("$u", (object?)move.Username));
@@ -97,7 +97,7 @@ internal sealed class ReadCounters : IDisposable
         var upTo = Math.Min(move.UpToSequence, last);
         var (lastRead, received) = connection.Command("SELECT last_read_seq, received FROM member_reads WHERE conversation_id = $c AND username = $u", transaction, c, u)
             .Query(r => (r.GetInt64(0), r.GetInt64(1))).FirstOrDefault();
-        if (upTo <= lastRead) return null;
+        if (move.Back ? upTo >= lastRead || upTo < 0 : upTo <= lastRead) return null;
         var readCount = connection.Command(
                 "SELECT ordinal FROM member_inbox WHERE conversation_id = $c AND username = $u AND sequence_number <= $upTo ORDER BY sequence_number DESC LIMIT 1",
                 transaction, c, u, ("$upTo", upTo))

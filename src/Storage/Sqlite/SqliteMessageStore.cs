@@ -90,7 +90,8 @@ internal sealed partial class SqliteMessageStore(string path, TimeProvider clock
         EditsMigration, ReactionsMigration,
         SearchMigration,
         StarsMigration,
-        ThreadCounters.ThreadsMigration, ThreadCounters.MentionsMigration, PinsMigration);
+        ThreadCounters.ThreadsMigration, ThreadCounters.MentionsMigration, PinsMigration,
+        PrivateReadsMigration, EpochsMigration);
 
     public Task<(Conversation Conversation, bool Created)> CreateConversationAsync(Conversation draft, CancellationToken cancellationToken = default) =>
         _db.WriteAsync((connection, tx) =>
@@ -103,9 +104,9 @@ internal sealed partial class SqliteMessageStore(string path, TimeProvider clock
                 if (existing is not null) return (LoadConversation(connection, existing, tx)!, false);
             }
             using (var insert = connection.Command(
-                       "INSERT INTO conversations (conversation_id, type, title, direct_key, created_by, created_at) VALUES ($id, $t, $title, $k, $by, $at)",
+                       "INSERT INTO conversations (conversation_id, type, title, direct_key, created_by, created_at, epoch) VALUES ($id, $t, $title, $k, $by, $at, $e)",
                        tx, ("$id", draft.ConversationId), ("$t", draft.Type), ("$title", draft.Title), ("$k", directKey),
-                       ("$by", draft.CreatedBy), ("$at", draft.CreatedAt.Iso())))
+                       ("$by", draft.CreatedBy), ("$at", draft.CreatedAt.Iso()), ("$e", Epochs.New())))
                 insert.ExecuteNonQuery();
             using var member = connection.Command("INSERT INTO conversation_members (conversation_id, username) VALUES ($c, $u)", tx,
                 ("$c", draft.ConversationId), ("$u", ""));
@@ -135,6 +136,12 @@ internal sealed partial class SqliteMessageStore(string path, TimeProvider clock
                 .Query(r => r.GetString(0)).ToList();
             return ids.Select(id => LoadConversation(connection, id, null)!).ToList();
         }));
+
+    public Task<IReadOnlyList<string>> GroupsOfAsync(string member, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<string>>(_db.Read(connection => connection.Command(
+                "SELECT m.conversation_id FROM conversation_members m JOIN conversations c ON c.conversation_id = m.conversation_id " +
+                "WHERE m.username = $u AND c.type = $g ORDER BY m.conversation_id", null, ("$u", member), ("$g", Conversation.Group))
+            .Query(r => r.GetString(0)).ToList()));
 
     private static Conversation? LoadConversation(SqliteConnection connection, string id, SqliteTransaction? tx)
     {

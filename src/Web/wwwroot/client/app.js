@@ -42,6 +42,9 @@ async function showChat() {
     remove: message => chat.remove(message.message_id),
     react: (message, emoji, on) => chat.react(message.message_id, emoji, on),
     reply: message => view.replyTo(message),
+    openThread: (message, from) => view.openThread(message, from),
+    sentInThread: chat.sentInThread,
+    markUnread: chat.markUnread,
     replyFields: chat.replyFields,
     search: chat.search,
     // A quote's original: read older pages until it is there.

@@ -9,7 +9,7 @@ import * as files from './files.js';
 import { loadLatest, loadOlder, loadUntil } from './history.js';
 import {
   state, reset, setConversations, addMessages, setLocalState, setStatus, setPresence, setTyping, setRead,
-  countUnread, setConnected, open, previewOf, historyLoaded, highestSeq, conversationName, findMessage,
+  countUnread, setConnected, open, previewOf, historyLoaded, highestSeq, conversationName, findMessage, threadReply,
 } from './store.js';
 
 let socket = null;
@@ -61,6 +61,7 @@ function onFrame(frame) {
       if (message.from !== state.me) socket.send({ type: 'ack', message_id: message.message_id });
       const known = state.conversations.has(message.conversation_id);
       const added = addMessages(message.conversation_id, [message]);
+      if (message.thread_root) threadReply(message.conversation_id, message);
       setTyping(message.conversation_id, message.from, false);
       // A conversation not seen before comes with its counts from the list.
       if (!known) refreshConversations().catch(() => {});
@@ -244,4 +245,15 @@ export async function upload(conversationId, file, onProgress) {
   const fileId = await files.upload(file, onProgress);
   await send(conversationId, { type: 'file', file_id: fileId },
     { payload: { type: 'file', file_id: fileId, file: { file_name: file.name, content_type: file.type, size: file.size } } });
+}
+
+/** Mark unread from this message on (issue 25): the cursor moves back; conversation.read brings the badge to every device. */
+export async function markUnread(message) {
+  await post(`/v1/conversations/${encodeURIComponent(message.conversation_id)}/unread`, { from_seq: message.sequence_number });
+  readSent.set(message.conversation_id, message.sequence_number - 1);
+}
+
+/** A reply sent in a thread: the sender gets no message.new for it, so it counts here at once. */
+export function sentInThread(conversationId, messageId, rootId, text) {
+  threadReply(conversationId, { message_id: messageId, conversation_id: conversationId, from: state.me, thread_root: rootId, payload: { type: 'text', text } });
 }

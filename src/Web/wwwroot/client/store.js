@@ -59,6 +59,8 @@ export function addMessages(conversationId, messages) {
   const added = [];
   for (const message of messages) {
     const known = entry.byId.get(message.message_id);
+    // A thread reply lives in its thread (views/thread.js), not the timeline, unless also sent to the conversation.
+    if (!known && message.thread_root && !message.also_to_conversation) continue;
     // An edit or delete can meet an older copy of the message (history read meanwhile): the higher version stands.
     if (known && message.version !== undefined && message.version < (known.version ?? 0)) continue;
     if (known) {
@@ -81,6 +83,24 @@ export function addMessages(conversationId, messages) {
   }
   emit('messages', { conversationId, added });
   return added;
+}
+
+const threadReplies = new Map(); // root message_id → the ids of its replies counted here
+
+/** A thread reply arrived (issue 25): its root, if loaded, counts it once, and the open thread panel shows it. */
+export function threadReply(conversationId, message) {
+  const seen = threadReplies.get(message.thread_root) ?? new Set();
+  threadReplies.set(message.thread_root, seen);
+  if (seen.has(message.message_id)) return;
+  seen.add(message.message_id);
+  const root = findMessage(conversationId, message.thread_root);
+  if (root) {
+    const summary = root.thread ?? { reply_count: 0, participants: [] };
+    const participants = summary.participants.includes(message.from) ? summary.participants : [...summary.participants, message.from];
+    addMessages(conversationId, [{ message_id: root.message_id,
+      thread: { reply_count: summary.reply_count + 1, last_reply_at: message.sent_at ?? new Date().toISOString(), participants } }]);
+  }
+  emit('thread-reply', { conversationId, message });
 }
 
 /**

@@ -5,6 +5,7 @@ import { events, state, messagesOf, conversationName, peerOf, typersIn } from '.
 import { createMessage, updateMessage } from './message.js';
 import { renderComposer } from './composer.js';
 import { groupDetails } from './group.js';
+import { threadPanel } from './thread.js';
 
 export function renderConversation(container, actions) {
   let elements = new Map();
@@ -18,12 +19,13 @@ export function renderConversation(container, actions) {
   const composer = h('div', { class: 'composer-area' });
   const empty = h('p', { class: 'placeholder' }, 'Choose a conversation, or start one with New chat.');
   const details = groupDetails(actions);
+  const threads = threadPanel(actions);
   const detailsButton = h('button', {
     type: 'button', class: 'details-button', 'aria-expanded': 'false',
     onclick: () => detailsButton.setAttribute('aria-expanded', String(details.toggle(state.openId))),
   }, 'Details');
   const pane = h('div', { class: 'pane', hidden: true },
-    h('header', { class: 'conversation-header' }, back, h('div', {}, title, presence), detailsButton), details.panel, list, jump, typing, composer);
+    h('header', { class: 'conversation-header' }, back, h('div', {}, title, presence), detailsButton), details.panel, list, jump, typing, composer, threads.panel);
   container.replaceChildren(empty, pane);
   const composerView = renderComposer(composer, actions);
 
@@ -108,6 +110,7 @@ export function renderConversation(container, actions) {
     empty.hidden = open;
     document.body.classList.toggle('conversation-open', open);
     details.hide();
+    threads.hide();
     detailsButton.setAttribute('aria-expanded', 'false');
     if (!open) return;
     renderHeader();
@@ -131,5 +134,5 @@ export function renderConversation(container, actions) {
     return true;
   }
 
-  return { focusComposer: () => composerView.focus(), replyTo: message => composerView.replyTo(message), showMessage };
+  return { focusComposer: () => composerView.focus(), replyTo: message => composerView.replyTo(message), showMessage, openThread: threads.open };
 }

@@ -17,7 +17,10 @@ export function messageActions(message, actions) {
   const react = h('button', { type: 'button', 'aria-expanded': 'false', onclick: () => togglePicker() }, 'React');
   const edit = h('button', { type: 'button', class: 'edit', onclick: () => startEdit() }, 'Edit');
   const remove = h('button', { type: 'button', class: 'delete', onclick: () => toggleConfirm(true) }, 'Delete');
-  const buttons = h('div', { class: 'action-buttons' }, reply, react, edit, remove);
+  // Issue 25: a thread of its own (a reply in a thread starts none), and mark unread from here on.
+  const inThread = h('button', { type: 'button', class: 'thread-button', onclick: () => actions.openThread(message, inThread) }, 'Reply in thread');
+  const unread = h('button', { type: 'button', class: 'mark-unread', onclick: () => run(() => actions.markUnread(message)) }, 'Mark unread');
+  const buttons = h('div', { class: 'action-buttons' }, reply, inThread, react, edit, remove, unread);
 
   const picker = h('div', { class: 'emoji-picker', role: 'group', 'aria-label': 'Choose a reaction', hidden: true },
     EMOJI.map(emoji => h('button', {
@@ -88,6 +91,12 @@ export function updateActions(bar, message) {
   bar.hidden = Boolean(message.deleted || message.local || !message.sequence_number);
   bar.querySelector('.edit').hidden = !(mine && message.payload?.type === 'text');
   bar.querySelector('.delete').hidden = !mine;
+  bar.querySelector('.mark-unread').hidden = mine;
+  const inThread = bar.querySelector('.thread-button');
+  inThread.hidden = Boolean(message.thread_root);
+  const count = message.thread?.reply_count ?? 0;
+  inThread.textContent = count ? `${count} ${count === 1 ? 'reply' : 'replies'}` : 'Reply in thread';
+  inThread.setAttribute('aria-label', count ? `Open thread, ${count} ${count === 1 ? 'reply' : 'replies'}` : 'Reply in thread');
 }
 
 /** An action that was refused says why on its message. */

@@ -29,6 +29,7 @@ export function createMessage(message, actions) {
     : null;
   const body = h('div', { class: 'bubble' },
     h('span', { class: 'author' }, mine ? 'You' : message.from, h('span', { class: 'visually-hidden' }, ': ')),
+    h('span', { class: 'mention-mark', hidden: true }, 'Mentions you'),
     quote,
     h('div', { class: 'content' }, message.deleted ? tombstone() : content(message)),
     h('span', { class: 'meta' }, h('span', { class: 'edited', hidden: true }, 'edited'), h('time', {}), mine ? h('span', { class: 'ticks', role: 'img' }) : null),
@@ -41,8 +42,14 @@ export function createMessage(message, actions) {
   return element;
 }
 
+/** Whether the message calls the reader: by name, or @here / @all. */
+const mentionsMe = message => (message.mentions ?? []).some(m => m === state.me || m === '@here' || m === '@all');
+
 export function updateMessage(element, message, actions) {
   if (message.payload?.type === 'system') return;
+  element.classList.toggle('mentions-me', mentionsMe(message));
+  const mark = element.querySelector('.mention-mark');
+  if (mark) mark.hidden = !mentionsMe(message);
   updateContent(element, message);
   updateQuote(element.querySelector('.reply-quote'), message.reply_quote);
   updateReactions(element.querySelector('.reactions'), message, actions);
