@@ -43,5 +43,8 @@ if [ "${total:-0}" -eq 0 ]; then
   echo "No test ran: that is a failure, not a pass." >&2
   status=1
 fi
+# The failed tests by name, last, where a reader of the log's tail sees them.
+cat "$results"/*.trx 2>/dev/null | grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' \
+  | grep -o 'testName="[^"]*"' | sed 's/^testName="\(.*\)"$/Failed: \1/'
 echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
 exit $status

@@ -6,6 +6,7 @@ namespace Chat.EndToEnd.Tests;
 /// Issue 15: the broker taken down (librdkafka mock's own fault injection) while a steady stream of
 /// messages runs, then brought back. A 202 is a promise; a 503 is the answer while it cannot be kept.
 /// </summary>
+[Collection(AloneCollection.Name)]
 public sealed class BrokerOutageUnderLoadTests
 {
     private static readonly TimeSpan ProduceTimeout = TimeSpan.FromMilliseconds(1500);
