@@ -34,6 +34,9 @@ internal sealed class ThreadsHandler(IMessageStore store, EventProducer producer
         if (await ReadableRootAsync(me, rootId, ct) is not { } found) return NoRoot(rootId);
         var (thread, stretches) = found;
         var replies = await store.GetThreadRepliesAsync(rootId, stretches, afterSeq, beforeSeq, size, ct);
+        // A reply stored between the two reads is in the page but not in the summary read before it: read the summary again,
+        // so its counts (replies, unread) never fall short of the replies shown with it.
+        if (replies.Count > 0 && replies[^1].SequenceNumber > thread.LastReplySeq) thread = await store.FindThreadAsync(rootId, me, ct) ?? thread;
         return new ThreadResponse(ThreadItem.Of(thread, me), replies.Select(r => PublicMessage.Of(r, me)).ToList(),
             replies.Count == size && beforeSeq is null ? replies[^1].SequenceNumber : null);
     }
