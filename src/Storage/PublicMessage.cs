@@ -34,13 +34,17 @@ public sealed record PublicMessage(
         IReadOnlyList<string> Each(IReadOnlyList<string> names) => names.Select(Name).Distinct().ToList();
         return this with
         {
-            From = Name(From), FromDeleted = deleted.Contains(From) ? true : null, To = Each(To),
+            From = Name(From),
+            FromDeleted = deleted.Contains(From) ? true : null,
+            To = Each(To),
             ReplyQuote = ReplyQuote is { } q ? q with { From = Name(q.From), FromDeleted = deleted.Contains(q.From) ? true : null } : null,
             Thread = Thread is { } t ? t with { Participants = Each(t.Participants) } : null,
             Payload = Payload is { } p
                 ? p with
                 {
-                    Actor = p.Actor is { } a ? Name(a) : null, Target = p.Target is { } g ? Name(g) : null, NewOwner = p.NewOwner is { } o ? Name(o) : null,
+                    Actor = p.Actor is { } a ? Name(a) : null,
+                    Target = p.Target is { } g ? Name(g) : null,
+                    NewOwner = p.NewOwner is { } o ? Name(o) : null,
                     Mentions = p.Mentions is { } m ? Each(m) : null,
                 }
                 : null,
