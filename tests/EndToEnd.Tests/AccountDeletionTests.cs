@@ -63,7 +63,7 @@ public sealed class AccountDeletionTests(AccountDeletionFixture fixture) : IClas
         Assert.Single(await keys.DevicesAsync("adgone"));
         Assert.Single(await mappings.ChannelMappingsAsync("adgone"));
         Assert.True(await blocks.HasBlockedAsync("adgone", "adblocked"));
-        Assert.Single((await webhooks.WebhooksAsync()).Where(w => w.Owner == "adgone"));
+        Assert.Single(await webhooks.WebhooksAsync(), w => w.Owner == "adgone");
 
         Assert.Equal(HttpStatusCode.NoContent, (await DeleteAccountAsync(gone)).StatusCode);
 
