@@ -2,7 +2,7 @@ using System.Net;
 
 namespace Chat.Web.Tests;
 
-/// <summary>The account menu (issue 24): the sessions listed and one ended, and the profile saved.</summary>
+/// <summary>The account menu (issue 24): the sessions listed and one ended, the profile saved, the account deleted; what others see of it then.</summary>
 [Collection(WebCollection.Name)]
 public sealed class AccountTests(WebFixture fixture)
 {
@@ -53,5 +53,27 @@ public sealed class AccountTests(WebFixture fixture)
         await Expect(People.MessageTexts(page)).ToHaveTextAsync(["goodbye for good"]);
         await Expect(page.GetByText("This account was deleted; the conversation is read-only.")).ToBeVisibleAsync();
         await Expect(page.GetByLabel("Message", new() { Exact = true })).ToBeHiddenAsync();
+    }
+
+    [SkippableFact]
+    public async Task The_account_menu_deletes_the_account_with_the_password()
+    {
+        Skip.If(fixture.SkipReason is not null, fixture.SkipReason);
+        await using var context = await fixture.NewPersonAsync();
+        var name = People.NewName("leaving");
+        var page = await People.SignUpAsync(context, name);
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Account" }).ClickAsync();
+        await page.GetByLabel("Password to confirm").FillAsync("not my password at all");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete account" }).ClickAsync();
+        await Expect(page.Locator(".delete-account [role=status]")).Not.ToBeEmptyAsync();
+        await Expect(page.GetByText($"Signed in as {name}")).ToBeVisibleAsync();
+
+        await page.GetByLabel("Password to confirm").FillAsync(People.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete account" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        var signIn = await fixture.Server.Client().PostJsonAsync("/v1/auth/token", new { grant_type = "password", username = name, password = People.Password });
+        Assert.Equal(HttpStatusCode.Unauthorized, signIn.StatusCode);
     }
 }
