@@ -3,7 +3,6 @@ using System.Text;
 using Chat.Shared.Events;
 using Chat.Shared.Kafka;
 using Chat.Storage;
-using Microsoft.Extensions.Options;
 using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
 
 namespace Chat.Frontend;
@@ -14,13 +13,11 @@ namespace Chat.Frontend;
 /// group's order (an owner's leaving hands the group on, <see cref="GroupRules"/>). The change's id is
 /// derived from the deletion, so a deletion read twice is the same change twice, which the Router stores once.
 /// </summary>
-internal sealed class AccountDepartures(
-    IMessageStore store, MessageSender sender, EventProducer producer, ConsumerMetrics metrics, IOptions<KafkaOptions> kafka, ILogger<AccountDepartures> logger)
-    : AccountDeletions(ConsumerGroup, kafka.Value, producer, metrics, logger)
+internal sealed class AccountDepartures(IMessageStore store, MessageSender sender) : IAccountDeletionHandler
 {
-    public const string ConsumerGroup = "chat-frontend-accounts";
+    public static string ConsumerGroup => "chat-frontend-accounts";
 
-    protected override async Task ForgetAsync(string username, DateTimeOffset deletedAt, CancellationToken cancellationToken)
+    public async Task ForgetAsync(string username, DateTimeOffset deletedAt, CancellationToken cancellationToken)
     {
         foreach (var conversationId in await store.GroupsOfAsync(username, cancellationToken))
         {

@@ -1,3 +1,4 @@
+using Chat.Auth;
 using Chat.Shared;
 using Chat.Shared.Http;
 using Chat.Storage;
@@ -5,7 +6,7 @@ using Chat.Storage;
 namespace Chat.Frontend;
 
 /// <summary>One conversation as its members see it (roles, when each joined), and each member's own archive of it.</summary>
-internal sealed class ConversationDetailsHandler(IMessageStore store)
+internal sealed class ConversationDetailsHandler(IMessageStore store, Attribution attribution)
 {
     public async Task<Outcome<ConversationDetails>> FindAsync(Caller caller, string conversationId, CancellationToken ct)
     {
@@ -16,9 +17,12 @@ internal sealed class ConversationDetailsHandler(IMessageStore store)
         var details = conversation.Members.Select(m => open.TryGetValue(m, out var i) ? new MemberDetail(m, i.Role, i.JoinedAt) : new MemberDetail(m, null, conversation.CreatedAt))
             .ToList();
         var found = new ConversationDetails(conversation.ConversationId, conversation.Type, conversation.Title, conversation.Members, details, conversation.CreatedAt);
-        if (caller.IsClient || await store.FindActivityAsync(conversationId, caller.Subject, ct) is not { } activity) return found;
-        var view = ConversationResponse.Of(activity);
-        return found with { UnreadCount = view.UnreadCount, LastReadSeq = view.LastReadSeq, LastMessage = view.LastMessage };
+        if (!caller.IsClient && await store.FindActivityAsync(conversationId, caller.Subject, ct) is { } activity)
+        {
+            var view = ConversationResponse.Of(activity);
+            found = found with { UnreadCount = view.UnreadCount, LastReadSeq = view.LastReadSeq, LastMessage = view.LastMessage };
+        }
+        return found.WithoutDeleted(await attribution.DeletedAmongAsync(found.NamesShown(), ct));
     }
 
     /// <summary>Hides (or shows again) the conversation in the actor's own list; it is theirs alone, so nothing goes on the log.</summary>

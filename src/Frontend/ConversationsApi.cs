@@ -74,12 +74,9 @@ internal static class ConversationsApi
         if (errors.Any) return errors.ToProblem();
         // Reactions carry "me" for the user reading (a client: for no one).
         var reader = http.User.Caller().Username?.ToLowerInvariant();
-        if (before > 0)
-            return (await handler.ReadBeforeAsync(http.User.Caller(), conversationId, before, size, ct)).ToResult(http.Response, earlier =>
-                TypedResults.Ok(new MessagePage(earlier.Messages.Select(m => PublicMessage.Of(m, reader)).ToList(), null,
-                    earlier.MoreBefore ? earlier.Messages[0].SequenceNumber : null, earlier.Epoch)));
-        return (await handler.ReadAsync(http.User.Caller(), conversationId, after, size, ct)).ToResult(http.Response, later =>
-            TypedResults.Ok(new MessagePage(later.Messages.Select(m => PublicMessage.Of(m, reader)).ToList(),
-                later.Messages.Count > 0 ? later.Messages[^1].SequenceNumber : after, Epoch: later.Epoch)));
+        var page = before > 0
+            ? await handler.ReadBeforeAsync(http.User.Caller(), reader, conversationId, before, size, ct)
+            : await handler.ReadAsync(http.User.Caller(), reader, conversationId, after, size, ct);
+        return page.ToResult(http.Response, found => TypedResults.Ok(found));
     }
 }

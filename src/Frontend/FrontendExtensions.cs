@@ -39,7 +39,7 @@ public static class FrontendExtensions
         builder.Services.TryAddSingleton<ChangeMessageHandler>();
         builder.Services.TryAddSingleton<ConversationDetailsHandler>();
         builder.Services.AddHostedService<ConversationCacheEviction>();
-        builder.Services.AddHostedService<AccountDepartures>();
+        builder.Services.AddAccountDeletions<AccountDepartures>();
         builder.Services.TryAddSingleton<MarkReadHandler>();
         builder.Services.TryAddSingleton<MarkUnreadHandler>();
         builder.Services.TryAddSingleton<ReadReceiptsHandler>();

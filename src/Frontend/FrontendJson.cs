@@ -8,10 +8,22 @@ public sealed record CreateConversationRequest(string? Type, List<string?>? Memb
 /// <param name="MentionCount">In a list: unread messages that mention the member (issue 25).</param>
 /// <param name="ThreadUnreadCount">In a list: unread replies in the threads the member follows, kept apart from <paramref name="UnreadCount"/>.</param>
 /// <param name="UnreadCount">In a list (and wherever a member's view is shown): what the member has not read (<see cref="IReadCursorStore"/>).</param>
+/// <param name="PeerDeleted">A direct conversation whose other member deleted their account: read-only, <paramref name="Members"/> only the reader.</param>
 public sealed record ConversationResponse(string ConversationId, string Type, IReadOnlyList<string> Members, string? Title, DateTimeOffset CreatedAt,
     long? UnreadCount = null, long? LastReadSeq = null, LastMessageResponse? LastMessage = null, DateTimeOffset? LastActivityAt = null,
-    long? MentionCount = null, long? ThreadUnreadCount = null)
+    long? MentionCount = null, long? ThreadUnreadCount = null, bool? PeerDeleted = null)
 {
+    /// <summary>Every name the answer shows, for <see cref="Chat.Auth.Attribution.DeletedAmongAsync"/>.</summary>
+    public IEnumerable<string> NamesShown() => LastMessage is { } m ? Members.Append(m.From) : Members;
+
+    /// <summary>Without the deleted accounts among its members (docs/api.md, "Deleted accounts"); their last message from "deleted user".</summary>
+    public ConversationResponse WithoutDeleted(IReadOnlySet<string> deleted) => deleted.Count == 0 ? this : this with
+    {
+        Members = Members.Where(m => !deleted.Contains(m)).ToList(),
+        PeerDeleted = Type == Conversation.Direct && Members.Any(deleted.Contains) ? true : null,
+        LastMessage = LastMessage is { } m && deleted.Contains(m.From) ? m with { From = PublicMessage.DeletedUser } : LastMessage,
+    };
+
     public static ConversationResponse Of(Conversation c) => new(c.ConversationId, c.Type, c.Members, c.Title, c.CreatedAt);
 
     /// <summary>As its member sees it: with their read state and the newest message.</summary>
@@ -52,7 +64,19 @@ public sealed record ConversationPage(IReadOnlyList<ConversationResponse> Items,
 /// </summary>
 public sealed record ConversationDetails(
     string ConversationId, string Type, string? Title, IReadOnlyList<string> Members, IReadOnlyList<MemberDetail> MemberDetails, DateTimeOffset CreatedAt,
-    long? UnreadCount = null, long? LastReadSeq = null, LastMessageResponse? LastMessage = null);
+    long? UnreadCount = null, long? LastReadSeq = null, LastMessageResponse? LastMessage = null, bool? PeerDeleted = null)
+{
+    public IEnumerable<string> NamesShown() => LastMessage is { } m ? Members.Append(m.From) : Members;
+
+    /// <summary>As <see cref="ConversationResponse.WithoutDeleted"/>, the member details too.</summary>
+    public ConversationDetails WithoutDeleted(IReadOnlySet<string> deleted) => deleted.Count == 0 ? this : this with
+    {
+        Members = Members.Where(m => !deleted.Contains(m)).ToList(),
+        MemberDetails = MemberDetails.Where(m => !deleted.Contains(m.Username)).ToList(),
+        PeerDeleted = Type == Conversation.Direct && Members.Any(deleted.Contains) ? true : null,
+        LastMessage = LastMessage is { } m && deleted.Contains(m.From) ? m with { From = PublicMessage.DeletedUser } : LastMessage,
+    };
+}
 
 /// <param name="Role">Null (left out) in a direct conversation: it has no roles.</param>
 public sealed record MemberDetail(string Username, string? Role, DateTimeOffset JoinedAt);

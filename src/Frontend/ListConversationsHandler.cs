@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Text;
+using Chat.Auth;
 using Chat.Shared;
 using Chat.Shared.Http;
 using Chat.Storage;
@@ -10,7 +11,7 @@ namespace Chat.Frontend;
 /// One page of a member's conversations, the most recently active first, each with the member's
 /// unread count, read cursor and the newest message: a user's own, or a member's that a client may act for.
 /// </summary>
-internal sealed class ListConversationsHandler(IMessageStore store)
+internal sealed class ListConversationsHandler(IMessageStore store, Attribution attribution)
 {
     /// <param name="member">Whose; null for the calling user.</param>
     public async Task<Outcome<ConversationPage>> ListAsync(Caller caller, string? member, ActivityCursor? cursor, int size, CancellationToken ct)
@@ -21,11 +22,13 @@ internal sealed class ListConversationsHandler(IMessageStore store)
         var page = await store.ListByActivityAsync(whose, cursor, size + 1, ct);
         var items = page.Take(size).ToList();
         var badges = await store.BadgesAsync(whose, items.Select(i => i.Conversation.ConversationId).ToList(), ct);
-        return new ConversationPage(items.Select(i => ConversationResponse.Of(i) with
+        var shown = items.Select(i => ConversationResponse.Of(i) with
         {
             MentionCount = badges.GetValueOrDefault(i.Conversation.ConversationId)?.MentionCount ?? 0,
             ThreadUnreadCount = badges.GetValueOrDefault(i.Conversation.ConversationId)?.ThreadUnreadCount ?? 0,
-        }).ToList(),
+        }).ToList();
+        var deleted = await attribution.DeletedAmongAsync(shown.SelectMany(c => c.NamesShown()), ct);
+        return new ConversationPage(shown.Select(c => c.WithoutDeleted(deleted)).ToList(),
             page.Count > size ? ConversationCursor.Encode(items[^1].Cursor) : null);
     }
 }

@@ -1,3 +1,4 @@
+using Chat.Auth;
 using Chat.Shared;
 using Chat.Shared.Http;
 using Chat.Storage;
@@ -65,7 +66,7 @@ public sealed record PinItem(PublicMessage Message, string PinnedBy, DateTimeOff
 public sealed record PinList(IReadOnlyList<PinItem> Items);
 
 /// <summary>The pins that have not expired, of the messages the reader may read (within their membership).</summary>
-internal sealed class PinsHandler(IMessageStore store, TimeProvider clock)
+internal sealed class PinsHandler(IMessageStore store, Attribution attribution, TimeProvider clock)
 {
     public async Task<Outcome<PinList>> ListAsync(Caller caller, string conversationId, string? member, CancellationToken ct)
     {
@@ -75,7 +76,10 @@ internal sealed class PinsHandler(IMessageStore store, TimeProvider clock)
         var stretches = (await store.MembershipAsync(conversationId, ct)).Where(i => i.Username == reader).ToList();
         if (stretches.Count == 0) return new Refusal.NotFound("conversation_id", $"No conversation '{conversationId}' that '{reader}' is in.");
         var pins = await store.PinsAsync(conversationId, clock.GetUtcNow(), ct);
-        return new PinList(pins.Where(p => stretches.Any(i => i.Contains(p.Message.SequenceNumber)))
-            .Select(p => new PinItem(PublicMessage.Of(p.Message, caller.Username?.ToLowerInvariant()), p.PinnedBy, p.PinnedAt, p.ExpiresAt)).ToList());
+        var readable = pins.Where(p => stretches.Any(i => i.Contains(p.Message.SequenceNumber))).ToList();
+        var messages = readable.Select(p => PublicMessage.Of(p.Message, caller.Username?.ToLowerInvariant())).ToList();
+        var gone = await attribution.DeletedAmongAsync(messages.SelectMany(m => m.NamesShown()).Concat(readable.Select(p => p.PinnedBy)), ct);
+        return new PinList(readable.Select((p, i) => new PinItem(messages[i].Attributed(gone),
+            gone.Contains(p.PinnedBy) ? PublicMessage.DeletedUser : p.PinnedBy, p.PinnedAt, p.ExpiresAt)).ToList());
     }
 }

@@ -1,3 +1,4 @@
+using Chat.Auth;
 using Chat.Shared;
 using Chat.Shared.Http;
 using Chat.Storage;
@@ -12,7 +13,7 @@ public sealed record SearchRequest(IReadOnlyList<string> Words, string? Member, 
 /// Search in what the reader may read (docs/api.md, "Search"): their conversations, each within their
 /// membership, so a member removed from a group finds nothing said after their removal.
 /// </summary>
-internal sealed class SearchMessagesHandler(IMessageStore store)
+internal sealed class SearchMessagesHandler(IMessageStore store, Attribution attribution)
 {
     public async Task<Outcome<SearchPage>> SearchAsync(Caller caller, SearchRequest request, CancellationToken ct)
     {
@@ -28,7 +29,9 @@ internal sealed class SearchMessagesHandler(IMessageStore store)
         // One more than a page: whether there is a next one.
         var hits = await store.SearchAsync(query, request.After, request.Size + 1, ct);
         var items = hits.Take(request.Size).ToList();
-        return new SearchPage(items.Select(h => new SearchResult(PublicMessage.Of(h.Message, reader), h.Snippet, h.Highlights)).ToList(),
+        var messages = items.Select(h => PublicMessage.Of(h.Message, reader)).ToList();
+        var deleted = await attribution.DeletedInAsync(messages, ct);
+        return new SearchPage(items.Select((h, i) => new SearchResult(messages[i].Attributed(deleted), h.Snippet, h.Highlights)).ToList(),
             hits.Count > request.Size ? PageCursor.EncodeSearch(items[^1].Message.MessageId) : null);
     }
 }

@@ -16,7 +16,7 @@ namespace Chat.Frontend;
 /// harmless retry; taken by another message this process can see (stored, or accepted here) it is a 409.
 /// </summary>
 internal sealed class SendMessageHandler(
-    ConversationCache conversations, MessageSender sender, Allowances allowances, IBlockDirectory blocks, AcceptedMessages accepted, IFileDirectory metadata, IMessageStore store, TimeProvider clock,
+    ConversationCache conversations, MessageSender sender, Allowances allowances, IBlockDirectory blocks, IUserDirectory users, AcceptedMessages accepted, IFileDirectory metadata, IMessageStore store, TimeProvider clock,
     IOptions<MentionsOptions> mentionLimits, ILogger<SendMessageHandler> logger)
 {
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
@@ -70,6 +70,9 @@ internal sealed class SendMessageHandler(
         // Into a direct conversation only while the other member has not blocked the sender; groups flow as before (issue 16).
         if (conversation.Type == Conversation.Direct && conversation.Members.FirstOrDefault(m => m != from) is { } other && await blocks.HasBlockedAsync(other, from, ct))
             return new Refusal.Forbidden("to", $"'{other}' does not accept messages from '{from}'.");
+        // A direct conversation with a deleted account is read-only: no one would ever receive what is sent.
+        if (conversation.Type == Conversation.Direct && conversation.Members.FirstOrDefault(m => m != from) is { } peer && (await users.DeletedUsersAsync([peer], ct)).Count > 0)
+            return new Refusal.Forbidden("to", "The other member deleted their account: the conversation is read-only.");
         var errors = new ValidationErrors();
         ThreadAndMentionRules.CheckShape(body, mentionLimits.Value, errors);
         var recipients = SendMessageRules.Recipients(body, conversation, from, errors);

@@ -1,3 +1,4 @@
+using Chat.Auth;
 using Chat.Shared;
 using Chat.Shared.Http;
 using Chat.Storage;
@@ -8,7 +9,7 @@ namespace Chat.Frontend;
 /// A user's stars (docs/api.md, "Stars"): their own and private, on messages they can read (within
 /// their membership); for users only, as blocks are (a client acts on messages, not on what a person keeps).
 /// </summary>
-internal sealed class StarsHandler(IMessageStore store)
+internal sealed class StarsHandler(IMessageStore store, Attribution attribution)
 {
     private static readonly Refusal.Forbidden NotAUser = new("Authorization", "Stars are a user's own: call with a user's token.");
 
@@ -33,7 +34,8 @@ internal sealed class StarsHandler(IMessageStore store)
         // One more than a page: whether there is a next one.
         var page = await store.StarredAsync(me, after, size + 1, ct);
         var items = page.Take(size).ToList();
-        return new StarredPage(items.Select(s => new StarredItem(PublicMessage.Of(s.Message, me), s.StarredAt)).ToList(),
+        var messages = await attribution.OfAsync(items.Select(s => PublicMessage.Of(s.Message, me)).ToList(), ct);
+        return new StarredPage(items.Select((s, i) => new StarredItem(messages[i], s.StarredAt)).ToList(),
             page.Count > size ? PageCursor.Encode(items[^1].Cursor) : null);
     }
 

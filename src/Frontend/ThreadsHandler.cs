@@ -1,3 +1,4 @@
+using Chat.Auth;
 using Chat.Shared;
 using Chat.Shared.Events;
 using Chat.Shared.Http;
@@ -12,7 +13,7 @@ namespace Chat.Frontend;
 /// in, within their membership. Following and thread cursors are a user's own, as stars are. A thread
 /// cursor moves through the same read receipt a socket's <c>read</c> frame with <c>thread_root</c> produces.
 /// </summary>
-internal sealed class ThreadsHandler(IMessageStore store, EventProducer producer, TimeProvider clock)
+internal sealed class ThreadsHandler(IMessageStore store, Attribution attribution, EventProducer producer, TimeProvider clock)
 {
     private static readonly Refusal.Forbidden NotAUser = new("Authorization", "Threads are read, followed and marked read by a user: call with a user's token.");
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
@@ -25,7 +26,9 @@ internal sealed class ThreadsHandler(IMessageStore store, EventProducer producer
         // One more than a page: whether there is a next one.
         var page = await store.ListThreadsAsync(conversationId, me, stretches, beforeReplySeq, size + 1, ct);
         var items = page.Take(size).ToList();
-        return new ThreadPage(items.Select(t => ThreadItem.Of(t, me)).ToList(), page.Count > size ? items[^1].LastReplySeq.ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
+        var threads = items.Select(t => ThreadItem.Of(t, me)).ToList();
+        var deleted = await attribution.DeletedInAsync(threads.Select(t => t.Root), ct);
+        return new ThreadPage(threads.Select(t => t with { Root = t.Root.Attributed(deleted) }).ToList(), page.Count > size ? items[^1].LastReplySeq.ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
     }
 
     public async Task<Outcome<ThreadResponse>> ReadAsync(Caller caller, string rootId, long? afterSeq, long? beforeSeq, int size, CancellationToken ct)
@@ -37,7 +40,9 @@ internal sealed class ThreadsHandler(IMessageStore store, EventProducer producer
         // A reply stored between the two reads is in the page but not in the summary read before it: read the summary again,
         // so its counts (replies, unread) never fall short of the replies shown with it.
         if (replies.Count > 0 && replies[^1].SequenceNumber > thread.LastReplySeq) thread = await store.FindThreadAsync(rootId, me, ct) ?? thread;
-        return new ThreadResponse(ThreadItem.Of(thread, me), replies.Select(r => PublicMessage.Of(r, me)).ToList(),
+        var item = ThreadItem.Of(thread, me);
+        var shown = await attribution.OfAsync([item.Root, .. replies.Select(r => PublicMessage.Of(r, me))], ct);
+        return new ThreadResponse(item with { Root = shown[0] }, shown.Skip(1).ToList(),
             replies.Count == size && beforeSeq is null ? replies[^1].SequenceNumber : null);
     }
 

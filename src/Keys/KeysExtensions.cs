@@ -18,7 +18,7 @@ public static class KeysExtensions
         builder.AddRateLimits();
         builder.AddPresencePorts();
         builder.AddKafka(); // account deletions (chat.accounts)
-        builder.Services.AddHostedService<AccountEndings>();
+        builder.Services.AddAccountDeletions<AccountEndings>();
         builder.Services.AddValidatedOptions<KeysOptions>(KeysOptions.Section);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<KeyDirectoryHandler>();

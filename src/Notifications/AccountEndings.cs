@@ -1,6 +1,5 @@
 using Chat.Notifications.Storage;
 using Chat.Shared.Kafka;
-using Microsoft.Extensions.Options;
 
 namespace Chat.Notifications;
 
@@ -8,13 +7,11 @@ namespace Chat.Notifications;
 /// A deleted account's push devices go, every one: its sessions' endings already take most of them
 /// (<see cref="SessionEndings"/>), this takes the rest whatever session registered them.
 /// </summary>
-internal sealed class AccountEndings(
-    INotificationStore store, EventProducer producer, ConsumerMetrics metrics, IOptions<KafkaOptions> kafka, ILogger<AccountEndings> logger)
-    : AccountDeletions(ConsumerGroup, kafka.Value, producer, metrics, logger)
+internal sealed class AccountEndings(INotificationStore store) : IAccountDeletionHandler
 {
-    public const string ConsumerGroup = "chat-notifications-accounts";
+    public static string ConsumerGroup => "chat-notifications-accounts";
 
-    protected override async Task ForgetAsync(string username, DateTimeOffset deletedAt, CancellationToken cancellationToken)
+    public async Task ForgetAsync(string username, DateTimeOffset deletedAt, CancellationToken cancellationToken)
     {
         foreach (var device in await store.DevicesAsync(username, cancellationToken))
             await store.DeleteDeviceAsync(username, device.DeviceId, cancellationToken);

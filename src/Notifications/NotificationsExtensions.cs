@@ -40,7 +40,7 @@ public static class NotificationsExtensions
         builder.Services.AddHostedService<NotificationWorker>();
         builder.Services.AddHostedService<PushDispatcher>();
         builder.Services.AddHostedService<SessionEndings>();
-        builder.Services.AddHostedService<AccountEndings>();
+        builder.Services.AddAccountDeletions<AccountEndings>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, NotificationsJsonContext.Default));
         return builder;
     }

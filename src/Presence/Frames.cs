@@ -10,11 +10,11 @@ public static class Frames
     public static byte[] MessageNew(StoredMessage m) => Serialize(new MessageNewFrame(FrameTypes.MessageNew, PublicMessage.Of(m)));
 
     /// <summary>From the store, for one reader: the message as it is now, with the reactions' <c>me</c> as they see it.</summary>
-    public static byte[] MessageNew(StoredMessage m, string reader) => Serialize(new MessageNewFrame(FrameTypes.MessageNew, PublicMessage.Of(m, reader)));
+    public static byte[] MessageNew(PublicMessage shown) => Serialize(new MessageNewFrame(FrameTypes.MessageNew, shown));
 
     /// <summary>An edit (<c>message.updated</c>) or a delete (<c>message.deleted</c>, the message a tombstone), for one reader.</summary>
-    public static byte[] MessageChanged(StoredMessage m, string reader) =>
-        Serialize(new MessageNewFrame(m.DeletedAt is null ? FrameTypes.MessageUpdated : FrameTypes.MessageDeleted, PublicMessage.Of(m, reader)));
+    public static byte[] MessageChanged(PublicMessage shown) =>
+        Serialize(new MessageNewFrame(shown.DeletedAt is null ? FrameTypes.MessageUpdated : FrameTypes.MessageDeleted, shown));
 
     /// <summary>A reaction added or removed by <paramref name="username"/>, with the message's reactions after it as <paramref name="reader"/> sees them.</summary>
     public static byte[] MessageReaction(StoredMessage m, string username, string emoji, bool added, string reader) =>

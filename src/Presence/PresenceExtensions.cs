@@ -57,6 +57,7 @@ public static class PresenceExtensions
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton<LocalConnections>();
         builder.Services.TryAddSingleton<ClientFrameHandler>();
+        builder.Services.TryAddSingleton<StoredMessageFrames>();
         builder.Services.TryAddSingleton<PresenceAnnouncer>();
         builder.Services.TryAddSingleton<WebSocketGateway>();
         builder.Services.AddHostedService<GatewayNode>();

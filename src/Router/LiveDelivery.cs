@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Chat.Auth;
 using Chat.Presence;
 using Chat.Shared;
 using Chat.Storage;
@@ -8,9 +9,10 @@ namespace Chat.Router;
 /// <summary>
 /// Hands stored messages to their recipients' sockets and status changes to their senders',
 /// wherever those are connected. Best effort by design: a push that finds no one leaves the
-/// message pending in the store, and the client gets it on connect or with <c>sync</c>.
+/// message pending in the store, and the client gets it on connect or with <c>sync</c>. A deleted account
+/// in a frame reads "deleted user", as in history (<see cref="Attribution"/>).
 /// </summary>
-internal sealed class LiveDelivery(LivePush live, TimeProvider clock, IMeterFactory meters, ILogger<LiveDelivery> logger)
+internal sealed class LiveDelivery(LivePush live, Attribution attribution, TimeProvider clock, IMeterFactory meters, ILogger<LiveDelivery> logger)
 {
     private readonly Histogram<double> _pushedLatency = meters.CreateChatMeter().CreateHistogram<double>(
         "chat.message.pushed_latency", "s", "From the Frontend's accept (POST) to the hand-off to the recipients' WebSocket nodes");
@@ -18,7 +20,8 @@ internal sealed class LiveDelivery(LivePush live, TimeProvider clock, IMeterFact
     public async Task NewMessagesAsync(IReadOnlyList<StoredMessage> messages, CancellationToken cancellationToken)
     {
         var app = messages.Where(m => m.Channels.Contains(Channels.App)).ToList();
-        await SendAsync(app.Select(m => new Push(m.To, Frames.MessageNew(m), new PushedMessage(m.MessageId, m.ConversationId, m.SequenceNumber))).ToList(),
+        var shown = await attribution.OfAsync(app.Select(PublicMessage.Of).ToList(), cancellationToken);
+        await SendAsync(app.Select((m, i) => new Push(m.To, Frames.MessageNew(shown[i]), new PushedMessage(m.MessageId, m.ConversationId, m.SequenceNumber))).ToList(),
             cancellationToken);
         var now = clock.GetUtcNow();
         foreach (var m in app) _pushedLatency.Record((now - m.AcceptedAt).TotalSeconds);
@@ -33,10 +36,17 @@ internal sealed class LiveDelivery(LivePush live, TimeProvider clock, IMeterFact
     /// An edit, delete or reaction applied: to every socket of each of <paramref name="audience"/> (the actor's other
     /// devices too), one frame per reader so each carries the reactions' <c>me</c> as that reader sees it.
     /// </summary>
-    public Task MessageChangedAsync(string kind, string actor, string emoji, StoredMessage message, IReadOnlyList<string> audience, CancellationToken cancellationToken) =>
-        SendAsync(audience.Select(reader => new Push([reader], MessageChangeKinds.IsReaction(kind)
-            ? Frames.MessageReaction(message, actor, emoji, kind == MessageChangeKinds.ReactionAdded, reader)
-            : Frames.MessageChanged(message, reader))).ToList(), cancellationToken);
+    public async Task MessageChangedAsync(string kind, string actor, string emoji, StoredMessage message, IReadOnlyList<string> audience, CancellationToken cancellationToken)
+    {
+        if (MessageChangeKinds.IsReaction(kind))
+        {
+            await SendAsync(audience.Select(reader => new Push([reader], Frames.MessageReaction(message, actor, emoji, kind == MessageChangeKinds.ReactionAdded, reader))).ToList(),
+                cancellationToken);
+            return;
+        }
+        var deleted = await attribution.DeletedInAsync([PublicMessage.Of(message)], cancellationToken);
+        await SendAsync(audience.Select(reader => new Push([reader], Frames.MessageChanged(PublicMessage.Of(message, reader).Attributed(deleted)))).ToList(), cancellationToken);
+    }
 
     /// <summary>One frame to every socket of <paramref name="username"/>.</summary>
     public Task ToUserAsync(string username, byte[] frame, CancellationToken cancellationToken) => SendAsync([new Push([username], frame)], cancellationToken);

@@ -16,6 +16,7 @@ public static class RouterExtensions
     {
         builder.AddMessageStore();
         builder.AddChannelDirectory();
+        builder.AddUserDirectory();
         builder.AddFileDirectory();
         builder.AddKafka();
         builder.AddPresencePorts();

@@ -11,8 +11,46 @@ public sealed record PublicMessage(
     string MessageId, string ConversationId, long SequenceNumber, string From, IReadOnlyList<string> To,
     IReadOnlyList<string> Channels, PublicPayload? Payload, DateTimeOffset SentAt, long Version = 1, DateTimeOffset? EditedAt = null,
     bool? Deleted = null, DateTimeOffset? DeletedAt = null, string? ReplyTo = null, PublicReplyQuote? ReplyQuote = null,
-    IReadOnlyList<PublicReaction>? Reactions = null, string? ThreadRoot = null, bool? AlsoSendToConversation = null, PublicThread? Thread = null)
+    IReadOnlyList<PublicReaction>? Reactions = null, string? ThreadRoot = null, bool? AlsoSendToConversation = null, PublicThread? Thread = null,
+    bool? FromDeleted = null)
 {
+    /// <summary>What a deleted account is called wherever a message names it (docs/api.md, "Deleted accounts").</summary>
+    public const string DeletedUser = "deleted user";
+
+    /// <summary>Every username the message shows: its sender, recipients, quote, thread, system event and mentions.</summary>
+    public IEnumerable<string> NamesShown() =>
+        new[] { From, ReplyQuote?.From, Payload?.Actor, Payload?.Target, Payload?.NewOwner }.OfType<string>()
+            .Concat(To).Concat(Thread?.Participants ?? []).Concat(Payload?.Mentions ?? []);
+
+    /// <summary>
+    /// The message as readers see it once some of its people deleted their accounts: each of <paramref name="deleted"/>
+    /// reads <see cref="DeletedUser"/>, and a deleted sender adds <c>from_deleted</c>. The store keeps the names (they
+    /// stay reserved), so this is decided at each read and a deletion needs no rewrite of history.
+    /// </summary>
+    public PublicMessage Attributed(IReadOnlySet<string> deleted)
+    {
+        if (deleted.Count == 0 || !NamesShown().Any(deleted.Contains)) return this;
+        string Name(string n) => deleted.Contains(n) ? DeletedUser : n;
+        IReadOnlyList<string> Each(IReadOnlyList<string> names) => names.Select(Name).Distinct().ToList();
+        return this with
+        {
+            From = Name(From),
+            FromDeleted = deleted.Contains(From) ? true : null,
+            To = Each(To),
+            ReplyQuote = ReplyQuote is { } q ? q with { From = Name(q.From), FromDeleted = deleted.Contains(q.From) ? true : null } : null,
+            Thread = Thread is { } t ? t with { Participants = Each(t.Participants) } : null,
+            Payload = Payload is { } p
+                ? p with
+                {
+                    Actor = p.Actor is { } a ? Name(a) : null,
+                    Target = p.Target is { } g ? Name(g) : null,
+                    NewOwner = p.NewOwner is { } o ? Name(o) : null,
+                    Mentions = p.Mentions is { } m ? Each(m) : null,
+                }
+                : null,
+        };
+    }
+
     /// <param name="reader">Whose <c>me</c> the reactions carry (null: no one's).</param>
     public static PublicMessage Of(StoredMessage m, string? reader) => new(m.MessageId, m.ConversationId, m.SequenceNumber, m.From, m.To, m.Channels,
         m.DeletedAt is null ? PublicPayload.Of(m.Payload) with { Mentions = m.Mentions is { Count: > 0 } mentions ? mentions : null } : null, m.SentAt, m.Version, m.EditedAt, m.DeletedAt is null ? null : true, m.DeletedAt,
@@ -27,7 +65,7 @@ public sealed record PublicMessage(
 public sealed record PublicThread(long ReplyCount, DateTimeOffset LastReplyAt, IReadOnlyList<string> Participants);
 
 /// <summary>The quote of the message a reply answers: its sender and the start of its text; only <c>deleted</c> once it is deleted.</summary>
-public sealed record PublicReplyQuote(string From, string? Text, bool? Deleted);
+public sealed record PublicReplyQuote(string From, string? Text, bool? Deleted, bool? FromDeleted = null);
 
 public sealed record PublicReaction(string Emoji, int Count, bool Me)
 {

@@ -29,7 +29,7 @@ public static class WebhooksExtensions
             });
         builder.Services.AddHostedService<WebhookFanout>();
         builder.Services.AddHostedService<ConversationWebhookFanout>();
-        builder.Services.AddHostedService<AccountEndings>();
+        builder.Services.AddAccountDeletions<AccountEndings>();
         builder.Services.AddHostedService<WebhookDispatcher>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, WebhooksJsonContext.Default));
         return builder;

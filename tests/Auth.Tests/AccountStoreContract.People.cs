@@ -41,6 +41,9 @@ public abstract partial class AccountStoreContract
         Assert.True(deleted!.IsDeleted);
         Assert.Empty(await NamesFoundAsync(store, "pat"));
         Assert.Empty(await store.ExistingUsersAsync(["pat"]));
+        Assert.True(await store.TryCreateUserAsync(new User("lee", "Lee", "h", At)));
+        Assert.Equal(["pat"], (await store.DeletedUsersAsync(["PAT", "lee", "nobody"])).Select(n => n.ToLowerInvariant()));
+        Assert.Empty(await store.DeletedUsersAsync([]));
         Assert.False(await store.TryCreateUserAsync(new User("pat", "Pat Again", "h", At)));
     }
 

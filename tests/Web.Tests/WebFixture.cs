@@ -21,6 +21,11 @@ public sealed class WebFixture : IAsyncLifetime
     public IBrowser Browser { get; private set; } = null!;
     public Uri Gateway { get; private set; } = null!;
 
+    /// <summary>An admin (<c>Auth:Admins</c>), for what only an admin can do, such as a temporary password.</summary>
+    public ApiClient Admin { get; private set; } = null!;
+
+    private const string AdminName = "webadmin";
+
     /// <summary>Set when Chromium is missing outside CI (under CI=true that fails the fixture instead).</summary>
     public string? SkipReason { get; private set; }
 
@@ -35,7 +40,8 @@ public sealed class WebFixture : IAsyncLifetime
         }
         Assertions.SetDefaultExpectTimeout(15_000);
         // The notifications test registers a loopback push endpoint (the browser's own push service is not reachable here).
-        Server = await ChatServer.StartAsync(new Dictionary<string, string?> { ["Notifications:AllowInsecureTargets"] = "true" });
+        Server = await ChatServer.StartAsync(new Dictionary<string, string?> { ["Notifications:AllowInsecureTargets"] = "true", ["Auth:Admins:0"] = AdminName });
+        Admin = await Server.Client().SignUpAsync(AdminName);
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await Playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Args = ["--no-sandbox", "--ignore-certificate-errors"] }); // the gateway's certificate is self-signed; a service worker script is fetched past IgnoreHTTPSErrors
         await StartGatewayAsync();

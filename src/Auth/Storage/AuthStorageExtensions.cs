@@ -16,6 +16,7 @@ public static class AuthStorageExtensions
             _ => sp => new SqliteAccountStore(sp.DataFile("auth.db"), sp.DataFile(StorageExtensions.LegacyMetadataFile), sp.GetRequiredService<TimeProvider>()),
         }, (store, ct) => store.FindUserAsync("health-probe", ct));
         builder.Services.TryAddSingleton<IUserDirectory>(sp => sp.GetRequiredService<IAccountStore>());
+        builder.Services.TryAddSingleton<Attribution>();
         return builder;
     }
 

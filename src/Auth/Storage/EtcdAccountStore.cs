@@ -61,6 +61,12 @@ internal sealed partial class EtcdAccountStore : IAccountStore, IDisposable
         return found.OfType<User>().Where(u => !u.IsDeleted).Select(u => u.Username).ToHashSet(StringComparer.OrdinalIgnoreCase);
     }
 
+    public async Task<IReadOnlySet<string>> DeletedUsersAsync(IEnumerable<string> usernames, CancellationToken cancellationToken = default)
+    {
+        var found = await Task.WhenAll(usernames.Select(u => u.ToLowerInvariant()).Distinct().Select(u => FindUserAsync(u, cancellationToken)));
+        return found.OfType<User>().Where(u => u.IsDeleted).Select(u => u.Username.ToLowerInvariant()).ToHashSet(StringComparer.OrdinalIgnoreCase);
+    }
+
     /// <summary>Names are case-insensitive: the key uses the lower-case form.</summary>
     private string KeyOf(string username) => _users + username.ToLowerInvariant();
 

@@ -10,6 +10,12 @@ public interface IUserDirectory
 {
     /// <summary>Which of <paramref name="usernames"/> are registered (and not deleted since).</summary>
     Task<IReadOnlySet<string>> ExistingUsersAsync(IEnumerable<string> usernames, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Which of <paramref name="usernames"/> belong to deleted accounts (a case-insensitive set). A deleted name is never
+    /// registered again, so a name once in this set stays in it; a name never registered is in neither set.
+    /// </summary>
+    Task<IReadOnlySet<string>> DeletedUsersAsync(IEnumerable<string> usernames, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Users, refresh tokens and integrator clients: SQLite (<c>auth.db</c>) embedded, etcd distributed.</summary>

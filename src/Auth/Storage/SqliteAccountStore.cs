@@ -67,13 +67,19 @@ internal sealed partial class SqliteAccountStore(string path, string legacyMetad
             .Query(ReadUser)
             .FirstOrDefault()));
 
-    public Task<IReadOnlySet<string>> ExistingUsersAsync(IEnumerable<string> usernames, CancellationToken cancellationToken = default)
+    public Task<IReadOnlySet<string>> ExistingUsersAsync(IEnumerable<string> usernames, CancellationToken cancellationToken = default) =>
+        UsersWhereAsync("deleted_at IS NULL", usernames);
+
+    public Task<IReadOnlySet<string>> DeletedUsersAsync(IEnumerable<string> usernames, CancellationToken cancellationToken = default) =>
+        UsersWhereAsync("deleted_at IS NOT NULL", usernames);
+
+    private Task<IReadOnlySet<string>> UsersWhereAsync(string condition, IEnumerable<string> usernames)
     {
-        var names = usernames.Distinct().ToList();
+        var names = usernames.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         if (names.Count == 0) return Task.FromResult<IReadOnlySet<string>>(new HashSet<string>());
         return Task.FromResult<IReadOnlySet<string>>(_db.Read(connection =>
         {
-            var command = connection.Command($"SELECT username FROM users WHERE deleted_at IS NULL AND username IN ({string.Join(",", names.Select((_, i) => "$n" + i))})");
+            var command = connection.Command($"SELECT username FROM users WHERE {condition} AND username IN ({string.Join(",", names.Select((_, i) => "$n" + i))})");
             for (var i = 0; i < names.Count; i++) command.Parameters.AddWithValue("$n" + i, names[i]);
             return command.Query(r => r.GetString(0)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         }));

@@ -16,7 +16,7 @@ namespace Chat.Presence.Gateway;
 /// what was wrong and changes nothing; the socket stays open.
 /// </summary>
 internal sealed class ClientFrameHandler(
-    IMessageStore store, IBlockDirectory blocks, EventProducer producer, LivePush live, IRateLimiter limiter, IOptions<LimitsOptions> limits, TimeProvider clock,
+    IMessageStore store, StoredMessageFrames stored, IBlockDirectory blocks, EventProducer producer, LivePush live, IRateLimiter limiter, IOptions<LimitsOptions> limits, TimeProvider clock,
     Calls.CallsHandler calls)
 {
     private const int SyncPage = 500;
@@ -148,8 +148,7 @@ internal sealed class ClientFrameHandler(
         var sent = 0;
         if (conversationId is null)
         {
-            foreach (var m in await store.PendingForAsync(connection.Username, Channels.App, SyncPage * 20, ct))
-                if (connection.SendIfNew(Frames.MessageNew(m, connection.Username), new PushedMessage(m.MessageId, m.ConversationId, m.SequenceNumber))) sent++;
+            sent += await stored.SendAsync(connection, await store.PendingForAsync(connection.Username, Channels.App, SyncPage * 20, ct), ct);
             connection.Send(Frames.SyncDone(null, null, sent));
             return null;
         }
@@ -170,8 +169,7 @@ internal sealed class ClientFrameHandler(
         while (true)
         {
             var page = await store.GetMessagesWithinAsync(conversationId, visible, last, SyncPage, ct);
-            foreach (var m in page)
-                if (connection.SendIfNew(Frames.MessageNew(m, connection.Username), new PushedMessage(m.MessageId, m.ConversationId, m.SequenceNumber))) sent++;
+            sent += await stored.SendAsync(connection, page, ct);
             if (page.Count > 0) last = page[^1].SequenceNumber;
             if (page.Count < SyncPage) break;
         }

@@ -11,7 +11,7 @@ namespace Chat.Presence.Gateway;
 /// leaves, goes idle or the server stops.
 /// </summary>
 internal sealed class WebSocketGateway(
-    LocalConnections connections, IPresence presence, IMessageStore store, ClientFrameHandler frames, PresenceAnnouncer announcer,
+    LocalConnections connections, IPresence presence, IMessageStore store, StoredMessageFrames stored, ClientFrameHandler frames, PresenceAnnouncer announcer,
     IOptions<PresenceOptions> options, IHostApplicationLifetime lifetime, ILogger<WebSocketGateway> logger)
 {
     public async Task RunAsync(HttpContext http)
@@ -49,8 +49,7 @@ internal sealed class WebSocketGateway(
     private async Task SendBacklogAsync(ClientConnection connection, CancellationToken cancellationToken)
     {
         var pending = await store.PendingForAsync(connection.Username, Shared.Channels.App, options.Value.BacklogLimit, cancellationToken);
-        foreach (var message in pending)
-            connection.SendIfNew(Frames.MessageNew(message, connection.Username), new PushedMessage(message.MessageId, message.ConversationId, message.SequenceNumber));
+        await stored.SendAsync(connection, pending, cancellationToken);
         connection.ReleaseHeld();
     }
 

@@ -1,9 +1,9 @@
 // Entry point: resume the session (the refresh cookie) or show sign-in; then the chat screen.
 import { h } from './dom.js';
-import { resume, signOut, onSignedOut, currentUser } from './session.js';
+import { resume, signOut, onSignedOut, currentUser, mustChangePassword } from './session.js';
 import { events, state } from './store.js';
 import * as chat from './chat.js';
-import { renderAuth } from './views/auth.js';
+import { renderAuth, renderPasswordChange } from './views/auth.js';
 import { renderSidebar } from './views/sidebar.js';
 import { renderConversation } from './views/conversation.js';
 import { notificationSwitch, onNotificationOpened } from './notifications.js';
@@ -17,7 +17,12 @@ function showSignIn() {
   everConnected = false;
   document.body.classList.remove('signed-in', 'conversation-open');
   banner.hidden = true;
-  renderAuth(main, showChat);
+  renderAuth(main, signedIn);
+}
+
+// A temporary password comes first: nothing else would be served with its token.
+function signedIn(password) {
+  return mustChangePassword() ? renderPasswordChange(main, password, showChat) : showChat();
 }
 
 async function showChat() {
@@ -75,4 +80,4 @@ window.addEventListener('online', updateBanner);
 window.addEventListener('offline', updateBanner);
 
 onSignedOut(showSignIn);
-if (await resume()) await showChat(); else showSignIn();
+if (await resume()) await signedIn(); else showSignIn();

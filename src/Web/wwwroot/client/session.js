@@ -4,6 +4,8 @@
 
 let accessToken = null;
 let username = null;
+// A temporary password an admin set: the token serves only the password change until it is changed.
+let passwordChangeRequired = false;
 let refreshTimer = null;
 const listeners = new Set();
 
@@ -12,6 +14,7 @@ const listeners = new Set();
 const SESSION_FLAG = 'chat.signed-in';
 
 export const currentUser = () => username;
+export const mustChangePassword = () => passwordChangeRequired;
 export const token = () => accessToken;
 export const onSignedOut = listener => listeners.add(listener);
 
@@ -35,7 +38,10 @@ async function tokenRequest(body) {
 
 function accept(answer) {
   accessToken = answer.access_token;
-  username = JSON.parse(atob(accessToken.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))).sub;
+  const claims = JSON.parse(atob(accessToken.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
+  username = claims.sub;
+  // The sign-in answer says so; a refresh (a reload before the change) carries only the claim.
+  passwordChangeRequired = answer.password_change_required === true || claims.pwd_change === 'true';
   localStorage.setItem(SESSION_FLAG, '1');
   clearTimeout(refreshTimer);
   // At four fifths of its life, so a slow network still gets the new token in time.
@@ -49,9 +55,11 @@ function expired(error) {
   forget();
 }
 
-function forget() {
+/** Signed out on this side only: the server ended the session already (an account deleted). */
+export function forget() {
   accessToken = null;
   username = null;
+  passwordChangeRequired = false;
   clearTimeout(refreshTimer);
   localStorage.removeItem(SESSION_FLAG);
   for (const listener of listeners) listener();

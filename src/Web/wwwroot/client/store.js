@@ -32,8 +32,9 @@ export function setConversations(items) {
 export const sortedConversations = () =>
   [...state.conversations.values()].sort((a, b) => (b.last_activity_at ?? '').localeCompare(a.last_activity_at ?? ''));
 
-/** The other member of a direct conversation; a group's title. */
+/** The other member of a direct conversation ("deleted user" once they deleted their account); a group's title. */
 export function conversationName(conversation) {
+  if (conversation.type === 'direct' && conversation.peer_deleted) return 'deleted user';
   if (conversation.type === 'direct') return conversation.members.find(m => m !== state.me) ?? state.me;
   return conversation.title || conversation.members.filter(m => m !== state.me).join(', ');
 }

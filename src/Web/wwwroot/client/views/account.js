@@ -1,7 +1,9 @@
 // The account menu (topbar "Account"): the sessions signed in (each can be ended), the profile
-// (display name, status line) and a password change. Each form says what happened in its status line.
+// (display name, status line), a password change and the account's deletion (with the password).
+// Each form says what happened in its status line.
 import { h, clear, formatTime } from '../dom.js';
 import { api, get } from '../api.js';
+import { forget } from '../session.js';
 
 export function accountButton() {
   const dialog = h('dialog', { class: 'account', 'aria-label': 'Account' });
@@ -58,10 +60,27 @@ async function renderAccount(dialog) {
     },
   }, h('label', {}, 'Current password ', current), h('label', {}, 'New password ', fresh), h('button', {}, 'Change password'), passwordStatus);
 
+  const confirmation = h('input', { type: 'password', name: 'delete_password', autocomplete: 'current-password', required: true });
+  const deleteStatus = h('p', { role: 'status' });
+  const removal = h('form', {
+    class: 'delete-account',
+    onsubmit: async event => {
+      event.preventDefault();
+      if (!confirm('Delete your account for good? Your messages stay, from "deleted user".')) return;
+      try {
+        await api('DELETE', '/v1/users/me', { password: confirmation.value });
+        dialog.close();
+        forget();
+      } catch (e) { deleteStatus.textContent = e.message; }
+    },
+  }, h('p', {}, 'Ends every session and removes your devices, keys and webhooks; your name stays taken and your messages read "deleted user".'),
+  h('label', {}, 'Password to confirm ', confirmation), h('button', { class: 'danger' }, 'Delete account'), deleteStatus);
+
   clear(dialog).append(
     h('h2', {}, 'Account'),
     h('h3', {}, 'Sessions'), sessions, sessionsStatus,
     h('h3', {}, 'Profile'), profile,
     h('h3', {}, 'Password'), password,
+    h('h3', {}, 'Delete account'), removal,
     h('button', { type: 'button', onclick: () => dialog.close() }, 'Close'));
 }

@@ -17,6 +17,8 @@ export function renderConversation(container, actions) {
   const jump = h('button', { type: 'button', class: 'jump', hidden: true, onclick: () => scrollToLatest(true) }, 'Jump to latest');
   const typing = h('p', { class: 'typing-indicator', role: 'status' });
   const composer = h('div', { class: 'composer-area' });
+  // A direct conversation whose other member deleted their account is read-only (the server refuses a send).
+  const readOnly = h('p', { class: 'read-only', role: 'status', hidden: true }, 'This account was deleted; the conversation is read-only.');
   const empty = h('p', { class: 'placeholder' }, 'Choose a conversation, or start one with New chat.');
   const details = groupDetails(actions);
   const threads = threadPanel(actions);
@@ -25,7 +27,7 @@ export function renderConversation(container, actions) {
     onclick: () => detailsButton.setAttribute('aria-expanded', String(details.toggle(state.openId))),
   }, 'Details');
   const pane = h('div', { class: 'pane', hidden: true },
-    h('header', { class: 'conversation-header' }, back, h('div', {}, title, presence), detailsButton), details.panel, list, jump, typing, composer, threads.panel);
+    h('header', { class: 'conversation-header' }, back, h('div', {}, title, presence), detailsButton), details.panel, list, jump, typing, composer, readOnly, threads.panel);
   container.replaceChildren(empty, pane);
   const composerView = renderComposer(composer, actions);
 
@@ -59,7 +61,10 @@ export function renderConversation(container, actions) {
     if (!conversation) return;
     title.textContent = conversationName(conversation);
     const peer = peerOf(conversation);
-    presence.textContent = peer ? (state.presence.get(peer) === 'online' ? 'online' : 'offline') : `${conversation.members.length} members`;
+    presence.textContent = conversation.peer_deleted ? 'account deleted'
+      : peer ? (state.presence.get(peer) === 'online' ? 'online' : 'offline') : `${conversation.members.length} members`;
+    composer.hidden = !!conversation.peer_deleted;
+    readOnly.hidden = !conversation.peer_deleted;
     detailsButton.hidden = conversation.type !== 'group';
   }
 
