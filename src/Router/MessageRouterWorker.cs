@@ -20,6 +20,7 @@ namespace Chat.Router;
 /// then, the change applied (<see cref="ConversationChanges"/>), and the messages after it see it — a
 /// sender no longer a member fails, and recipients are the members at the message's position. Edits,
 /// deletes and reactions end a run the same way (<see cref="MessageChanges"/>), so each applies to the message as stored before it.
+/// A call that ended joins the run as its system message (<see cref="CallEndedEvents"/>).
 /// </summary>
 internal sealed class MessageRouterWorker : BatchConsumer
 {
@@ -235,6 +236,9 @@ internal sealed class MessageRouterWorker : BatchConsumer
                 return ConversationChanges.Problem(envelope) is { } why ? (null, null, why) : (null, envelope, null);
             case ConversationEvent.EventOneofCase.MessageChange:
                 return MessageChanges.Problem(envelope) is { } wrong ? (null, null, wrong) : (null, envelope, null);
+            case ConversationEvent.EventOneofCase.CallEnded:
+                var (call, incomplete) = CallEndedEvents.Parse(envelope);
+                return (call, null, incomplete);
             default:
                 return (null, null, $"the Router does not handle {envelope.EventCase} events");
         }

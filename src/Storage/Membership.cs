@@ -38,7 +38,9 @@ public sealed record MemberInterval(string Username, string? Role, long JoinedSe
 
 /// <summary>The <c>payload</c> of a system message: which change, by whom, to whom.</summary>
 /// <param name="NewOwner">When the owner left: who owns the group now (the longest-standing admin, else member).</param>
-public sealed record SystemEvent(string Event, string Actor, string? Target = null, string? Role = null, string? Title = null, string? NewOwner = null);
+/// <param name="Call">A call's system message (<see cref="CallMessages.Ended"/>): the call it records.</param>
+public sealed record SystemEvent(string Event, string Actor, string? Target = null, string? Role = null, string? Title = null, string? NewOwner = null,
+    CallSummary? Call = null);
 
 /// <summary>A change someone asked for, before it is decided.</summary>
 public sealed record ChangeRequest(string Kind, string Actor, string? Target, string? Role, string? Title);
@@ -89,4 +91,10 @@ public static class SystemMessages
     /// </summary>
     public static IReadOnlyList<Delivery> Deliveries(DecidedChange decided) =>
         decided.Recipients.Select(r => new Delivery(r, Chat.Shared.Channels.App, Chat.Shared.MessageStatus.Sent)).ToList();
+
+    /// <summary>
+    /// A system message stored as a message (a call's, <see cref="CallMessages"/>) has its deliveries born
+    /// published too: what it records reaches clients as the message itself, not as statuses of it.
+    /// </summary>
+    public static bool BornPublished(NewMessage m) => m.Payload.Type == MessagePayload.SystemType;
 }

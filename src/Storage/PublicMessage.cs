@@ -76,10 +76,21 @@ public sealed record PublicReaction(string Emoji, int Count, bool Me)
 /// <param name="File">For a file message: what the file is (name, type, size, SHA-256); <c>GET /v1/files/{file_id}</c> gives a download URL.</param>
 /// <param name="Event">For a system message (type <c>system</c>): which change (<see cref="ChangeKinds"/>), with its actor, target, role, title and new owner.</param>
 /// <param name="Ciphertexts">For an end-to-end encrypted message (type <c>encrypted</c>): a copy per device, as the sender made them.</param>
+/// <param name="Call">For a call's system message (event <c>call.ended</c>, issue 21): how the call went.</param>
 public sealed record PublicPayload(string Type, string? Text, string? FileId, FileSummary? File, string? Event = null, string? Actor = null, string? Target = null,
-    string? Role = null, string? Title = null, string? NewOwner = null, IReadOnlyList<Ciphertext>? Ciphertexts = null, IReadOnlyList<string>? Mentions = null)
+    string? Role = null, string? Title = null, string? NewOwner = null, IReadOnlyList<Ciphertext>? Ciphertexts = null, IReadOnlyList<string>? Mentions = null,
+    PublicCall? Call = null)
 {
     public static PublicPayload Of(MessagePayload p) => p.System is { } s
-        ? new PublicPayload(p.Type, null, null, null, s.Event, s.Actor, s.Target, s.Role, s.Title, s.NewOwner)
+        ? new PublicPayload(p.Type, null, null, null, s.Event, s.Actor, s.Target, s.Role, s.Title, s.NewOwner, Call: s.Call is { } c ? PublicCall.Of(c) : null)
         : new PublicPayload(p.Type, p.Text, p.FileId, p.File, Ciphertexts: p.Ciphertexts);
+}
+
+/// <summary>A call as its system message shows it; the same fields, with the same values, as its item in <c>GET /v1/calls</c>.</summary>
+/// <param name="DurationSeconds">From the answer to the end; null (left out) for a call never answered.</param>
+public sealed record PublicCall(string CallId, string Media, string Outcome, IReadOnlyList<string> Participants, IReadOnlyList<string> Joined,
+    DateTimeOffset StartedAt, DateTimeOffset? AnsweredAt, DateTimeOffset EndedAt, double? DurationSeconds)
+{
+    public static PublicCall Of(CallSummary c) => new(c.CallId, c.Media, c.Outcome, c.Participants, c.Joined, c.StartedAt, c.AnsweredAt, c.EndedAt,
+        c.AnsweredAt is { } answered ? (c.EndedAt - answered).TotalSeconds : null);
 }

@@ -31,6 +31,11 @@ public sealed class CallTests(CallFixture fixture) : IClassFixture<CallFixture>
     private static Task<JsonNode> FrameAsync(ChatSocket socket, string type, string callId) =>
         socket.WaitForAsync(f => ChatSocket.Type(f) == type && (f["call"]?["call_id"] ?? f["call_id"])!.GetValue<string>() == callId, Deadline, type);
 
+    /// <summary>The conversation's call system messages, once there are <paramref name="count"/>.</summary>
+    private static Task<List<JsonNode>> CallMessagesAsync(ApiClient reader, string conversation, int count) =>
+        Eventually.UntilAsync(async () => (await reader.HistoryAsync(conversation)).Where(m => m["payload"]?["event"]?.GetValue<string>() == "call.ended").ToList(),
+            s => s.Count == count, Deadline, $"{count} call.ended system messages");
+
     private static async Task<JsonNode> PostAsync(ApiClient user, string path, object? body = null, HttpStatusCode expected = HttpStatusCode.OK) =>
         await ApiClient.ExpectAsync(await user.PostJsonAsync(path, body ?? new { }), expected);
 
@@ -81,6 +86,53 @@ public sealed class CallTests(CallFixture fixture) : IClassFixture<CallFixture>
     }
 
     [Fact]
+    public async Task A_call_leaves_one_system_message_that_agrees_with_its_history_even_when_its_end_is_retried()
+    {
+        var alice = await Server.Client().SignUpAsync("alicecallmsg");
+        var bob = await Server.Client().SignUpAsync("bobcallmsg");
+        var conversation = await alice.CreateConversationAsync("direct", "bobcallmsg");
+        await using var aliceSocket = await ChatSocket.ConnectAsync(Server.BaseAddress, alice);
+        await using var bobSocket = await ChatSocket.ConnectAsync(Server.BaseAddress, bob);
+
+        var callId = (await PostAsync(alice, "/v1/calls", new { conversation_id = conversation, media = "audio" }, HttpStatusCode.Created))["call_id"]!.GetValue<string>();
+        await FrameAsync(bobSocket, "call.incoming", callId);
+        await PostAsync(bob, $"/v1/calls/{callId}/answer");
+        await FrameAsync(aliceSocket, "call.answered", callId);
+        await aliceSocket.SendAsync(new { type = "call.signal", call_id = callId, to = "bobcallmsg", data = new { sdp = "v=0 offer" } });
+        await FrameAsync(bobSocket, "call.signal", callId);
+        await bobSocket.SendAsync(new { type = "call.signal", call_id = callId, to = "alicecallmsg", data = new { sdp = "v=0 answer" } });
+        await FrameAsync(aliceSocket, "call.signal", callId);
+        await PostAsync(bob, $"/v1/calls/{callId}/end");
+
+        var system = Assert.Single(await CallMessagesAsync(alice, conversation, 1));
+        var pushed = await bobSocket.WaitForAsync(f => ChatSocket.Type(f) == "message.new" && f["message"]!["payload"]?["event"]?.GetValue<string>() == "call.ended",
+            Deadline, "the call's system message on bob's socket");
+        Assert.Equal(system["message_id"]!.GetValue<string>(), pushed["message"]!["message_id"]!.GetValue<string>());
+        Assert.Equal(("system", "alicecallmsg", "alicecallmsg"),
+            (system["payload"]!["type"]!.GetValue<string>(), system["payload"]!["actor"]!.GetValue<string>(), system["from"]!.GetValue<string>()));
+        var recorded = system["payload"]!["call"]!;
+        var history = (await alice.GetJsonAsync("/v1/calls"))["items"]!.AsArray().Single()!;
+        foreach (var field in new[] { "call_id", "media", "outcome", "participants", "joined" })
+            Assert.True(JsonNode.DeepEquals(history[field], recorded[field]), $"{field}: history {history[field]?.ToJsonString()}, system message {recorded[field]?.ToJsonString()}");
+        foreach (var field in new[] { "started_at", "answered_at", "ended_at" })
+            Assert.Equal(history[field]!.GetValue<DateTimeOffset>(), recorded[field]!.GetValue<DateTimeOffset>());
+        Assert.Equal(history["duration_seconds"]!.GetValue<double>(), recorded["duration_seconds"]!.GetValue<double>(), 3);
+        Assert.Equal((callId, "completed", "audio"), (recorded["call_id"]!.GetValue<string>(), recorded["outcome"]!.GetValue<string>(), recorded["media"]!.GetValue<string>()));
+        Assert.Equal(["alicecallmsg", "bobcallmsg"], recorded["participants"]!.AsArray().Select(p => p!.GetValue<string>()).Order());
+        Assert.Equal(["alicecallmsg", "bobcallmsg"], recorded["joined"]!.AsArray().Select(p => p!.GetValue<string>()).Order());
+        var duration = recorded["duration_seconds"]!.GetValue<double>();
+        Assert.Equal((recorded["ended_at"]!.GetValue<DateTimeOffset>() - recorded["answered_at"]!.GetValue<DateTimeOffset>()).TotalSeconds, duration, 3);
+        Assert.InRange(duration, 0, Deadline.TotalSeconds * 4);
+
+        // A retried end (its answer lost, say) publishes the call again; the Router stores it once. A message sent
+        // after it, in the same partition, is stored after the republished event was handled.
+        Assert.Equal(HttpStatusCode.Conflict, (await alice.PostJsonAsync($"/v1/calls/{callId}/end", new { })).StatusCode);
+        var after = await alice.SendTextAsync(conversation, "thanks for the call");
+        await Eventually.UntilAsync(() => bob.HistoryAsync(conversation), h => h.Any(m => m["message_id"]!.GetValue<string>() == after), Deadline, "the message after the retried end");
+        Assert.Single(await CallMessagesAsync(bob, conversation, 1));
+    }
+
+    [Fact]
     public async Task An_unanswered_call_ends_missed_after_the_ring_timeout()
     {
         var alice = await Server.Client().SignUpAsync("alicemissed");
@@ -94,6 +146,12 @@ public sealed class CallTests(CallFixture fixture) : IClassFixture<CallFixture>
         Assert.Equal("missed", ended["outcome"]!.GetValue<string>());
         Assert.Null(ended["answered_at"]);
         Assert.Equal("missed", (await alice.GetJsonAsync("/v1/calls"))["items"]![0]!["outcome"]!.GetValue<string>());
+
+        var recorded = Assert.Single(await CallMessagesAsync(alice, conversation, 1))["payload"]!["call"]!;
+        Assert.Equal((callId, "missed", "audio"), (recorded["call_id"]!.GetValue<string>(), recorded["outcome"]!.GetValue<string>(), recorded["media"]!.GetValue<string>()));
+        Assert.Null(recorded["answered_at"]);
+        Assert.Null(recorded["duration_seconds"]);
+        Assert.Equal(["alicemissed"], recorded["joined"]!.AsArray().Select(p => p!.GetValue<string>()));
     }
 
     [Fact]

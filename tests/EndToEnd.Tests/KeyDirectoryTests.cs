@@ -57,7 +57,7 @@ public sealed class KeyDirectoryTests(KeyDirectoryFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task Twenty_racing_claims_hand_out_five_one_time_prekeys_once_each_keys_low_reaches_the_owner_and_the_next_claim_is_429()
+    public async Task Twenty_racing_claims_hand_out_five_one_time_prekeys_once_each_keys_low_reaches_the_owner_and_the_next_claim_of_that_target_is_429()
     {
         var bob = await Server.Client().SignUpAsync("bobrace");
         var alice = await Server.Client().SignUpAsync("alicerace");
@@ -78,6 +78,12 @@ public sealed class KeyDirectoryTests(KeyDirectoryFixture fixture) : IClassFixtu
         var refused = await alice.PostJsonAsync("/v1/keys/claim", new { username = "bobrace" });
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.Equal("Limits:KeyClaimsPerMinute", (await ApiClient.ExpectAsync(refused, HttpStatusCode.TooManyRequests))["limit"]!.GetValue<string>());
+
+        // The limit is per claimer and target: Alice may still claim someone else's keys, and someone else Bob's.
+        var carol = await Server.Client().SignUpAsync("carolrace");
+        await PublishAsync(carol, new X3dhDevice("tablet"), oneTimePrekeys: 1);
+        Assert.NotNull((await ClaimAsync(alice, "carolrace"))["devices"]![0]!["one_time_prekey"]);
+        Assert.Equal("laptop", (await ClaimAsync(carol, "bobrace"))["devices"]![0]!["device_id"]!.GetValue<string>());
     }
 
     [Fact]

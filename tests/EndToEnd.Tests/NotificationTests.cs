@@ -71,6 +71,31 @@ public sealed class NotificationTests(NotificationFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_push_for_an_encrypted_message_has_no_preview_even_with_previews_on()
+    {
+        await using var push = await FakePushService.StartAsync();
+        var alice = await Server.Client().SignUpAsync("alicee2epush");
+        var bob = await Server.Client().SignUpAsync("bobe2epush");
+        await RegisterAsync(bob, "phone", push.Subscribe("bobe2e-phone"));
+        var conversation = await alice.CreateConversationAsync("direct", "bobe2epush");
+        const string ciphertext = "c2VhbGVkIGZvciBib2IncyBwaG9uZSBvbmx5";
+
+        var response = await alice.PostJsonAsync("/v1/messages", new
+        {
+            conversation_id = conversation, from = alice.Username,
+            payload = new { type = "encrypted", ciphertexts = new[] { new { device_id = "bob-phone", type = "prekey", body = ciphertext } } },
+        });
+        var id = (await ApiClient.ExpectAsync(response, HttpStatusCode.Accepted))["message_id"]!.GetValue<string>();
+
+        var received = (await PushesAsync(push, "bobe2e-phone", 1, "bob's push for the encrypted message"))[0];
+        Assert.Null(received.Problem);
+        Assert.Equal((conversation, id, "alicee2epush"), (received.Body!["conversation_id"]!.GetValue<string>(),
+            received.Body["message_id"]!.GetValue<string>(), received.Body["from"]!.GetValue<string>()));
+        Assert.Null(received.Body["preview"]);
+        Assert.DoesNotContain(ciphertext, received.Body.ToJsonString());
+    }
+
+    [Fact]
     public async Task Online_bob_gets_no_push_and_the_sender_none_then_offline_bob_gets_one()
     {
         await using var push = await FakePushService.StartAsync();

@@ -1,6 +1,8 @@
 using Chat.Shared.Events;
 using Chat.Shared.Kafka;
+using Chat.Storage;
 using Google.Protobuf;
+using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
 
 namespace Chat.Router.Tests;
 
@@ -41,7 +43,7 @@ public abstract class ConversationEventTests(TestBrokerKind broker)
         var conversation = world.Conversations[0];
 
         await world.ProduceRawAsync(conversation, RouterWorld.Message("untyped", conversation, "no ce_type").ToByteArray(), eventType: null);
-        // What a later writer's new case looks like to this reader: a field it does not know (15; 11 and 12 are the change cases now), no case it does.
+        // What a later writer's new case looks like to this reader: a field it does not know (15; 11 to 13 are the change and call cases now), no case it does.
         var later = new ConversationEvent { EventId = "later", ConversationId = conversation }.ToByteArray()
             .Concat(new byte[] { 15 << 3 | 2, 0 }).ToArray();
         await world.ProduceRawAsync(conversation, later, EventTypes.Message);
@@ -54,6 +56,35 @@ public abstract class ConversationEventTests(TestBrokerKind broker)
             l => Assert.Contains("holding no event this code knows", l.Reason));
         Assert.Equal("fine", Assert.Single(stored[conversation]).MessageId);
         Assert.Null(await world.Store.GetStatusAsync("untyped"));
+    }
+
+    [SkippableFact]
+    public async Task A_call_that_ended_is_stored_once_as_a_system_message_however_often_it_is_published()
+    {
+        await using var world = await RouterWorld.StartAsync(broker, conversations: 1);
+        await using var router = await world.StartRouterAsync();
+        var conversation = world.Conversations[0];
+        var started = DateTimeOffset.UtcNow.AddMinutes(-2);
+        CallEnded Call(string callId) => new()
+        {
+            CallId = callId, Caller = "alice", Media = "audio", Outcome = "completed", Participants = { "alice", "bob" }, Joined = { "alice", "bob" },
+            StartedAt = Timestamp.FromDateTimeOffset(started), AnsweredAt = Timestamp.FromDateTimeOffset(started.AddSeconds(5)),
+            EndedAt = Timestamp.FromDateTimeOffset(started.AddSeconds(65)),
+        };
+        var ended = ConversationEvents.Of(CallMessages.MessageIdOf("call-1"), conversation, Call("call-1"));
+
+        await world.ProduceRawAsync(conversation, ended.ToByteArray(), EventTypes.CallEnded);
+        await world.ProduceRawAsync(conversation, ended.ToByteArray(), EventTypes.CallEnded);
+        // An id not derived from its call could be stored twice: refused.
+        await world.ProduceRawAsync(conversation, ConversationEvents.Of("any-id", conversation, Call("call-2")).ToByteArray(), EventTypes.CallEnded);
+        await world.ProduceAsync(RouterWorld.Message("after", conversation, "after the calls"));
+
+        var stored = await Eventually.UntilAsync(world.StoredAsync, s => s[conversation].Count >= 2, Deadline, "the call and the message after it stored");
+        Assert.Equal([CallMessages.MessageIdOf("call-1"), "after"], stored[conversation].Select(m => m.MessageId));
+        var call = stored[conversation][0];
+        Assert.Equal((1L, "system", "call.ended", "alice"), (call.SequenceNumber, call.Payload.Type, call.Payload.System!.Event, call.From));
+        Assert.Equal(("call-1", 60.0), (call.Payload.System.Call!.CallId, (call.Payload.System.Call.EndedAt - call.Payload.System.Call.AnsweredAt!.Value).TotalSeconds));
+        Assert.Contains("not the one derived from call 'call-2'", Assert.Single(world.DeadLetters()).Reason);
     }
 
     [SkippableFact]

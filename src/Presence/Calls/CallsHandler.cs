@@ -1,7 +1,10 @@
 using System.Text.Json;
 using Chat.Presence.Calls.Storage;
 using Chat.Shared;
+using Chat.Shared.Events;
+using Chat.Shared.Kafka;
 using Chat.Storage;
+using Google.Protobuf.WellKnownTypes;
 
 namespace Chat.Presence.Calls;
 
@@ -9,8 +12,9 @@ namespace Chat.Presence.Calls;
 /// A call's life (docs/api.md, "Calls"): started by a member, ringing the others; answered, rejected
 /// or ended by its participants; missed when its ring times out. Each change is stored (compared on the
 /// call's version) before the participants' sockets hear of it, so a Presence restart loses nothing.
+/// A call that ended is put on chat.messages (<see cref="CallEnded"/>) for the Router to store as its system message.
 /// </summary>
-internal sealed class CallsHandler(ICallStore calls, IMessageStore messages, LivePush live, TimeProvider clock)
+internal sealed class CallsHandler(ICallStore calls, IMessageStore messages, LivePush live, EventProducer producer, TimeProvider clock, ILogger<CallsHandler> logger)
 {
     public async Task<Outcome<Call>> StartAsync(string caller, string conversationId, string media, CancellationToken ct)
     {
@@ -60,6 +64,7 @@ internal sealed class CallsHandler(ICallStore calls, IMessageStore messages, Liv
         var missed = call with { State = Call.Ended, Outcome = Call.Missed, EndedAt = clock.GetUtcNow(), Version = call.Version + 1 };
         if (!await calls.UpdateAsync(missed, ct)) return false;
         await PushAsync(missed.Participants, FrameTypes.CallEnded, missed, null, ct);
+        await RecordAsync(missed, ct);
         return true;
     }
 
@@ -82,12 +87,40 @@ internal sealed class CallsHandler(ICallStore calls, IMessageStore messages, Liv
             if (call is null || !call.HasParticipant(username)) return new Refusal.NotFound("call_id", $"No call '{callId}' of yours.");
             if (calleeOnly && username == call.Caller) return new Refusal.Forbidden("call_id", "The caller cannot answer or reject their own call; end it instead.");
             if (change(call) is not var (changed, frame))
+            {
+                // A retried end (its first answer lost, or its system message not published): publish again; the Router stores it once.
+                if (call.State == Call.Ended) await RecordAsync(call, ct);
                 return new Refusal.Conflict("call_id", $"Call '{callId}' is {call.State}{(call.Outcome is { } o ? $" ({o})" : "")}: that does not apply now.");
+            }
             changed = changed with { Version = call.Version + 1 };
             if (!await calls.UpdateAsync(changed, ct)) continue; // changed meanwhile: decide again on what is stored
             await PushAsync(changed.Participants, frame, changed, frame is FrameTypes.CallAnswered or FrameTypes.CallRejected ? username : null, ct);
             if (frame == FrameTypes.CallRejected && changed.State == Call.Ended) await PushAsync(changed.Participants, FrameTypes.CallEnded, changed, null, ct);
+            if (changed.State == Call.Ended) await RecordAsync(changed, ct);
             return changed;
+        }
+    }
+
+    /// <summary>
+    /// Puts the ended call on chat.messages, keyed by its conversation, under the message id derived from the call,
+    /// so however often this runs the conversation gets one system message. The call has ended either way: a broker
+    /// that cannot take it now is logged, and the next request on the call (a retried end) publishes again.
+    /// </summary>
+    private async Task RecordAsync(Call call, CancellationToken ct)
+    {
+        var ended = new CallEnded
+        {
+            CallId = call.CallId, Caller = call.Caller, Media = call.Media, Outcome = call.Outcome ?? "", Participants = { call.Participants },
+            Joined = { call.Joined }, StartedAt = Timestamp.FromDateTimeOffset(call.StartedAt), EndedAt = Timestamp.FromDateTimeOffset(call.EndedAt ?? clock.GetUtcNow()),
+            AnsweredAt = call.AnsweredAt is { } answered ? Timestamp.FromDateTimeOffset(answered) : null,
+        };
+        try
+        {
+            await producer.PublishAsync(ConversationEvents.Of(CallMessages.MessageIdOf(call.CallId), call.ConversationId, ended), ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Call {CallId} ended ({Outcome}) but its system message could not be published; a retried end publishes it again", call.CallId, call.Outcome);
         }
     }
 

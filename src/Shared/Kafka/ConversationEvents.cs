@@ -18,6 +18,7 @@ public static class ConversationEvents
         [ConversationEvent.EventOneofCase.Message] = EventTypes.Message,
         [ConversationEvent.EventOneofCase.Change] = EventTypes.ConversationChange,
         [ConversationEvent.EventOneofCase.MessageChange] = EventTypes.MessageChange,
+        [ConversationEvent.EventOneofCase.CallEnded] = EventTypes.CallEnded,
     };
 
     public static ConversationEvent Of(MessageEvent message) =>
@@ -28,6 +29,9 @@ public static class ConversationEvents
 
     public static ConversationEvent Of(string eventId, string conversationId, MessageChange change) =>
         new() { EventId = eventId, ConversationId = conversationId, MessageChange = change };
+
+    public static ConversationEvent Of(string eventId, string conversationId, CallEnded call) =>
+        new() { EventId = eventId, ConversationId = conversationId, CallEnded = call };
 
     /// <summary>Puts the event on chat.messages, keyed by its conversation, with its case's <c>ce_type</c>; completes once the broker has it.</summary>
     public static Task PublishAsync(this EventProducer producer, ConversationEvent conversationEvent, CancellationToken cancellationToken = default)

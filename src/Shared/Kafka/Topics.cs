@@ -45,6 +45,9 @@ public static class EventTypes
     /// <summary>chat.messages: a ConversationEvent holding an edit, delete or reaction of a stored message.</summary>
     public const string MessageChange = "chat.message.change.v1";
 
+    /// <summary>chat.messages: a ConversationEvent holding a call that ended, to be stored as its system message (issue 21).</summary>
+    public const string CallEnded = "chat.call.ended.v1";
+
     /// <summary>chat.conversations: a MessageChanged (what the Router decided for a MessageChange).</summary>
     public const string MessageChanged = "chat.message.changed.v1";
 

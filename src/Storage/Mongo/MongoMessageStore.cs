@@ -146,6 +146,7 @@ internal sealed partial class MongoMessageStore : IMessageStore
                 {
                     Id = nextId++, MessageId = m.MessageId, ConversationId = m.ConversationId, SequenceNumber = seq, From = m.From,
                     Status = d.Status, At = now.UtcDateTime, Recipient = d.Recipient, Channel = d.Channel, Detail = d.Detail,
+                    Published = SystemMessages.BornPublished(m),
                 }).Prepend(new HistoryDocument
                 {
                     // "accepted" is the Frontend's 202: history, not news, so it is born published.

@@ -168,11 +168,11 @@ internal sealed partial class SqliteMessageStore(string path, TimeProvider clock
             using var nextSequence = connection.Command(
                 "UPDATE conversations SET last_seq = last_seq + 1 WHERE conversation_id = $c RETURNING last_seq", tx, ("$c", ""));
             using var insertMessage = connection.Command(
-                "INSERT INTO messages (message_id, conversation_id, sequence_number, sender, recipients, channels, payload_type, text, file_id, accepted_at, sent_at, file_meta, reply_to, thread_root, also_to_conversation, mentions) " +
-                "VALUES ($id, $c, $seq, $from, $to, $channels, $type, $text, $file, $accepted, $sent, $meta, $reply, $thread, $also, $mentions)", tx,
+                "INSERT INTO messages (message_id, conversation_id, sequence_number, sender, recipients, channels, payload_type, text, file_id, accepted_at, sent_at, file_meta, reply_to, thread_root, also_to_conversation, mentions, system_event) " +
+                "VALUES ($id, $c, $seq, $from, $to, $channels, $type, $text, $file, $accepted, $sent, $meta, $reply, $thread, $also, $mentions, $system)", tx,
                 ("$id", ""), ("$c", ""), ("$seq", 0L), ("$from", ""), ("$to", ""), ("$channels", ""), ("$type", ""),
                 ("$text", null), ("$file", null), ("$accepted", ""), ("$sent", now.Iso()), ("$meta", null), ("$reply", null),
-                ("$thread", null), ("$also", 0), ("$mentions", null));
+                ("$thread", null), ("$also", 0), ("$mentions", null), ("$system", null));
             using var insertRecipient = connection.Command(
                 "INSERT INTO message_recipients VALUES ($id, $u, $ch, $s, $at)", tx,
                 ("$id", ""), ("$u", ""), ("$ch", ""), ("$s", ""), ("$at", now.Iso()));
@@ -212,7 +212,8 @@ internal sealed partial class SqliteMessageStore(string path, TimeProvider clock
                     ("$to", JsonSerializer.Serialize(m.To)), ("$channels", JsonSerializer.Serialize(m.Channels)),
                     ("$type", m.Payload.Type), ("$text", m.Payload.Text), ("$file", m.Payload.FileId), ("$meta", PayloadDetail(m.Payload)), ("$accepted", m.AcceptedAt.Iso()),
                     ("$reply", m.ReplyTo), ("$thread", m.ThreadRoot), ("$also", m.AlsoToConversation ? 1 : 0),
-                    ("$mentions", m.Mentions is { Count: > 0 } mentions ? JsonSerializer.Serialize(mentions) : null));
+                    ("$mentions", m.Mentions is { Count: > 0 } mentions ? JsonSerializer.Serialize(mentions) : null),
+                    ("$system", m.Payload.System is { } system ? JsonSerializer.Serialize(system, StorageJsonContext.Default.SystemEvent) : null));
                 insertMessage.ExecuteNonQuery();
                 readCounters.Stored(m, seq, now);
                 threadCounters.Stored(m, seq, now);
@@ -221,13 +222,14 @@ internal sealed partial class SqliteMessageStore(string path, TimeProvider clock
                     ("$u", null), ("$ch", null), ("$d", null), ("$p", 1));
                 insertHistory.ExecuteNonQuery();
                 var changes = new List<StatusChange>(deliveries.Count);
+                var bornPublished = SystemMessages.BornPublished(m);
                 foreach (var d in deliveries)
                 {
                     insertRecipient.Bind(("$id", m.MessageId), ("$u", d.Recipient), ("$ch", d.Channel), ("$s", d.Status));
                     insertRecipient.ExecuteNonQuery();
-                    insertHistory.Bind(("$s", d.Status), ("$at", now.Iso()), ("$u", d.Recipient), ("$ch", d.Channel), ("$d", d.Detail), ("$p", 0));
+                    insertHistory.Bind(("$s", d.Status), ("$at", now.Iso()), ("$u", d.Recipient), ("$ch", d.Channel), ("$d", d.Detail), ("$p", bornPublished ? 1 : 0));
                     var changeId = (long)insertHistory.ExecuteScalar()!;
-                    changes.Add(new StatusChange(changeId, m.MessageId, m.ConversationId, seq, m.From, d.Status, now, d.Recipient, d.Channel, d.Detail));
+                    if (!bornPublished) changes.Add(new StatusChange(changeId, m.MessageId, m.ConversationId, seq, m.From, d.Status, now, d.Recipient, d.Channel, d.Detail));
                 }
                 results.Add(new StoreResult(m, StoreOutcome.Stored, seq, now, changes));
             }

@@ -133,7 +133,8 @@ function updateReactions(list, message, actions) {
 }
 
 function systemText(message) {
-  const { event, actor, target, role, title, new_owner: newOwner } = message.payload;
+  const { event, actor, target, role, title, new_owner: newOwner, call } = message.payload;
+  if (event === 'call.ended' && call) return callText(actor, call);
   const text = {
     'member.added': `${actor} added ${target}`,
     'member.removed': `${actor} removed ${target}`,
@@ -142,4 +143,14 @@ function systemText(message) {
     'title.changed': `${actor} renamed the group “${title}”`,
   }[event] ?? `${actor}: ${event}`;
   return newOwner ? `${text}; ${newOwner} owns the group now` : text;
+}
+
+/** A call's system message (issue 21): how it went, and for how long when it was answered. */
+function callText(caller, call) {
+  const kind = call.media === 'video' ? 'Video call' : 'Call';
+  if (call.outcome === 'completed') {
+    const seconds = Math.round(call.duration_seconds ?? 0);
+    return `${kind} from ${caller}, ${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+  }
+  return `${kind} from ${caller}: ${{ missed: 'missed', rejected: 'declined', cancelled: 'cancelled' }[call.outcome] ?? call.outcome}`;
 }
