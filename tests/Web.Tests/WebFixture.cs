@@ -12,6 +12,9 @@ public sealed class WebFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
+    /// <summary>The one admin of the server (Auth:Admins), signed up on first use by <see cref="AdminAsync"/>.</summary>
+    public const string Admin = "webroot";
+
     private Process? _nginx;
     private TempDirectory? _nginxDir;
     private readonly ConcurrentQueue<string> _nginxLog = new();
@@ -35,11 +38,17 @@ public sealed class WebFixture : IAsyncLifetime
         }
         Assertions.SetDefaultExpectTimeout(15_000);
         // The notifications test registers a loopback push endpoint (the browser's own push service is not reachable here).
-        Server = await ChatServer.StartAsync(new Dictionary<string, string?> { ["Notifications:AllowInsecureTargets"] = "true" });
+        Server = await ChatServer.StartAsync(new Dictionary<string, string?> { ["Notifications:AllowInsecureTargets"] = "true", ["Auth:Admins:0"] = Admin });
+        _admin = new(() => Server.Client().SignUpAsync(Admin));
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await Playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Args = ["--no-sandbox", "--ignore-certificate-errors"] }); // the gateway's certificate is self-signed; a service worker script is fetched past IgnoreHTTPSErrors
         await StartGatewayAsync();
     }
+
+    private Lazy<Task<ApiClient>> _admin = null!;
+
+    /// <summary>The admin, for the tests that repair (tests share the server: it signs up once).</summary>
+    public Task<ApiClient> AdminAsync() => _admin.Value;
 
     /// <summary>A person's own browser: desktop size unless told, downloads kept, the gateway's self-signed certificate trusted.</summary>
     public Task<IBrowserContext> NewPersonAsync(Uri? baseUrl = null, int width = 1200, int height = 800) =>
