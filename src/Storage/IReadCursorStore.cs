@@ -44,6 +44,13 @@ public interface IReadCursorStore
 
     /// <summary>Its history was rebuilt (re-imported by a repair, restored after a loss): a new epoch, returned; null for an unknown conversation.</summary>
     Task<string?> RenewEpochAsync(string conversationId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The store was restored from a backup (<c>Store:RestoreId</c> names the restore): every conversation gets a new
+    /// epoch, once per <paramref name="restoreId"/> — the record that it was applied lives in the store itself, so a
+    /// later restore of an older backup (which lacks the record) renews again under the same id. True when renewed now.
+    /// </summary>
+    Task<bool> RenewEpochsAfterRestoreAsync(string restoreId, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A member's place in one conversation.</summary>

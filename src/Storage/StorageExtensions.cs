@@ -59,17 +59,31 @@ public static class StorageExtensions
         return true;
     }
 
-    /// <summary>The message store chosen by <c>Store:Kind</c> (unset: SQLite <c>messages.db</c> under <c>Chat:DataDir</c>).</summary>
+    /// <summary>
+    /// The message store chosen by <c>Store:Kind</c> (unset: SQLite <c>messages.db</c> under <c>Chat:DataDir</c>).
+    /// With <c>Store:RestoreId</c> (set when starting on a restored backup) every conversation gets a new epoch,
+    /// once per id, before the store answers anything: sequence numbers handed out after the backup may mean
+    /// other messages now, so clients re-sync instead of trusting them (issue 25).
+    /// </summary>
     public static IHostApplicationBuilder AddMessageStore(this IHostApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
-        builder.TryAddStore<IMessageStore>("message-store", configuration.StoreKind() switch
+        Func<IServiceProvider, IMessageStore> open = configuration.StoreKind() switch
         {
             "mongo" => sp => new MongoMessageStore(configuration.MongoConnectionString(), configuration.MongoDatabase(), sp.GetRequiredService<TimeProvider>()),
             _ => sp => new SqliteMessageStore(sp.DataFile(MessagesFile), sp.GetRequiredService<TimeProvider>()),
+        };
+        builder.TryAddStore("message-store", sp =>
+        {
+            var store = open(sp);
+            if (configuration[RestoreIdKey] is { Length: > 0 } restoreId) store.RenewEpochsAfterRestoreAsync(restoreId).GetAwaiter().GetResult();
+            return store;
         }, (store, ct) => store.FindConversationAsync("health-probe", ct));
         return builder;
     }
+
+    /// <summary>Names the restore a service starts on (docs/deployment.md, "Backups"); unset when none.</summary>
+    public const string RestoreIdKey = "Store:RestoreId";
 
     /// <summary>The file that held every service's metadata before each service owned its data (read once, by migrations).</summary>
     public const string LegacyMetadataFile = "metadata.db";

@@ -86,6 +86,26 @@ public abstract partial class MessageStoreContract
     }
 
     [SkippableFact]
+    public async Task A_restore_renews_every_epoch_once_per_restore_id()
+    {
+        var a = await GroupAsync("a");
+        var b = await GroupAsync("b");
+        var before = (await Store.EpochOfAsync(a), await Store.EpochOfAsync(b));
+
+        Assert.True(await Store.RenewEpochsAfterRestoreAsync("backup-1"));
+        var after = (await Store.EpochOfAsync(a), await Store.EpochOfAsync(b));
+        Assert.NotEqual(before.Item1, after.Item1);
+        Assert.NotEqual(before.Item2, after.Item2);
+        Assert.True(after.Item1 is not null && Epochs.IsWellFormed(after.Item1), after.Item1);
+
+        // The same restore again (a restart with the setting left on) renews nothing; another restore does.
+        Assert.False(await Store.RenewEpochsAfterRestoreAsync("backup-1"));
+        Assert.Equal(after, (await Store.EpochOfAsync(a), await Store.EpochOfAsync(b)));
+        Assert.True(await Store.RenewEpochsAfterRestoreAsync("backup-2"));
+        Assert.NotEqual(after.Item1, await Store.EpochOfAsync(a));
+    }
+
+    [SkippableFact]
     public async Task Conversations_by_activity_show_the_newest_message_and_the_read_state()
     {
         foreach (var id in new[] { "c1", "c2", "c3" }) await GroupAsync(id);

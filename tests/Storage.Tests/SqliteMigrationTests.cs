@@ -48,7 +48,7 @@ public sealed class SqliteMigrationTests : IDisposable
         Stores.OpenCallStore(_data.Path);
 
         Assert.Equal(["messages 1", "messages 2", "messages 3", "messages 4", "messages 5", "messages 6", "messages 7", "messages 8", "messages 9",
-                "messages 10", "messages 11", "messages 12", "messages 13", "messages 14"],
+                "messages 10", "messages 11", "messages 12", "messages 13", "messages 14", "messages 15"],
             Versions(FileOf(StorageExtensions.MessagesFile)));
         Assert.Equal(["accounts 1", "accounts 2", "accounts 3", "accounts 4", "accounts 5", "accounts 6", "blocks 1", "channel-mappings 1", "channel-mappings 2", "channel-mappings 3"], Versions(FileOf("auth.db")));
         Assert.Equal(["files 1", "files 2"], Versions(FileOf("files.db")));

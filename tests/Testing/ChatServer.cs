@@ -69,9 +69,19 @@ public sealed class ChatServer : IAsyncDisposable
 
     public ApiClient Client() => new(new HttpClient { BaseAddress = BaseAddress });
 
+    private bool _stopped;
+
+    /// <summary>Stops the Host and keeps its data directory (to copy, or to start another from) until disposed.</summary>
+    public async Task StopAsync()
+    {
+        if (_stopped) return;
+        _stopped = true;
+        await _app.StopAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
+        await StopAsync();
         await _app.DisposeAsync();
         _data.Dispose();
     }

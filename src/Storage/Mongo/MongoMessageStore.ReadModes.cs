@@ -7,6 +7,7 @@ namespace Chat.Storage.Mongo;
 internal sealed partial class MongoMessageStore
 {
     private readonly IMongoCollection<PrivateReaderDocument> _privateReaders;
+    private readonly IMongoCollection<RestoreDocument> _restores;
 
     public async Task SetPrivateReadsAsync(string username, bool on, CancellationToken cancellationToken = default)
     {
@@ -40,6 +41,26 @@ internal sealed partial class MongoMessageStore
             cancellationToken: cancellationToken);
         return updated.MatchedCount == 0 ? null : epoch;
     }
+
+    /// <summary>
+    /// Renews first, records after: a crash between them renews again on the next start (clients re-sync once more),
+    /// never records a restore whose epochs stayed. Two services starting at once may both renew: harmless too.
+    /// </summary>
+    public async Task<bool> RenewEpochsAfterRestoreAsync(string restoreId, CancellationToken cancellationToken = default)
+    {
+        if (await _restores.Find(r => r.Id == restoreId).AnyAsync(cancellationToken)) return false;
+        await _conversations.UpdateManyAsync(Builders<ConversationDocument>.Filter.Empty, Builders<ConversationDocument>.Update.Set(c => c.Epoch, Epochs.New()),
+            cancellationToken: cancellationToken);
+        await _restores.ReplaceOneAsync(r => r.Id == restoreId, new RestoreDocument { Id = restoreId, AppliedAt = _clock.GetUtcNow().UtcDateTime },
+            new ReplaceOptions { IsUpsert = true }, cancellationToken);
+        return true;
+    }
+}
+
+internal sealed class RestoreDocument
+{
+    [BsonId] public required string Id { get; init; }
+    public DateTime AppliedAt { get; init; }
 }
 
 internal sealed class PrivateReaderDocument

@@ -39,6 +39,7 @@ internal sealed partial class MongoMessageStore : IMessageStore
         CreateThreadIndexes();
         _pins = db.GetCollection<PinDocument>("message_pins");
         _privateReaders = db.GetCollection<PrivateReaderDocument>("private_readers");
+        _restores = db.GetCollection<RestoreDocument>("restores");
     }
 
     private void CreateIndexes()

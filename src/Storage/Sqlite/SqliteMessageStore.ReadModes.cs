@@ -1,6 +1,6 @@
 namespace Chat.Storage.Sqlite;
 
-// Private read mode and conversation epochs (issue 25).
+// Private read mode and conversation epochs (issue 25), and the restores that renewed every epoch.
 internal sealed partial class SqliteMessageStore
 {
     private static readonly SqliteMigration PrivateReadsMigration = SqliteMigration.Sql(13, "users who read privately", """
@@ -17,6 +17,10 @@ internal sealed partial class SqliteMessageStore
         SqliteDatabase.Execute(connection, "UPDATE conversations SET epoch = lower(hex(randomblob(8))) WHERE epoch IS NULL", transaction);
         transaction.Commit();
     });
+
+    private static readonly SqliteMigration RestoresMigration = SqliteMigration.Sql(15, "restores that renewed every epoch", """
+        CREATE TABLE IF NOT EXISTS restores (restore_id TEXT PRIMARY KEY, applied_at TEXT NOT NULL) WITHOUT ROWID;
+        """);
 
     public Task SetPrivateReadsAsync(string username, bool on, CancellationToken cancellationToken = default) =>
         _db.WriteAsync((connection, tx) =>
@@ -40,4 +44,15 @@ internal sealed partial class SqliteMessageStore
     public Task<string?> RenewEpochAsync(string conversationId, CancellationToken cancellationToken = default) =>
         _db.WriteAsync((connection, tx) => connection.Command("UPDATE conversations SET epoch = $e WHERE conversation_id = $c RETURNING epoch", tx,
             ("$c", conversationId), ("$e", Epochs.New())).Query(r => r.GetString(0)).FirstOrDefault(), cancellationToken);
+
+    // One transaction: the record and the new epochs are kept together or not at all.
+    public Task<bool> RenewEpochsAfterRestoreAsync(string restoreId, CancellationToken cancellationToken = default) =>
+        _db.WriteAsync((connection, tx) =>
+        {
+            using var record = connection.Command("INSERT OR IGNORE INTO restores (restore_id, applied_at) VALUES ($r, $at)", tx,
+                ("$r", restoreId), ("$at", clock.GetUtcNow().Iso()));
+            if (record.ExecuteNonQuery() == 0) return false;
+            Execute(connection, tx, "UPDATE conversations SET epoch = lower(hex(randomblob(8)))");
+            return true;
+        }, cancellationToken);
 }

@@ -91,7 +91,7 @@ internal sealed partial class SqliteMessageStore(string path, TimeProvider clock
         SearchMigration,
         StarsMigration,
         ThreadCounters.ThreadsMigration, ThreadCounters.MentionsMigration, PinsMigration,
-        PrivateReadsMigration, EpochsMigration);
+        PrivateReadsMigration, EpochsMigration, RestoresMigration);
 
     public Task<(Conversation Conversation, bool Created)> CreateConversationAsync(Conversation draft, CancellationToken cancellationToken = default) =>
         _db.WriteAsync((connection, tx) =>

@@ -50,6 +50,8 @@ async function showChat() {
     openThread: (message, from) => view.openThread(message, from),
     sentInThread: chat.sentInThread,
     markUnread: chat.markUnread,
+    pin: message => chat.pin(message.message_id),
+    unpin: message => chat.unpin(message.message_id),
     replyFields: chat.replyFields,
     search: chat.search,
     // A quote's original: read older pages until it is there.

@@ -10,6 +10,7 @@ import { loadLatest, loadOlder, loadUntil } from './history.js';
 import {
   state, reset, setConversations, addMessages, setLocalState, setStatus, setPresence, setTyping, setRead,
   countUnread, setConnected, open, previewOf, historyLoaded, highestSeq, conversationName, findMessage, threadReply,
+  setPins, forgetHistory,
 } from './store.js';
 
 let socket = null;
@@ -47,8 +48,10 @@ export async function refreshConversations() {
 /** After every (re)connect: ask for what was missed, then send what waited. */
 function reconnected() {
   socket.send({ type: 'sync' });
+  // With the epoch of what is held: if the history was rebuilt since, sync.done says resync instead.
   if (state.openId && historyLoaded(state.openId))
-    socket.send({ type: 'sync', conversation_id: state.openId, after_seq: highestSeq(state.openId) });
+    socket.send({ type: 'sync', conversation_id: state.openId, after_seq: highestSeq(state.openId), epoch: state.epochs.get(state.openId) });
+  if (state.openId) loadPins(state.openId).catch(() => {});
   refreshConversations().catch(() => {});
   readSent.clear();
   flush();
@@ -62,6 +65,7 @@ function onFrame(frame) {
       const known = state.conversations.has(message.conversation_id);
       const added = addMessages(message.conversation_id, [message]);
       if (message.thread_root) threadReply(message.conversation_id, message);
+      if (added.length && message.payload?.type === 'system') systemChanged(message);
       setTyping(message.conversation_id, message.from, false);
       // A conversation not seen before comes with its counts from the list.
       if (!known) refreshConversations().catch(() => {});
@@ -86,9 +90,55 @@ function onFrame(frame) {
     case 'presence.update': setPresence(frame.username, frame.status); break;
     case 'typing': setTyping(frame.conversation_id, frame.username, frame.state === 'start'); break;
     case 'conversation.read': setRead(frame.conversation_id, frame.last_read_seq, frame.unread_count); break;
-    default: break; // pong, sync.done; error frames change nothing
+    case 'sync.done':
+      if (frame.resync && frame.conversation_id) resync(frame.conversation_id, frame.epoch).catch(() => {});
+      else if (frame.conversation_id && frame.epoch) state.epochs.set(frame.conversation_id, frame.epoch);
+      break;
+    default: break; // pong; error frames change nothing
   }
 }
+
+/**
+ * The conversation's history was rebuilt since it was read (issue 25): its sequence numbers may mean
+ * other messages now, so nothing held of it is trusted — dropped, and read again if it is on screen.
+ */
+async function resync(conversationId, epoch) {
+  forgetHistory(conversationId, epoch);
+  // What waits in the outbox is still to be sent, and shown meanwhile.
+  for (const message of await outbox.pendingFor(state.me))
+    if (message.conversation_id === conversationId) addMessages(conversationId, [{ ...message, local: 'queued' }]);
+  if (state.openId !== conversationId) return; // read from scratch when it is opened
+  await loadLatest(conversationId);
+  await loadOwnStatuses(conversationId);
+}
+
+/** A pin, or a change of who may pin (roles, members), read again where it is shown. */
+function systemChanged(message) {
+  const conversationId = message.conversation_id;
+  if (!state.pins.has(conversationId)) return;
+  if (['message.pinned', 'message.unpinned'].includes(message.payload.event)) loadPins(conversationId, false).catch(() => {});
+  else if (message.payload.target === state.me || message.payload.new_owner === state.me) loadPins(conversationId).catch(() => {});
+}
+
+const pinTimers = new Map(); // conversation_id → the timer reading the pins again when the first one expires
+
+/** The conversation's pins (GET …/pins) and, with right, whether the reader may pin there. */
+export async function loadPins(conversationId, right = true) {
+  const conversation = state.conversations.get(conversationId);
+  if (!conversation) return;
+  const path = `/v1/conversations/${encodeURIComponent(conversationId)}`;
+  const [page, group] = await Promise.all([get(`${path}/pins`), right && conversation.type === 'group' ? get(path) : null]);
+  const role = group?.member_details.find(m => m.username === state.me)?.role;
+  setPins(conversationId, page.items, right ? conversation.type === 'direct' || role === 'owner' || role === 'admin' : undefined);
+  // A pin with expires_at ends without a system message: read them again when the first one does.
+  clearTimeout(pinTimers.get(conversationId));
+  const next = Math.min(...page.items.filter(p => p.expires_at).map(p => Date.parse(p.expires_at)));
+  if (Number.isFinite(next)) pinTimers.set(conversationId, setTimeout(() => loadPins(conversationId, false).catch(() => {}), Math.max(0, next - Date.now()) + 500));
+}
+
+/** Pinning is answered 202; the system message that follows makes every member's client read the pins again. */
+export const pin = messageId => api('PUT', `${messagePath(messageId)}/pin`);
+export const unpin = messageId => api('DELETE', `${messagePath(messageId)}/pin`);
 
 /** An edited or deleted message, in place (if loaded), and the quotes of the replies to it. */
 function changed(message) {
@@ -124,6 +174,7 @@ const beingRead = conversationId => state.openId === conversationId && document.
 
 export async function openConversation(conversationId) {
   open(conversationId);
+  loadPins(conversationId).catch(() => {});
   if (!historyLoaded(conversationId)) {
     await loadLatest(conversationId);
     await loadOwnStatuses(conversationId);

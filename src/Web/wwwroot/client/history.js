@@ -2,7 +2,7 @@
 // latest page (before_seq above any number), and loadOlder — called by the view when the list is
 // scrolled to its top — reads the page before the oldest shown.
 import { get } from './api.js';
-import { addMessages, markHistoryLoaded, setOlderFrom, olderFrom, findMessage } from './store.js';
+import { state, addMessages, markHistoryLoaded, setOlderFrom, olderFrom, findMessage } from './store.js';
 
 const PAGE = 50;
 const NEWEST = '9223372036854775807';
@@ -11,6 +11,8 @@ const loading = new Map(); // conversation_id → the page being read (one at a 
 async function readBefore(conversationId, beforeSeq) {
   const page = await get(`/v1/conversations/${encodeURIComponent(conversationId)}/messages?before_seq=${beforeSeq}&limit=${PAGE}`);
   setOlderFrom(conversationId, page.next_before_seq);
+  // The epoch these numbers belong to: a sync after a reconnect names it (issue 25).
+  if (page.epoch) state.epochs.set(conversationId, page.epoch);
   addMessages(conversationId, page.items);
   return page.items.length;
 }

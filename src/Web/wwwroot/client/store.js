@@ -11,6 +11,9 @@ export const state = {
   statuses: new Map(),        // message_id → Map(recipient → status)
   presence: new Map(),        // username → 'online' | 'offline'
   typing: new Map(),          // conversation_id → Map(username → expiry time)
+  pins: new Map(),            // conversation_id → Map(message_id → pin), as GET …/pins answered
+  mayPin: new Map(),          // conversation_id → whether the reader may pin there (a group's owners and admins; both in a direct chat)
+  epochs: new Map(),          // conversation_id → the epoch of the history held (issue 25)
   openId: null,               // the conversation on screen
   connected: false,
 };
@@ -19,7 +22,7 @@ const STATUS_RANK = { failed: -1, queued: 0, accepted: 1, sent: 2, delivered: 3,
 
 export function reset(me) {
   state.me = me;
-  for (const key of ['conversations', 'messages', 'statuses', 'presence', 'typing']) state[key].clear();
+  for (const key of ['conversations', 'messages', 'statuses', 'presence', 'typing', 'pins', 'mayPin', 'epochs']) state[key].clear();
   state.openId = null;
 }
 
@@ -61,7 +64,7 @@ export function addMessages(conversationId, messages) {
   for (const message of messages) {
     const known = entry.byId.get(message.message_id);
     // A thread reply lives in its thread (views/thread.js), not the timeline, unless also sent to the conversation.
-    if (!known && message.thread_root && !message.also_to_conversation) continue;
+    if (!known && message.thread_root && !message.also_send_to_conversation) continue;
     // An edit or delete can meet an older copy of the message (history read meanwhile): the higher version stands.
     if (known && message.version !== undefined && message.version < (known.version ?? 0)) continue;
     if (known) {
@@ -187,6 +190,25 @@ export function countUnread(conversationId) {
   if (!conversation) return;
   conversation.unread_count = (conversation.unread_count ?? 0) + 1;
   emit('conversations');
+}
+
+export function setPins(conversationId, items, mayPin) {
+  state.pins.set(conversationId, new Map(items.map(pin => [pin.message.message_id, pin])));
+  if (mayPin !== undefined) state.mayPin.set(conversationId, mayPin);
+  emit('pins', { conversationId });
+}
+
+export const isPinned = (conversationId, messageId) => Boolean(state.pins.get(conversationId)?.has(messageId));
+export const mayPin = conversationId => Boolean(state.mayPin.get(conversationId));
+
+/**
+ * The conversation's history was rebuilt (sync.done said resync): what is held of it goes, and the
+ * next read starts from scratch with the new epoch.
+ */
+export function forgetHistory(conversationId, epoch) {
+  state.messages.delete(conversationId);
+  state.epochs.set(conversationId, epoch);
+  emit('history-dropped', { conversationId });
 }
 
 export function setConnected(connected) {

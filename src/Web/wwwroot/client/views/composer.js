@@ -1,8 +1,9 @@
 // Writing: the Message field (Enter sends, Shift+Enter a new line), typing frames, a reply's quote
-// above it (Escape or Cancel reply drops it), and files with a progress bar each, an error that
-// says why and a Retry button.
+// above it (Escape or Cancel reply drops it), @ mentions completed from the members (mentions.js),
+// and files with a progress bar each, an error that says why and a Retry button.
 import { h } from '../dom.js';
 import { state, previewOf } from '../store.js';
+import { mentionAutocomplete, mentionsIn } from './mentions.js';
 
 export function renderComposer(container, actions) {
   const field = h('textarea', { id: 'message-field', name: 'message', rows: '1', placeholder: 'Write a message', autocomplete: 'off' });
@@ -10,6 +11,7 @@ export function renderComposer(container, actions) {
   const uploads = h('ul', { class: 'uploads', 'aria-label': 'Uploads' });
   const attach = h('button', { type: 'button', class: 'attach', onclick: () => picker.click() },
     h('img', { src: '/client/paperclip.svg', alt: '', width: '20', height: '20' }), h('span', { class: 'visually-hidden' }, 'Attach file'));
+  const mentions = mentionAutocomplete(field);
   let replying = null; // the message being answered
   const replyText = h('span', { class: 'replying-text' });
   const replyBar = h('div', { class: 'replying', role: 'status', hidden: true },
@@ -27,13 +29,16 @@ export function renderComposer(container, actions) {
   }
   const form = h('form', { class: 'composer', onsubmit: e => { e.preventDefault(); send(); } },
     attach, picker,
-    h('label', { for: 'message-field', class: 'visually-hidden' }, 'Message'), field,
+    h('label', { for: 'message-field', class: 'visually-hidden' }, 'Message'),
+    h('div', { class: 'field-with-options' }, field, mentions.listbox),
     h('button', { type: 'submit', class: 'primary' }, 'Send'));
 
   function send() {
     const text = field.value.trim();
     if (!text || !state.openId) return;
-    actions.send(state.openId, { type: 'text', text }, replying ? actions.replyFields(replying) : {});
+    const named = mentionsIn(state.openId, text);
+    const payload = named.length ? { type: 'text', text, mentions: named } : { type: 'text', text };
+    actions.send(state.openId, payload, replying ? actions.replyFields(replying) : {});
     cancelReply();
     actions.stopTyping(state.openId);
     field.value = '';
@@ -41,6 +46,7 @@ export function renderComposer(container, actions) {
   }
 
   field.addEventListener('keydown', e => {
+    if (mentions.handle(e)) return; // the open list of members takes its keys first
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); send(); }
     if (e.key === 'Escape' && replying) { e.preventDefault(); cancelReply(); }
   });
@@ -68,7 +74,7 @@ export function renderComposer(container, actions) {
   container.replaceChildren(uploads, replyBar, form);
   return {
     focus: () => field.focus(),
-    reset: () => { field.value = ''; cancelReply(); },
+    reset: () => { field.value = ''; cancelReply(); mentions.close(); },
     replyTo,
   };
 }

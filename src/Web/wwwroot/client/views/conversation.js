@@ -1,11 +1,12 @@
 // The open conversation: history and live messages (one element per message_id, updated in place),
-// the read cursor moved as messages come into view, typing, jump-to-latest and the composer.
+// the read cursor moved as messages come into view, typing, jump-to-latest, its pins and the composer.
 import { h, clear } from '../dom.js';
 import { events, state, messagesOf, conversationName, peerOf, typersIn } from '../store.js';
 import { createMessage, updateMessage } from './message.js';
 import { renderComposer } from './composer.js';
 import { groupDetails } from './group.js';
 import { threadPanel } from './thread.js';
+import { pinnedBar } from './pins.js';
 
 export function renderConversation(container, actions) {
   let elements = new Map();
@@ -22,12 +23,13 @@ export function renderConversation(container, actions) {
   const empty = h('p', { class: 'placeholder' }, 'Choose a conversation, or start one with New chat.');
   const details = groupDetails(actions);
   const threads = threadPanel(actions);
+  const pins = pinnedBar(actions);
   const detailsButton = h('button', {
     type: 'button', class: 'details-button', 'aria-expanded': 'false',
     onclick: () => detailsButton.setAttribute('aria-expanded', String(details.toggle(state.openId))),
   }, 'Details');
   const pane = h('div', { class: 'pane', hidden: true },
-    h('header', { class: 'conversation-header' }, back, h('div', {}, title, presence), detailsButton), details.panel, list, jump, typing, composer, readOnly, threads.panel);
+    h('header', { class: 'conversation-header' }, back, h('div', {}, title, presence), detailsButton), details.panel, pins.bar, list, jump, typing, composer, readOnly, threads.panel);
   container.replaceChildren(empty, pane);
   const composerView = renderComposer(composer, actions);
 
@@ -124,7 +126,11 @@ export function renderConversation(container, actions) {
     composerView.reset(state.openId);
   });
   events.addEventListener('messages', e => { if (e.detail.conversationId === state.openId) renderMessages(e.detail.added); });
-  events.addEventListener('status', () => { for (const message of messagesOf(state.openId ?? '')) { const el = elements.get(message.message_id); if (el) updateMessage(el, message, actions); } });
+  const updateAll = () => { for (const message of messagesOf(state.openId ?? '')) { const el = elements.get(message.message_id); if (el) updateMessage(el, message, actions); } };
+  events.addEventListener('status', updateAll);
+  events.addEventListener('pins', e => { if (e.detail.conversationId === state.openId) updateAll(); });
+  // A rebuilt history (resync): what is on screen goes, and the page read again is drawn afresh.
+  events.addEventListener('history-dropped', e => { if (e.detail.conversationId === renderedId) { renderedId = null; renderMessages(); } });
   events.addEventListener('presence', renderHeader);
   events.addEventListener('conversations', renderHeader);
   events.addEventListener('typing', e => { if (e.detail.conversationId === state.openId) renderTyping(); });

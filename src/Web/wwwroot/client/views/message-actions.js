@@ -1,8 +1,8 @@
 // A message's actions, under its bubble: Reply, React (a row of emoji), Edit (the text in place,
-// Enter saves, Escape cancels) and Delete (asks first, in place: no dialog). Each is a plain button
+// Enter saves, Escape cancels), Delete (asks first, in place: no dialog) and Pin or Unpin. Each is a plain button
 // named for what it does; what changed comes back as a frame and is drawn by message.js.
 import { h } from '../dom.js';
-import { state } from '../store.js';
+import { state, isPinned, mayPin } from '../store.js';
 
 export const EMOJI = ['👍', '❤️', '😂', '😮', '😢', '🎉'];
 
@@ -20,7 +20,9 @@ export function messageActions(message, actions) {
   // Issue 25: a thread of its own (a reply in a thread starts none), and mark unread from here on.
   const inThread = h('button', { type: 'button', class: 'thread-button', onclick: () => actions.openThread(message, inThread) }, 'Reply in thread');
   const unread = h('button', { type: 'button', class: 'mark-unread', onclick: () => run(() => actions.markUnread(message)) }, 'Mark unread');
-  const buttons = h('div', { class: 'action-buttons' }, reply, inThread, react, edit, remove, unread);
+  // Shown only where the reader may pin (updateActions); the label says which it will do.
+  const pin = h('button', { type: 'button', class: 'pin-button', onclick: () => run(() => (isPinned(message.conversation_id, message.message_id) ? actions.unpin(message) : actions.pin(message))) }, 'Pin');
+  const buttons = h('div', { class: 'action-buttons' }, reply, inThread, react, edit, remove, unread, pin);
 
   const picker = h('div', { class: 'emoji-picker', role: 'group', 'aria-label': 'Choose a reaction', hidden: true },
     EMOJI.map(emoji => h('button', {
@@ -92,6 +94,9 @@ export function updateActions(bar, message) {
   bar.querySelector('.edit').hidden = !(mine && message.payload?.type === 'text');
   bar.querySelector('.delete').hidden = !mine;
   bar.querySelector('.mark-unread').hidden = mine;
+  const pin = bar.querySelector('.pin-button');
+  pin.hidden = !mayPin(message.conversation_id);
+  pin.textContent = isPinned(message.conversation_id, message.message_id) ? 'Unpin' : 'Pin';
   const inThread = bar.querySelector('.thread-button');
   inThread.hidden = Boolean(message.thread_root);
   const count = message.thread?.reply_count ?? 0;

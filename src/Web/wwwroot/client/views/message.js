@@ -1,7 +1,7 @@
 // One message on screen: author, the quote of what it answers, its text or file (or the tombstone
 // once deleted), "edited", time and ticks, reactions, and its actions (message-actions.js).
 import { h, formatTime, formatSize } from '../dom.js';
-import { state, statusOf } from '../store.js';
+import { state, statusOf, isPinned } from '../store.js';
 import { fileInfo } from '../files.js';
 import { messageActions, updateActions, showError } from './message-actions.js';
 
@@ -30,6 +30,7 @@ export function createMessage(message, actions) {
   const body = h('div', { class: 'bubble' },
     h('span', { class: 'author' }, mine ? 'You' : message.from, h('span', { class: 'visually-hidden' }, ': ')),
     h('span', { class: 'mention-mark', hidden: true }, 'Mentions you'),
+    h('span', { class: 'pin-mark', hidden: true }, 'Pinned'),
     quote,
     h('div', { class: 'content' }, message.deleted ? tombstone() : content(message)),
     h('span', { class: 'meta' }, h('span', { class: 'edited', hidden: true }, 'edited'), h('time', {}), mine ? h('span', { class: 'ticks', role: 'img' }) : null),
@@ -43,13 +44,15 @@ export function createMessage(message, actions) {
 }
 
 /** Whether the message calls the reader: by name, or @here / @all. */
-const mentionsMe = message => (message.mentions ?? []).some(m => m === state.me || m === '@here' || m === '@all');
+const mentionsMe = message => (message.payload?.mentions ?? []).some(m => m === state.me || m === '@here' || m === '@all');
 
 export function updateMessage(element, message, actions) {
   if (message.payload?.type === 'system') return;
   element.classList.toggle('mentions-me', mentionsMe(message));
   const mark = element.querySelector('.mention-mark');
   if (mark) mark.hidden = !mentionsMe(message);
+  const pinned = element.querySelector('.pin-mark');
+  if (pinned) pinned.hidden = message.deleted || !isPinned(message.conversation_id, message.message_id);
   updateContent(element, message);
   updateQuote(element.querySelector('.reply-quote'), message.reply_quote);
   updateReactions(element.querySelector('.reactions'), message, actions);
@@ -141,6 +144,8 @@ function systemText(message) {
     'member.left': `${actor} left`,
     'role.changed': `${actor} made ${target} ${{ owner: 'the owner', admin: 'an admin' }[role] ?? 'a member'}`,
     'title.changed': `${actor} renamed the group “${title}”`,
+    'message.pinned': `${actor} pinned a message`,
+    'message.unpinned': `${actor} unpinned a message`,
   }[event] ?? `${actor}: ${event}`;
   return newOwner ? `${text}; ${newOwner} owns the group now` : text;
 }
