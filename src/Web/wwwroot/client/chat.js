@@ -86,6 +86,7 @@ function onFrame(frame) {
     case 'presence.update': setPresence(frame.username, frame.status); break;
     case 'typing': setTyping(frame.conversation_id, frame.username, frame.state === 'start'); break;
     case 'conversation.read': setRead(frame.conversation_id, frame.last_read_seq, frame.unread_count); break;
+    case 'file.updated': files.forget(frame.file_id); break; // the next look at it finds the thumbnail
     default: break; // pong, sync.done; error frames change nothing
   }
 }
