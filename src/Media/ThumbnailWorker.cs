@@ -18,8 +18,8 @@ namespace Chat.Media;
 /// image's and the thumbnail's sizes, then <c>file.updated</c> to the uploader and the members of every
 /// conversation the file was sent to. The offsets commit only after the record is written, so a crash
 /// makes the thumbnail again rather than never. Bytes libvips cannot decode mark the file <c>failed</c>
-/// (and are not tried again: the same bytes would fail the same way); a store that cannot be reached
-/// throws, and the batch is offered again.
+/// (and are not tried again: the same bytes would fail the same way), as does an object gone from the
+/// store; a store that cannot be reached throws, and the batch is offered again.
 /// </summary>
 internal sealed class ThumbnailWorker(
     IFileRecordStore files, IObjectStore objects, IMessageStore conversations, LivePush live, EventProducer producer, ConsumerMetrics metrics,
@@ -57,14 +57,15 @@ internal sealed class ThumbnailWorker(
         var temp = Path.GetTempFileName();
         try
         {
-            await using (var local = File.Create(temp))
-            await using (var content = await objects.OpenReadAsync(file.ObjectKey, ct) ?? throw new InvalidOperationException($"File {fileId} is completed but its object {file.ObjectKey} is missing."))
-                await content.CopyToAsync(local, ct);
-
             var timer = Stopwatch.StartNew();
             FileRecord updated;
             try
             {
+                await using (var local = File.Create(temp))
+                await using (var content = await objects.OpenReadAsync(file.ObjectKey, ct)
+                    ?? throw new UndecodableImageException($"its object {file.ObjectKey} is gone from the store."))
+                    await content.CopyToAsync(local, ct);
+                timer.Restart();
                 var made = await Task.Run(() => Thumbnailer.Make(temp, options.Value.ThumbnailSize, options.Value.MaxPixels), ct);
                 _duration.Record(timer.Elapsed.TotalSeconds);
                 var key = Thumbnails.KeyFor(file);

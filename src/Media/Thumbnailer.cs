@@ -5,7 +5,7 @@ namespace Chat.Media;
 /// <summary>An image's size as shown (after its EXIF orientation) and its thumbnail, a JPEG.</summary>
 public sealed record Thumbnail(int Width, int Height, int ThumbnailWidth, int ThumbnailHeight, byte[] Jpeg);
 
-/// <summary>The bytes are not an image libvips decodes (or one above <see cref="MediaOptions.MaxPixels"/>): trying again would fail again.</summary>
+/// <summary>No thumbnail can be made of this file, now or later: its bytes are not an image libvips decodes (or one above <see cref="MediaOptions.MaxPixels"/>), or they are gone.</summary>
 public sealed class UndecodableImageException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
