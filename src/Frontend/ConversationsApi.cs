@@ -63,7 +63,7 @@ internal static class ConversationsApi
 
     /// <summary>Forwards from <c>after_seq</c> (the default, from the start), or backwards from <c>before_seq</c>: one of them.</summary>
     private static async Task<Results<Ok<MessagePage>, ProblemHttpResult>> History(
-        string conversationId, HttpContext http, ReadHistoryHandler handler,
+        string conversationId, HttpContext http, ReadHistoryHandler handler, FileThumbnails thumbnails,
         [FromQuery(Name = "after_seq")] string? afterSeq, [FromQuery(Name = "before_seq")] string? beforeSeq, [FromQuery] string? limit, CancellationToken ct)
     {
         var errors = new ValidationErrors();
@@ -75,11 +75,15 @@ internal static class ConversationsApi
         // Reactions carry "me" for the user reading (a client: for no one).
         var reader = http.User.Caller().Username?.ToLowerInvariant();
         if (before > 0)
-            return (await handler.ReadBeforeAsync(http.User.Caller(), conversationId, before, size, ct)).ToResult(http.Response, earlier =>
-                TypedResults.Ok(new MessagePage(earlier.Messages.Select(m => PublicMessage.Of(m, reader)).ToList(), null,
-                    earlier.MoreBefore ? earlier.Messages[0].SequenceNumber : null, earlier.Epoch)));
-        return (await handler.ReadAsync(http.User.Caller(), conversationId, after, size, ct)).ToResult(http.Response, later =>
-            TypedResults.Ok(new MessagePage(later.Messages.Select(m => PublicMessage.Of(m, reader)).ToList(),
-                later.Messages.Count > 0 ? later.Messages[^1].SequenceNumber : after, Epoch: later.Epoch)));
+        {
+            var earlierOutcome = await handler.ReadBeforeAsync(http.User.Caller(), conversationId, before, size, ct);
+            var older = earlierOutcome is Outcome<EarlierMessages>.Done { Value: var e } ? await thumbnails.AddAsync(e.Messages.Select(m => PublicMessage.Of(m, reader)), ct) : [];
+            return earlierOutcome.ToResult(http.Response, earlier =>
+                TypedResults.Ok(new MessagePage(older, null, earlier.MoreBefore ? earlier.Messages[0].SequenceNumber : null, earlier.Epoch)));
+        }
+        var laterOutcome = await handler.ReadAsync(http.User.Caller(), conversationId, after, size, ct);
+        var newer = laterOutcome is Outcome<LaterMessages>.Done { Value: var l } ? await thumbnails.AddAsync(l.Messages.Select(m => PublicMessage.Of(m, reader)), ct) : [];
+        return laterOutcome.ToResult(http.Response, later =>
+            TypedResults.Ok(new MessagePage(newer, later.Messages.Count > 0 ? later.Messages[^1].SequenceNumber : after, Epoch: later.Epoch)));
     }
 }

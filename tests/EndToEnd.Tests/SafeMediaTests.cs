@@ -274,6 +274,12 @@ public sealed class SafeMediaTests(ScannedFilesFixture fixture) : IClassFixture<
         Assert.Equal((320, 240), (decoded.Width, decoded.Height));
         Assert.Equal((320, 240), (metadata["thumbnail_width"]!.GetValue<int>(), metadata["thumbnail_height"]!.GetValue<int>()));
         Assert.NotNull(await StoredAsync(upload.FileId + ".thumb.jpg"));
+
+        // Bob's history carries the thumbnail's URL with the file message.
+        var history = await bob.GetJsonAsync($"/v1/conversations/{conversation}/messages");
+        var inHistory = history["items"]!.AsArray().Single(m => m!["payload"]?["file_id"]?.GetValue<string>() == upload.FileId)!;
+        using var fromHistory = NetVips.Image.NewFromBuffer(await Anonymous.GetByteArrayAsync(inHistory["payload"]!["thumbnail_url"]!.GetValue<string>()));
+        Assert.Equal((320, 240), (fromHistory.Width, fromHistory.Height));
     }
 
     [Fact]
