@@ -1,5 +1,5 @@
 # One image pattern for every service: docker build --build-arg SERVICE=Frontend .
-# (SERVICE is a folder under src/: Auth, Frontend, Router, Presence, Host.)
+# (SERVICE is a folder under src/: Auth, Frontend, Router, Presence, Media, Host.)
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 ARG SERVICE
 WORKDIR /src

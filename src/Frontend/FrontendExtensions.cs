@@ -17,6 +17,7 @@ public static class FrontendExtensions
         builder.AddUserDirectory();
         builder.AddBlockDirectory();
         builder.AddFileDirectory();
+        builder.AddObjectStore(); // thumbnail URLs in history pages
         builder.AddKafka();
         builder.AddRateLimits();
         builder.Services.AddValidatedOptions<MessagesOptions>(MessagesOptions.Section);
@@ -35,6 +36,7 @@ public static class FrontendExtensions
         builder.Services.TryAddSingleton<CreateConversationHandler>();
         builder.Services.TryAddSingleton<ListConversationsHandler>();
         builder.Services.TryAddSingleton<ReadHistoryHandler>();
+        builder.Services.TryAddSingleton<FileThumbnails>();
         builder.Services.TryAddSingleton<ChangeConversationHandler>();
         builder.Services.TryAddSingleton<ChangeMessageHandler>();
         builder.Services.TryAddSingleton<ConversationDetailsHandler>();

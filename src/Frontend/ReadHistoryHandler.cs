@@ -9,9 +9,10 @@ namespace Chat.Frontend;
 /// A conversation's messages in sequence order after a sequence number, for those who are or were its
 /// members, each only within their membership (a removed member reads up to their removal; one added
 /// later reads from their addition on). Reactions carry <c>me</c> for <paramref name="reader"/> (a client: no one);
-/// a deleted account reads "deleted user" (<see cref="Attribution"/>).
+/// a deleted account reads "deleted user" (<see cref="Attribution"/>); a file message whose image has its
+/// thumbnail carries its signed URL (<see cref="FileThumbnails"/>).
 /// </summary>
-internal sealed class ReadHistoryHandler(IMessageStore store, Attribution attribution)
+internal sealed class ReadHistoryHandler(IMessageStore store, Attribution attribution, FileThumbnails thumbnails)
 {
     /// <summary>With the conversation's epoch (issue 25), read before the page: a rebuild after it shows as a newer epoch on the next read.</summary>
     public async Task<Outcome<MessagePage>> ReadAsync(Caller caller, string? reader, string conversationId, long afterSequence, int size, CancellationToken ct)
@@ -22,7 +23,7 @@ internal sealed class ReadHistoryHandler(IMessageStore store, Attribution attrib
         if (visible.Count == 0) return new Refusal.Forbidden("conversation_id", "Only members may read a conversation.");
         var epoch = await store.EpochOfAsync(conversationId, ct);
         var page = await store.GetMessagesWithinAsync(conversationId, visible, afterSequence, size, ct);
-        return new MessagePage(await attribution.OfAsync(page.Select(m => PublicMessage.Of(m, reader)).ToList(), ct),
+        return new MessagePage(await ShownAsync(page, reader, ct),
             page.Count > 0 ? page[^1].SequenceNumber : afterSequence, Epoch: epoch);
     }
 
@@ -38,7 +39,10 @@ internal sealed class ReadHistoryHandler(IMessageStore store, Attribution attrib
         var page = await store.GetMessagesBeforeWithinAsync(conversationId, visible, beforeSequence, size + 1, ct);
         var more = page.Count > size;
         var messages = more ? page.Skip(1).ToList() : page;
-        return new MessagePage(await attribution.OfAsync(messages.Select(m => PublicMessage.Of(m, reader)).ToList(), ct), null,
+        return new MessagePage(await ShownAsync(messages, reader, ct), null,
             more ? messages[0].SequenceNumber : null, epoch);
     }
+
+    private async Task<IReadOnlyList<PublicMessage>> ShownAsync(IEnumerable<StoredMessage> messages, string? reader, CancellationToken ct) =>
+        await thumbnails.AddAsync(await attribution.OfAsync(messages.Select(m => PublicMessage.Of(m, reader)).ToList(), ct), ct);
 }

@@ -4,6 +4,7 @@ using Chat.Files;
 using Chat.Frontend;
 using Chat.Frontend.Journal;
 using Chat.Keys;
+using Chat.Media;
 using Chat.Notifications;
 using Chat.Presence;
 using Chat.Router;
@@ -46,6 +47,8 @@ public static class ChatHost
         // Notifications:Enabled=false leaves push notifications to a separate Notifications process.
         var notifications = builder.Configuration.GetValue("Notifications:Enabled", true);
         if (notifications) builder.AddNotifications();
+        // Media:Enabled=false leaves thumbnails to a separate Media process.
+        if (builder.Configuration.GetValue("Media:Enabled", true)) builder.AddMedia();
 
         var app = builder.Build();
         app.UseWebClient();

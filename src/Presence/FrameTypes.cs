@@ -24,6 +24,7 @@ public static class FrameTypes
     public const string CallRejected = "call.rejected";
     public const string CallEnded = "call.ended";
     public const string CallSignal = "call.signal";
+    public const string FileUpdated = "file.updated";
 
     public const string Ack = "ack";
     public const string Read = "read";
@@ -31,7 +32,7 @@ public static class FrameTypes
     public const string Ping = "ping";
 
     /// <summary>What the gateway sends.</summary>
-    public static readonly IReadOnlyList<string> ServerToClient = [MessageNew, MessageStatus, MessageUpdated, MessageDeleted, MessageReaction, PresenceUpdate, Typing, SyncDone, ConversationRead, ThreadRead, Pong, Error, KeysLow, CallIncoming, CallAnswered, CallRejected, CallEnded, CallSignal];
+    public static readonly IReadOnlyList<string> ServerToClient = [MessageNew, MessageStatus, MessageUpdated, MessageDeleted, MessageReaction, PresenceUpdate, Typing, SyncDone, ConversationRead, ThreadRead, Pong, Error, KeysLow, CallIncoming, CallAnswered, CallRejected, CallEnded, CallSignal, FileUpdated];
 
     /// <summary>What the gateway reads; any other type is answered with an <c>unknown_type</c> error.</summary>
     public static readonly IReadOnlyList<string> ClientToServer = [Ack, Read, Typing, Sync, Ping, CallSignal];

@@ -49,6 +49,9 @@ public static class Frames
     /// <summary>A device of yours has fewer one-time prekeys left than <c>Keys:LowWatermark</c>: upload more.</summary>
     public static byte[] KeysLow(string deviceId, int remaining) => Serialize(new KeysLowFrame(FrameTypes.KeysLow, deviceId, remaining));
 
+    /// <summary>The media worker finished with a file: its thumbnail is ready (with a URL like the download's) or could not be made.</summary>
+    public static byte[] FileUpdated(FileUpdatedFrame frame) => Serialize(frame with { Type = FrameTypes.FileUpdated });
+
     public static readonly byte[] Pong = Serialize(new PongFrame(FrameTypes.Pong));
 
     private static byte[] Serialize<T>(T frame) => JsonSerializer.SerializeToUtf8Bytes(frame, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>)FrameJsonContext.Default.GetTypeInfo(typeof(T))!);
@@ -66,6 +69,8 @@ public sealed record ErrorFrame(string Type, string Code, string Detail, string?
 public sealed record SyncDoneFrame(string Type, string? ConversationId, long? NextAfterSeq, int Count, string? Epoch = null, bool? Resync = null);
 public sealed record PongFrame(string Type);
 public sealed record KeysLowFrame(string Type, string DeviceId, int Remaining);
+public sealed record FileUpdatedFrame(string Type, string FileId, string Thumbnail, Uri? ThumbnailUrl = null, DateTimeOffset? ThumbnailExpiresAt = null,
+    int? Width = null, int? Height = null, int? ThumbnailWidth = null, int? ThumbnailHeight = null);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(MessageNewFrame))]
@@ -79,4 +84,5 @@ public sealed record KeysLowFrame(string Type, string DeviceId, int Remaining);
 [JsonSerializable(typeof(SyncDoneFrame))]
 [JsonSerializable(typeof(PongFrame))]
 [JsonSerializable(typeof(KeysLowFrame))]
+[JsonSerializable(typeof(FileUpdatedFrame))]
 internal sealed partial class FrameJsonContext : JsonSerializerContext;

@@ -77,9 +77,10 @@ public sealed record PublicReaction(string Emoji, int Count, bool Me)
 /// <param name="Event">For a system message (type <c>system</c>): which change (<see cref="ChangeKinds"/>), with its actor, target, role, title and new owner.</param>
 /// <param name="Ciphertexts">For an end-to-end encrypted message (type <c>encrypted</c>): a copy per device, as the sender made them.</param>
 /// <param name="Call">For a call's system message (event <c>call.ended</c>, issue 21): how the call went.</param>
+/// <param name="ThumbnailUrl">In history pages, for a file message whose image has its thumbnail: signed when read, like a download URL.</param>
 public sealed record PublicPayload(string Type, string? Text, string? FileId, FileSummary? File, string? Event = null, string? Actor = null, string? Target = null,
     string? Role = null, string? Title = null, string? NewOwner = null, IReadOnlyList<Ciphertext>? Ciphertexts = null, IReadOnlyList<string>? Mentions = null,
-    PublicCall? Call = null)
+    PublicCall? Call = null, Uri? ThumbnailUrl = null)
 {
     public static PublicPayload Of(MessagePayload p) => p.System is { } s
         ? new PublicPayload(p.Type, null, null, null, s.Event, s.Actor, s.Target, s.Role, s.Title, s.NewOwner, Call: s.Call is { } c ? PublicCall.Of(c) : null)

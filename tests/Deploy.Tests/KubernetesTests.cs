@@ -11,7 +11,7 @@ public sealed class KubernetesTests
 {
     private static readonly string Folder = Path.Combine(ComposeTests.Root, "deploy", "kubernetes");
 
-    private static readonly string[] Services = ["auth", "frontend", "router", "presence", "files", "connectors", "webhooks", "notifications", "keys"];
+    private static readonly string[] Services = ["auth", "frontend", "router", "presence", "files", "connectors", "webhooks", "notifications", "keys", "media"];
 
     /// <summary>Every document of every manifest, parsed as YAML (a syntax error fails here).</summary>
     private static List<YamlMappingNode> Documents()

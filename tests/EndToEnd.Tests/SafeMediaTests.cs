@@ -213,4 +213,92 @@ public sealed class SafeMediaTests(ScannedFilesFixture fixture) : IClassFixture<
             await fixture.Clamd.StartAgainAsync(ScannedFilesFixture.MaxSize);
         }
     }
+
+    /// <summary>A 640×480 photo (made by libvips) with an APP1 EXIF right after SOI holding only a GPS IFD (52°31'N): nothing in it is kept.</summary>
+    private static byte[] PhotoWithGps()
+    {
+        using var photo = NetVips.Image.Black(640, 480, bands: 3).Linear(new double[] { 1, 1, 1 }, new double[] { 30, 120, 200 }).Cast(NetVips.Enums.BandFormat.Uchar);
+        var jpeg = photo.JpegsaveBuffer(q: 90);
+        byte[] tiff =
+        [
+            (byte)'M', (byte)'M', 0, 42, 0, 0, 0, 8,
+            0, 1, // IFD0: one entry
+            0x88, 0x25, 0, 4, 0, 0, 0, 1, 0, 0, 0, 26, // GPSInfo IFD at 26
+            0, 0, 0, 0, // no IFD1
+            0, 2, // GPS IFD: two entries
+            0x00, 0x01, 0, 2, 0, 0, 0, 2, (byte)'N', 0, 0, 0, // GPSLatitudeRef "N"
+            0x00, 0x02, 0, 5, 0, 0, 0, 3, 0, 0, 0, 56, // GPSLatitude, 3 rationals at 56
+            0, 0, 0, 0,
+            0, 0, 0, 52, 0, 0, 0, 1, 0, 0, 0, 31, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1,
+        ];
+        byte[] app1 = [0xFF, 0xE1, (byte)((tiff.Length + 8) >> 8), (byte)(tiff.Length + 8), .. "Exif\0\0"u8, .. tiff];
+        return [.. jpeg[..2], .. app1, .. jpeg[2..]];
+    }
+
+    [Fact]
+    public async Task A_photo_with_GPS_EXIF_is_served_without_EXIF_and_gets_a_320_px_thumbnail_announced_by_file_updated()
+    {
+        var alice = await UserAsync("mt");
+        var bob = await UserAsync("mu");
+        await using var aliceSocket = await ChatSocket.ConnectAsync(Server.BaseAddress, alice);
+        var uploaded = PhotoWithGps();
+        using (var check = NetVips.Image.NewFromBuffer(uploaded))
+            Assert.Contains("exif-data", check.GetFields()); // the upload really carries its EXIF
+        var upload = await PutAsync(alice, uploaded, "image/jpeg", "beach.jpg");
+        var completed = await ApiClient.ExpectAsync(await CompleteAsync(alice, upload), HttpStatusCode.OK);
+        Assert.Equal(Sha256(uploaded), completed["original_sha256"]!.GetValue<string>());
+
+        // The uploader's socket hears of the thumbnail (the media worker may finish before the message below is sent).
+        var updated = await aliceSocket.WaitForAsync(f => ChatSocket.Type(f) == "file.updated" && f["file_id"]?.GetValue<string>() == upload.FileId, Deadline, "file.updated");
+        Assert.Equal("ready", updated["thumbnail"]!.GetValue<string>());
+        Assert.Equal((640, 480, 320, 240), (updated["width"]!.GetValue<int>(), updated["height"]!.GetValue<int>(),
+            updated["thumbnail_width"]!.GetValue<int>(), updated["thumbnail_height"]!.GetValue<int>()));
+
+        var conversation = await alice.CreateConversationAsync("direct", bob.Username!);
+        await ApiClient.ExpectAsync(await alice.PostJsonAsync("/v1/messages",
+            new { conversation_id = conversation, from = alice.Username, payload = new { type = "file", file_id = upload.FileId } }), HttpStatusCode.Accepted);
+        var file = await Eventually.UntilAsync(async () => await bob.Http.GetAsync($"/v1/files/{upload.FileId}"), r => r.StatusCode == HttpStatusCode.OK, Deadline, "the message to share the file with bob");
+        var metadata = JsonNode.Parse(await file.Content.ReadAsStringAsync())!;
+
+        var downloaded = await Anonymous.GetByteArrayAsync(metadata["download_url"]!.GetValue<string>());
+        Assert.Equal(metadata["sha256"]!.GetValue<string>(), Sha256(downloaded));
+        Assert.Equal(Sha256(uploaded), metadata["original_sha256"]!.GetValue<string>());
+        Assert.Equal(-1, downloaded.AsSpan().IndexOf("Exif\0\0"u8));
+        using (var served = NetVips.Image.NewFromBuffer(downloaded))
+            Assert.DoesNotContain(served.GetFields(), f => f.StartsWith("exif-", StringComparison.Ordinal));
+
+        Assert.Equal("ready", metadata["thumbnail"]!.GetValue<string>());
+        Assert.Equal((640, 480), (metadata["width"]!.GetValue<int>(), metadata["height"]!.GetValue<int>()));
+        var thumbnail = await Anonymous.GetByteArrayAsync(metadata["thumbnail_url"]!.GetValue<string>());
+        using var decoded = NetVips.Image.NewFromBuffer(thumbnail);
+        Assert.Equal((320, 240), (decoded.Width, decoded.Height));
+        Assert.Equal((320, 240), (metadata["thumbnail_width"]!.GetValue<int>(), metadata["thumbnail_height"]!.GetValue<int>()));
+        Assert.NotNull(await StoredAsync(upload.FileId + ".thumb.jpg"));
+
+        // Bob's history carries the thumbnail's URL with the file message.
+        var history = await bob.GetJsonAsync($"/v1/conversations/{conversation}/messages");
+        var inHistory = history["items"]!.AsArray().Single(m => m!["payload"]?["file_id"]?.GetValue<string>() == upload.FileId)!;
+        using var fromHistory = NetVips.Image.NewFromBuffer(await Anonymous.GetByteArrayAsync(inHistory["payload"]!["thumbnail_url"]!.GetValue<string>()));
+        Assert.Equal((320, 240), (fromHistory.Width, fromHistory.Height));
+    }
+
+    [Fact]
+    public async Task An_image_that_does_not_decode_is_marked_failed_and_gets_no_thumbnail()
+    {
+        var alice = await UserAsync("mf");
+        await using var socket = await ChatSocket.ConnectAsync(Server.BaseAddress, alice);
+        // It begins as a JPEG does (so it is accepted as one), then is noise.
+        byte[] broken = [0xFF, 0xD8, 0xFF, 0xE0, 0, 16, .. "JFIF\0"u8, 1, 1, 0, 0, 1, 0, 1, 0, 0, .. Random(20_000, 28)];
+        var upload = await PutAsync(alice, broken, "image/jpeg", "broken.jpg");
+        await ApiClient.ExpectAsync(await CompleteAsync(alice, upload), HttpStatusCode.OK);
+
+        var updated = await socket.WaitForAsync(f => ChatSocket.Type(f) == "file.updated" && f["file_id"]?.GetValue<string>() == upload.FileId, Deadline, "file.updated");
+        Assert.Equal("failed", updated["thumbnail"]!.GetValue<string>());
+        Assert.Null(updated["thumbnail_url"]);
+        var metadata = await alice.GetJsonAsync($"/v1/files/{upload.FileId}");
+        Assert.Equal("failed", metadata["thumbnail"]!.GetValue<string>());
+        Assert.Equal("completed", metadata["status"]!.GetValue<string>());
+        Assert.Null(metadata["thumbnail_url"]);
+        Assert.Null(await StoredAsync(upload.FileId + ".thumb.jpg"));
+    }
 }

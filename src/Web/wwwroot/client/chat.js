@@ -94,6 +94,7 @@ function onFrame(frame) {
       if (frame.resync && frame.conversation_id) resync(frame.conversation_id, frame.epoch).catch(() => {});
       else if (frame.conversation_id && frame.epoch) state.epochs.set(frame.conversation_id, frame.epoch);
       break;
+    case 'file.updated': files.forget(frame.file_id); break; // the next look at it finds the thumbnail
     default: break; // pong; error frames change nothing
   }
 }

@@ -60,3 +60,27 @@ export function fileInfo(fileId) {
   if (known && new Date(known.download_expires_at ?? 0) > new Date(Date.now() + 60_000)) return Promise.resolve(known);
   return get(`/v1/files/${encodeURIComponent(fileId)}`).then(info => { downloads.set(fileId, info); return info; });
 }
+
+/** Forgets the file's metadata (a file.updated frame: its thumbnail is there now). */
+export function forget(fileId) {
+  downloads.delete(fileId);
+}
+
+/**
+ * Downloads the file and saves it only if its bytes have the SHA-256 the server says it serves
+ * (`sha256`: after metadata stripping, not the uploaded `original_sha256`); otherwise throws.
+ */
+export async function save(info, name) {
+  const response = await fetch(info.download_url);
+  if (!response.ok) throw new Error(`The file store answered HTTP ${response.status}.`);
+  const bytes = await response.arrayBuffer();
+  if (hex(await crypto.subtle.digest('SHA-256', bytes)) !== info.sha256) {
+    throw new Error('The downloaded bytes are not the file that was sent (SHA-256 differs); nothing was saved.');
+  }
+  const url = URL.createObjectURL(new Blob([bytes], { type: info.content_type }));
+  const link = Object.assign(document.createElement('a'), { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

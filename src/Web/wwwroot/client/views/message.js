@@ -2,7 +2,7 @@
 // once deleted), "edited", time and ticks, reactions, and its actions (message-actions.js).
 import { h, formatTime, formatSize } from '../dom.js';
 import { state, statusOf, isPinned } from '../store.js';
-import { fileInfo } from '../files.js';
+import { fileInfo, save as saveFile } from '../files.js';
 import { messageActions, updateActions, showError } from './message-actions.js';
 
 const TICKS = {
@@ -84,8 +84,16 @@ function content(message) {
   if (payload.text) block.append(h('p', { class: 'text' }, payload.text));
   fileInfo(payload.file_id).then(info => {
     if (!info.download_url) return;
-    if ((info.content_type ?? '').startsWith('image/')) block.prepend(h('img', { src: info.download_url, alt: name, class: 'preview-image', loading: 'lazy' }));
-    block.append(h('a', { href: info.download_url, download: name, class: 'download' }, `Download ${name}`));
+    // The media worker's thumbnail once it is there (320 px, a JPEG), the image itself until then.
+    if ((info.content_type ?? '').startsWith('image/')) block.prepend(h('img', { src: info.thumbnail_url ?? info.download_url, alt: name, class: 'preview-image', loading: 'lazy' }));
+    const link = h('a', { href: info.download_url, download: name, class: 'download' }, `Download ${name}`);
+    // Saved only once its bytes are checked against the sha256 the server serves.
+    link.addEventListener('click', event => {
+      event.preventDefault();
+      if (link.nextElementSibling?.classList.contains('error')) link.nextElementSibling.remove();
+      saveFile(info, name).catch(e => link.after(h('span', { class: 'error' }, ` ${e.message}`)));
+    });
+    block.append(link);
   }).catch(() => block.append(h('span', { class: 'error' }, ' (not available)')));
   return block;
 }
