@@ -19,12 +19,15 @@ public abstract partial class BatchConsumer
     /// <summary>Records a paused poll returned (from a partition assigned during it): the next batch starts with them.</summary>
     private readonly List<ConsumeResult<string, byte[]>> _carried = [];
 
+    /// <summary>The partitions this member paused for the batch in hand (touched on the consumer's thread only, callbacks included).</summary>
+    private readonly HashSet<TopicPartition> _paused = [];
+
     /// <param name="workToken">The work's own: cancelled only <see cref="StopGrace"/> after <paramref name="stoppingToken"/>,
     /// so a stopping member finishes the attempt in hand (it does not retry a failing one).</param>
     private void ProcessUntilDone(IConsumer<string, byte[]> consumer, List<ConsumeResult<string, byte[]>> batch, BatchSpans spans, CancellationToken stoppingToken,
         CancellationToken workToken)
     {
-        var paused = new HashSet<TopicPartition>();
+        var paused = _paused;
         try
         {
             for (var attempt = 1; ; attempt++)
@@ -80,7 +83,29 @@ public abstract partial class BatchConsumer
         if (paused.Count == 0) return;
         var held = consumer.Assignment.Where(paused.Contains).ToList();
         if (held.Count > 0) consumer.Resume(held);
+        paused.Clear();
         Logger.LogDebug("Consumer group {Group} resumed {Count} partition(s) of {Topic} after a slow or failing batch", GroupId, held.Count, Topic);
+    }
+
+    /// <summary>
+    /// Called while <paramref name="revoked"/> are still assigned (the rebalance callback): resumes those paused
+    /// here. librdkafka keeps a partition's pause across a revocation and only resumes an assigned one, so a
+    /// partition taken away mid-batch (a session lost in a broker outage) and given back later would otherwise
+    /// stay paused for good, its records accepted and never read.
+    /// </summary>
+    private void ResumeRevoked(IConsumer<string, byte[]> consumer, IEnumerable<TopicPartition> revoked)
+    {
+        var mine = revoked.Where(_paused.Contains).ToList();
+        if (mine.Count == 0) return;
+        _paused.ExceptWith(mine);
+        try
+        {
+            consumer.Resume(mine);
+        }
+        catch (KafkaException e)
+        {
+            Logger.LogWarning(e, "Consumer group {Group}: could not resume {Count} revoked partition(s) of {Topic}", GroupId, mine.Count, Topic);
+        }
     }
 
     private List<ConsumeResult<string, byte[]>> TakeCarried()

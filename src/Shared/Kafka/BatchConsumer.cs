@@ -72,8 +72,8 @@ public abstract partial class BatchConsumer(
         using var consumer = new ConsumerBuilder<string, byte[]>(options.ConsumerConfig(groupId))
             .SetErrorHandler((_, e) => logger.LogWarning("Kafka consumer {Group}: {Reason}", groupId, e.Reason))
             .SetPartitionsAssignedHandler((_, assigned) => { lock (_assigned) _assigned.UnionWith(assigned); })
-            .SetPartitionsRevokedHandler((_, revoked) => Revoke(revoked.Select(r => r.TopicPartition)))
-            .SetPartitionsLostHandler((_, lost) => Revoke(lost.Select(r => r.TopicPartition)))
+            .SetPartitionsRevokedHandler((c, revoked) => Revoke(c, revoked.Select(r => r.TopicPartition)))
+            .SetPartitionsLostHandler((c, lost) => Revoke(c, lost.Select(r => r.TopicPartition)))
             .Build();
         consumer.Subscribe(topic);
         logger.LogInformation("Consumer group {Group} subscribed to {Topic}", groupId, topic);
@@ -113,9 +113,10 @@ public abstract partial class BatchConsumer(
         }
     }
 
-    private void Revoke(IEnumerable<TopicPartition> partitions)
+    private void Revoke(IConsumer<string, byte[]> consumer, IEnumerable<TopicPartition> partitions)
     {
         var list = partitions.ToList();
+        ResumeRevoked(consumer, list);
         Interlocked.Add(ref _partitionsTakenAway, list.Count);
         foreach (var partition in list) metrics.Forget(groupId, partition.Topic, partition.Partition.Value);
         lock (_revokedDuringBatch) _revokedDuringBatch.UnionWith(list);
