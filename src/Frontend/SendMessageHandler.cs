@@ -152,7 +152,7 @@ internal sealed class SendMessageHandler(
     private async Task<bool> TakenByAnotherAsync(NewMessage message, CancellationToken ct)
     {
         if (accepted.Find(message.MessageId) is { } first) return !MessageIds.SameMessage(message, first.ConversationId, first.From, first.Payload);
-        return await store.GetStatusAsync(message.MessageId, ct) is { Message: var stored }
-            && !MessageIds.SameMessage(message, stored.ConversationId, stored.From, stored.Payload);
+        return await store.FindIdentityAsync(message.MessageId, ct) is { } stored
+            && !MessageIds.SameMessage(message, stored.ConversationId, stored.From, stored.Payload, stored.ChangedSince);
     }
 }

@@ -32,6 +32,8 @@ internal sealed class NotificationWorker(
 
     protected override async Task ProcessBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, BatchSpans spans, CancellationToken cancellationToken)
     {
+        // Read once a batch per recipient: a group message asks for each member, a busy conversation for the same ones again and again.
+        var devicesOf = new Dictionary<string, IReadOnlyList<Device>>();
         foreach (var record in batch)
         {
             var (request, problem) = ParseRecord(record, NotificationRequest.Parser);
@@ -40,14 +42,14 @@ internal sealed class NotificationWorker(
                 await DeadLetterAsync(record, problem!, cancellationToken);
                 continue;
             }
-            await HandleAsync(request, spans.TraceParentOf(record), cancellationToken);
+            await HandleAsync(request, devicesOf, spans.TraceParentOf(record), cancellationToken);
         }
     }
 
-    private async Task HandleAsync(NotificationRequest request, string? traceParent, CancellationToken ct)
+    private async Task HandleAsync(NotificationRequest request, Dictionary<string, IReadOnlyList<Device>> devicesOf, string? traceParent, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var devices = await store.DevicesAsync(request.Recipient, ct);
+        if (!devicesOf.TryGetValue(request.Recipient, out var devices)) devicesOf[request.Recipient] = devices = await store.DevicesAsync(request.Recipient, ct);
         if (devices.Count == 0)
         {
             _skipped.Add(1, new KeyValuePair<string, object?>("reason", "no_device"));

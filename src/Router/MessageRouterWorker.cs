@@ -98,13 +98,11 @@ internal sealed class MessageRouterWorker : BatchConsumer
         if (run.Count == 0) return;
         var toStore = new List<MessageToStore>(run.Count);
         var mappings = new Dictionary<string, IReadOnlyList<ChannelMapping>>();
-        var conversations = new Dictionary<string, Conversation?>();
+        var conversations = await _store.FindConversationsAsync(run.Select(r => r.Message.ConversationId).ToHashSet(), cancellationToken);
         var sources = new Dictionary<string, ConsumeResult<string, byte[]>>();
         foreach (var (record, message) in run)
         {
-            if (!conversations.TryGetValue(message.ConversationId, out var conversation))
-                conversations[message.ConversationId] = conversation = await _store.FindConversationAsync(message.ConversationId, cancellationToken);
-            toStore.Add(await RouteAsync(message, conversation, mappings, cancellationToken));
+            toStore.Add(await RouteAsync(message, conversations.GetValueOrDefault(message.ConversationId), mappings, cancellationToken));
             sources.TryAdd(message.MessageId, record);
         }
 

@@ -8,6 +8,15 @@ public interface IMessageStore : IReadCursorStore, IMessageSearch, IThreadStore
 
     Task<Conversation?> FindConversationAsync(string conversationId, CancellationToken cancellationToken = default);
 
+    /// <summary>Those of <paramref name="conversationIds"/> that exist, by id: the Router reads a batch's conversations at once.</summary>
+    async Task<IReadOnlyDictionary<string, Conversation>> FindConversationsAsync(IReadOnlyCollection<string> conversationIds, CancellationToken cancellationToken = default)
+    {
+        var found = new Dictionary<string, Conversation>(conversationIds.Count);
+        foreach (var id in conversationIds)
+            if (await FindConversationAsync(id, cancellationToken) is { } conversation) found[id] = conversation;
+        return found;
+    }
+
     /// <summary>Newest first, without those the member archived (<see cref="SetArchivedAsync"/>); <paramref name="before"/> is the last id of the previous page.</summary>
     Task<IReadOnlyList<Conversation>> ListConversationsAsync(string member, string? before, int limit, CancellationToken cancellationToken = default);
 
@@ -27,6 +36,15 @@ public interface IMessageStore : IReadCursorStore, IMessageSearch, IThreadStore
     Task MarkPublishedAsync(IReadOnlyCollection<long> statusChangeIds, CancellationToken cancellationToken = default);
 
     Task<MessageStatusView?> GetStatusAsync(string messageId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Where the message stored by this id is, who sent it and what it carries, or null: enough to tell a
+    /// retry from another message taking its id. The Frontend asks on every send that names its id.
+    /// </summary>
+    async Task<MessageIdentity?> FindIdentityAsync(string messageId, CancellationToken cancellationToken = default) =>
+        await FindMessageAsync(messageId, cancellationToken) is { } m
+            ? new MessageIdentity(m.ConversationId, m.From, m.Payload, ChangedSince: m.Version > 1 || m.DeletedAt is not null)
+            : null;
 
     Task<IReadOnlyList<StoredMessage>> GetMessagesAsync(string conversationId, long afterSequence, int limit, CancellationToken cancellationToken = default);
 

@@ -49,6 +49,9 @@ public sealed record StoredMessage(
     long Version = 1, DateTimeOffset? EditedAt = null, DateTimeOffset? DeletedAt = null, ReplyQuote? Reply = null, IReadOnlyList<Reaction>? Reactions = null,
     string? ThreadRoot = null, bool AlsoToConversation = false, ThreadSummary? Thread = null, IReadOnlyList<string>? Mentions = null);
 
+/// <summary>A stored message as a new one with the same id is checked against (<see cref="MessageIds.SameMessage(NewMessage, string, string, MessagePayload, bool)"/>).</summary>
+public sealed record MessageIdentity(string ConversationId, string From, MessagePayload Payload, bool ChangedSince);
+
 /// <summary>What a thread's root shows of its replies: how many, the newest's time, who wrote them (in the order they first did).</summary>
 public sealed record ThreadSummary(long ReplyCount, DateTimeOffset LastReplyAt, IReadOnlyList<string> Participants);
 

@@ -6,4 +6,5 @@ namespace Chat.Storage;
 [JsonSerializable(typeof(FileSummary))]
 [JsonSerializable(typeof(SystemEvent))]
 [JsonSerializable(typeof(IReadOnlyList<Ciphertext>))]
+[JsonSerializable(typeof(IReadOnlyCollection<string>))]
 internal sealed partial class StorageJsonContext : JsonSerializerContext;

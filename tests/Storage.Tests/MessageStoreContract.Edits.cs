@@ -12,6 +12,22 @@ public abstract partial class MessageStoreContract
         new(id, conversation, new MessageChangeRequest(kind, messageId, actor, text, emoji), at ?? DateTimeOffset.UtcNow);
 
     [SkippableFact]
+    public async Task A_messages_identity_is_its_conversation_sender_and_first_payload_and_whether_it_changed_since()
+    {
+        var group = await GroupAsync("i-" + Guid.NewGuid().ToString("N"));
+        var sent = Message("m1", group);
+        await Store.StoreAsync([sent]);
+
+        var before = await Store.FindIdentityAsync("m1");
+        await Store.ApplyMessageChangeAsync(Edit("ev1", group, "m1", "alice", "fixed text"), Window);
+        var after = await Store.FindIdentityAsync("m1");
+
+        Assert.Equal(new MessageIdentity(group, sent.Message.From, sent.Message.Payload, ChangedSince: false), before);
+        Assert.Equal((group, sent.Message.From, true), (after!.ConversationId, after.From, after.ChangedSince));
+        Assert.Null(await Store.FindIdentityAsync("nowhere"));
+    }
+
+    [SkippableFact]
     public async Task The_same_edit_event_applied_twice_changes_the_text_in_place_and_the_version_once()
     {
         var group = await GroupAsync("e-" + Guid.NewGuid().ToString("N"));

@@ -170,6 +170,25 @@ public abstract partial class MessageStoreContract : IDisposable
     }
 
     [SkippableFact]
+    public async Task Conversations_read_together_are_those_found_one_by_one()
+    {
+        var draft = new Conversation("t1", Conversation.Group, ["carol", "alice", "bob"], "Team", "carol", At);
+        await Store.CreateConversationAsync(draft);
+        await Store.CreateConversationAsync(new Conversation("t2", Conversation.Direct, ["dave", "alice"], null, "dave", At));
+
+        var found = await Store.FindConversationsAsync(["t1", "t2", "nowhere"]);
+
+        Assert.Equal(["t1", "t2"], found.Keys.Order());
+        foreach (var id in found.Keys)
+        {
+            var alone = (await Store.FindConversationAsync(id))!;
+            Assert.Equal((alone.Type, alone.Title, alone.CreatedBy, alone.CreatedAt), (found[id].Type, found[id].Title, found[id].CreatedBy, found[id].CreatedAt));
+            Assert.Equal(alone.Members, found[id].Members);
+        }
+        Assert.Empty(await Store.FindConversationsAsync([]));
+    }
+
+    [SkippableFact]
     public async Task A_stored_message_reads_back_as_it_was_sent()
     {
         var a = await GroupAsync("a");

@@ -1,23 +1,37 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Chat.Storage.Sqlite;
 
 /// <summary>
 /// One SQLite file in WAL mode with <c>synchronous=FULL</c>: a committed transaction survives a
 /// crash, which is what lets consumers commit offsets after it. Writers in this process take
-/// turns through <see cref="WriteAsync{T}"/>; other processes wait on the busy timeout.
+/// turns through <see cref="WriteAsync{T}"/>, every component on the same file in one queue;
+/// other processes wait on the busy timeout.
 /// Opening it runs the component's migrations that the file has not seen yet
 /// (<see cref="SqliteMigrations"/>), so a data directory written by an older release opens.
 /// </summary>
 public sealed class SqliteDatabase
 {
+    // One per file, not per component: components sharing a file (the acceptance journal and the message
+    // store) would otherwise meet on SQLite's write lock, whose busy handler sleeps 1, 2, 5… ms and retries.
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> Writers = new();
+
+    // The pool hands out the same native connection again and again; its settings stay with it, so they
+    // are made once per native connection, not on every open (three statements parsed per read otherwise).
+    private static readonly ConditionalWeakTable<sqlite3, object> Configured = new();
+    private static readonly object Marker = new();
+
     private readonly string _connectionString;
-    private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly SemaphoreSlim _writer;
 
     /// <param name="component">Whose tables these are (the migrations' key: several components may share a file).</param>
     public SqliteDatabase(string path, string component, params SqliteMigration[] migrations)
     {
         Path = System.IO.Path.GetFullPath(path);
+        _writer = Writers.GetOrAdd(Path, _ => new SemaphoreSlim(1, 1));
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -36,7 +50,10 @@ public sealed class SqliteDatabase
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
+        var native = connection.Handle!;
+        if (Configured.TryGetValue(native, out _)) return connection;
         Execute(connection, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000;");
+        Configured.AddOrUpdate(native, Marker);
         return connection;
     }
 

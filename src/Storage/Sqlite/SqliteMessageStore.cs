@@ -143,6 +143,22 @@ internal sealed partial class SqliteMessageStore(string path, TimeProvider clock
                 "WHERE m.username = $u AND c.type = $g ORDER BY m.conversation_id", null, ("$u", member), ("$g", Conversation.Group))
             .Query(r => r.GetString(0)).ToList()));
 
+    public Task<IReadOnlyDictionary<string, Conversation>> FindConversationsAsync(IReadOnlyCollection<string> conversationIds, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyDictionary<string, Conversation>>(_db.Read(connection =>
+        {
+            // Two statements for the whole batch rather than two per conversation.
+            var ids = JsonSerializer.Serialize(conversationIds, StorageJsonContext.Default.IReadOnlyCollectionString);
+            var members = connection.Command(
+                    "SELECT conversation_id, username FROM conversation_members WHERE conversation_id IN (SELECT value FROM json_each($ids)) ORDER BY rowid",
+                    null, ("$ids", ids))
+                .Query(r => (Conversation: r.GetString(0), Username: r.GetString(1))).ToLookup(m => m.Conversation, m => m.Username);
+            return connection.Command(
+                    "SELECT conversation_id, type, title, created_by, created_at FROM conversations WHERE conversation_id IN (SELECT value FROM json_each($ids))",
+                    null, ("$ids", ids))
+                .Query(r => new Conversation(r.GetString(0), r.GetString(1), members[r.GetString(0)].ToList(), r.StringOrNull(2), r.GetString(3), r.Time(4)))
+                .ToDictionary(c => c.ConversationId);
+        }));
+
     private static Conversation? LoadConversation(SqliteConnection connection, string id, SqliteTransaction? tx)
     {
         var members = connection.Command("SELECT username FROM conversation_members WHERE conversation_id = $c ORDER BY rowid", tx, ("$c", id))
@@ -287,6 +303,13 @@ internal sealed partial class SqliteMessageStore(string path, TimeProvider clock
                 .Query(ReadChange).ToList();
             return new MessageStatusView(message, MessageStatus.Aggregate(recipients.Select(r => r.Status)), recipients, history);
         }));
+
+    public Task<MessageIdentity?> FindIdentityAsync(string messageId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_db.Read(connection => connection.Command(
+                "SELECT conversation_id, sender, payload_type, text, file_id, version > 1 OR deleted_at IS NOT NULL FROM messages WHERE message_id = $id",
+                null, ("$id", messageId))
+            .Query(r => new MessageIdentity(r.GetString(0), r.GetString(1), new MessagePayload(r.GetString(2), r.StringOrNull(3), r.StringOrNull(4)), r.GetBoolean(5)))
+            .FirstOrDefault()));
 
     public Task<IReadOnlyList<StoredMessage>> GetMessagesAsync(string conversationId, long afterSequence, int limit, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<StoredMessage>>(_db.Read(connection => connection.Command(
