@@ -13,7 +13,7 @@ public sealed class Attribution(IUserDirectory users)
     public async Task<IReadOnlyList<PublicMessage>> OfAsync(IReadOnlyList<PublicMessage> messages, CancellationToken cancellationToken)
     {
         if (messages.Count == 0) return messages;
-        var deleted = await users.DeletedUsersAsync(messages.SelectMany(m => m.NamesShown()), cancellationToken);
+        var deleted = await DeletedInAsync(messages, cancellationToken);
         return deleted.Count == 0 ? messages : messages.Select(m => m.Attributed(deleted)).ToList();
     }
 
