@@ -144,28 +144,24 @@ internal sealed partial class SqliteMessageStore(string path, TimeProvider clock
             .Query(r => r.GetString(0)).ToList()));
 
     public Task<IReadOnlyDictionary<string, Conversation>> FindConversationsAsync(IReadOnlyCollection<string> conversationIds, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyDictionary<string, Conversation>>(_db.Read(connection =>
-        {
-            // Two statements for the whole batch rather than two per conversation.
-            var ids = JsonSerializer.Serialize(conversationIds, StorageJsonContext.Default.IReadOnlyCollectionString);
-            var members = connection.Command(
-                    "SELECT conversation_id, username FROM conversation_members WHERE conversation_id IN (SELECT value FROM json_each($ids)) ORDER BY rowid",
-                    null, ("$ids", ids))
-                .Query(r => (Conversation: r.GetString(0), Username: r.GetString(1))).ToLookup(m => m.Conversation, m => m.Username);
-            return connection.Command(
-                    "SELECT conversation_id, type, title, created_by, created_at FROM conversations WHERE conversation_id IN (SELECT value FROM json_each($ids))",
-                    null, ("$ids", ids))
-                .Query(r => new Conversation(r.GetString(0), r.GetString(1), members[r.GetString(0)].ToList(), r.StringOrNull(2), r.GetString(3), r.Time(4)))
-                .ToDictionary(c => c.ConversationId);
-        }));
+        Task.FromResult<IReadOnlyDictionary<string, Conversation>>(_db.Read(connection => LoadConversations(connection, conversationIds, null)));
 
-    private static Conversation? LoadConversation(SqliteConnection connection, string id, SqliteTransaction? tx)
+    private static Conversation? LoadConversation(SqliteConnection connection, string id, SqliteTransaction? tx) =>
+        LoadConversations(connection, [id], tx).GetValueOrDefault(id);
+
+    /// <summary>Those of <paramref name="ids"/> that exist, in two statements however many they are.</summary>
+    private static Dictionary<string, Conversation> LoadConversations(SqliteConnection connection, IReadOnlyCollection<string> ids, SqliteTransaction? tx)
     {
-        var members = connection.Command("SELECT username FROM conversation_members WHERE conversation_id = $c ORDER BY rowid", tx, ("$c", id))
-            .Query(r => r.GetString(0)).ToList();
-        return connection.Command("SELECT type, title, created_by, created_at FROM conversations WHERE conversation_id = $c", tx, ("$c", id))
-            .Query(r => new Conversation(id, r.GetString(0), members, r.StringOrNull(1), r.GetString(2), r.Time(3)))
-            .FirstOrDefault();
+        var idList = JsonSerializer.Serialize(ids, StorageJsonContext.Default.IReadOnlyCollectionString);
+        var members = connection.Command(
+                "SELECT conversation_id, username FROM conversation_members WHERE conversation_id IN (SELECT value FROM json_each($ids)) ORDER BY rowid",
+                tx, ("$ids", idList))
+            .Query(r => (Conversation: r.GetString(0), Username: r.GetString(1))).ToLookup(m => m.Conversation, m => m.Username);
+        return connection.Command(
+                "SELECT conversation_id, type, title, created_by, created_at FROM conversations WHERE conversation_id IN (SELECT value FROM json_each($ids))",
+                tx, ("$ids", idList))
+            .Query(r => new Conversation(r.GetString(0), r.GetString(1), members[r.GetString(0)].ToList(), r.StringOrNull(2), r.GetString(3), r.Time(4)))
+            .ToDictionary(c => c.ConversationId);
     }
 
     public Task<IReadOnlyList<StoreResult>> StoreAsync(IReadOnlyList<MessageToStore> batch, CancellationToken cancellationToken = default) =>
@@ -173,8 +169,7 @@ internal sealed partial class SqliteMessageStore(string path, TimeProvider clock
         {
             var now = clock.GetUtcNow();
             using var findExisting = connection.Command(
-                "SELECT sequence_number, sent_at, conversation_id, sender, payload_type, text, file_id, version > 1 OR deleted_at IS NOT NULL FROM messages WHERE message_id = $id",
-                tx, ("$id", ""));
+                $"SELECT {IdentityColumns}, sequence_number, sent_at FROM messages WHERE message_id = $id", tx, ("$id", ""));
             using var findRefusal = connection.Command(
                 "SELECT 1 FROM status_history WHERE message_id = $id AND refused_conversation_id = $c AND refused_sender = $from", tx, ("$id", ""), ("$c", ""), ("$from", ""));
             using var insertRefusal = connection.Command(
@@ -205,9 +200,9 @@ internal sealed partial class SqliteMessageStore(string path, TimeProvider clock
                 using (var existing = findExisting.ExecuteReader())
                     if (existing.Read())
                     {
-                        var stored = new MessagePayload(existing.GetString(4), existing.StringOrNull(5), existing.StringOrNull(6));
-                        results.Add(MessageIds.SameMessage(m, existing.GetString(2), existing.GetString(3), stored, changedSince: existing.GetBoolean(7))
-                            ? new StoreResult(m, StoreOutcome.Duplicate, existing.GetInt64(0), existing.Time(1))
+                        var stored = ReadIdentity(existing);
+                        results.Add(MessageIds.SameMessage(m, stored.ConversationId, stored.From, stored.Payload, stored.ChangedSince)
+                            ? new StoreResult(m, StoreOutcome.Duplicate, existing.GetInt64(IdentityColumnCount), existing.Time(IdentityColumnCount + 1))
                             : Refuse(m, deliveries, MessageIds.ClashDetail(m.MessageId), StoreOutcome.Clash));
                         continue;
                     }
@@ -305,11 +300,15 @@ internal sealed partial class SqliteMessageStore(string path, TimeProvider clock
         }));
 
     public Task<MessageIdentity?> FindIdentityAsync(string messageId, CancellationToken cancellationToken = default) =>
-        Task.FromResult(_db.Read(connection => connection.Command(
-                "SELECT conversation_id, sender, payload_type, text, file_id, version > 1 OR deleted_at IS NOT NULL FROM messages WHERE message_id = $id",
-                null, ("$id", messageId))
-            .Query(r => new MessageIdentity(r.GetString(0), r.GetString(1), new MessagePayload(r.GetString(2), r.StringOrNull(3), r.StringOrNull(4)), r.GetBoolean(5)))
-            .FirstOrDefault()));
+        Task.FromResult(_db.Read(connection => connection.Command($"SELECT {IdentityColumns} FROM messages WHERE message_id = $id", null, ("$id", messageId))
+            .Query(ReadIdentity).FirstOrDefault()));
+
+    // What a message with the same id is checked against, by the Frontend (FindIdentityAsync) and by StoreAsync alike.
+    private const string IdentityColumns = "conversation_id, sender, payload_type, text, file_id, version > 1 OR deleted_at IS NOT NULL";
+    private const int IdentityColumnCount = 6;
+
+    private static MessageIdentity ReadIdentity(SqliteDataReader r) =>
+        new(r.GetString(0), r.GetString(1), new MessagePayload(r.GetString(2), r.StringOrNull(3), r.StringOrNull(4)), r.GetBoolean(5));
 
     public Task<IReadOnlyList<StoredMessage>> GetMessagesAsync(string conversationId, long afterSequence, int limit, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<StoredMessage>>(_db.Read(connection => connection.Command(
